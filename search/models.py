@@ -1,0 +1,159 @@
+"""Plain data that crosses the core's boundaries.
+
+Every shell (CLI, pages, JSON API, Python API) builds a ``SearchRequest``
+and renders a ``SearchResult``; ``to_dict()`` is the one JSON shape.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Sort = Literal["relevance", "date"]
+SORTS: tuple[str, ...] = ("relevance", "date")
+FACETS: tuple[str, ...] = ("person", "place", "org", "date")
+MAX_PAGE_SIZE = 100
+
+
+def iso(value: dt.date | dt.datetime | None) -> str | None:
+    """Dates cross boundaries as ISO ``YYYY-MM-DD`` strings or None."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return value.isoformat()
+
+
+@dataclass
+class MentionedDate:
+    """A date written in the text, normalised with its granularity."""
+
+    text: str
+    value: str
+    granularity: Literal["day", "week", "month", "year"]
+    start: int = 0
+    end: int = 0
+
+
+@dataclass
+class Article:
+    """One cleaned article, ready to be analysed and indexed."""
+
+    id: str
+    text: str
+    title: str = ""
+    date: dt.date | None = None
+    date_inferred: bool = False
+    source: str = ""
+    url: str = ""
+    author: str = ""
+    origin: str = ""
+    persons: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)
+    orgs: list[str] = field(default_factory=list)
+    dates: list[MentionedDate] = field(default_factory=list)
+    entities_given: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["date"] = iso(self.date)
+        del data["entities_given"]
+        return data
+
+
+@dataclass
+class Skipped:
+    """An input that could not become an article, and why (in Italian)."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """Everything a search can ask for; the URL and the CLI map onto it."""
+
+    q: str = ""
+    persons: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    orgs: tuple[str, ...] = ()
+    not_persons: tuple[str, ...] = ()
+    not_places: tuple[str, ...] = ()
+    not_orgs: tuple[str, ...] = ()
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    sort: Sort = "relevance"
+    page: int = 1
+    page_size: int = 10
+    facets: bool = True
+    facet_limit: int = 100
+
+    @property
+    def has_filters(self) -> bool:
+        return bool(
+            self.persons or self.places or self.orgs or self.not_persons
+            or self.not_places or self.not_orgs or self.date_from or self.date_to
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["date_from"] = iso(self.date_from)
+        data["date_to"] = iso(self.date_to)
+        for key, value in data.items():
+            if isinstance(value, tuple):
+                data[key] = list(value)
+        return data
+
+
+@dataclass
+class FacetValue:
+    value: str
+    count: int
+    selected: bool = False
+    excluded: bool = False
+
+
+@dataclass
+class Hit:
+    id: str
+    title: str
+    date: str | None
+    source: str
+    url: str
+    score: float
+    snippet: str
+    persons: list[str]
+    places: list[str]
+    orgs: list[str]
+    date_inferred: bool = False
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int
+    page: int
+    page_size: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+    suggestion: str | None = None
+    request: SearchRequest = field(default_factory=SearchRequest)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "page": self.page,
+            "page_size": self.page_size,
+            "hits": [asdict(h) for h in self.hits],
+            "facets": {
+                name: [{"value": v.value, "count": v.count} for v in values]
+                for name, values in self.facets.items()
+            },
+            "suggestion": self.suggestion,
+        }

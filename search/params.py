@@ -1,0 +1,134 @@
+"""Loose parameters (URL arguments, JSON lines, CLI options) -> SearchRequest.
+
+Every shell validates through here, so a bad value gets the same clear
+message, in Italian and English, wherever it was typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .models import MAX_PAGE_SIZE, SORTS, SearchRequest
+
+MAX_VALUES = 20
+MAX_VALUE_CHARS = 200
+MAX_PAGE = 10_000
+MAX_QUERY_CHARS = 1000
+LIST_KEYS = {
+    "person": "persons",
+    "place": "places",
+    "org": "orgs",
+    "not_person": "not_persons",
+    "not_place": "not_places",
+    "not_org": "not_orgs",
+}
+
+
+@dataclass
+class InvalidRequest(Exception):
+    """A parameter a caller got wrong; ``code`` is stable for programs."""
+
+    code: str
+    message_it: str
+    message_en: str
+
+    def __str__(self) -> str:
+        return self.message_it
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"error": {"code": self.code, "message": self.message_it,
+                          "message_en": self.message_en}}
+
+
+def _values(raw: Any) -> list[str]:
+    if raw is None:
+        return []
+    if isinstance(raw, (list, tuple)):
+        return [str(v) for v in raw if v is not None]
+    return [str(raw)]
+
+
+def _one(raw: Any) -> str | None:
+    values = [v for v in _values(raw) if v.strip()]
+    return values[-1].strip() if values else None
+
+
+def parse_date(name: str, raw: Any) -> dt.date | None:
+    text = _one(raw)
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidRequest(
+            "invalid_date",
+            f"{name}: «{text[:40]}» non è una data (usa AAAA-MM-GG, ad esempio 2025-09-03)",
+            f"{name}: {text[:40]!r} is not a date (use YYYY-MM-DD, e.g. 2025-09-03)",
+        ) from None
+
+
+def parse_int(name: str, raw: Any, default: int, low: int, high: int) -> int:
+    text = _one(raw)
+    if text is None:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        raise InvalidRequest(
+            f"invalid_{name}",
+            f"{name}: deve essere un numero intero tra {low} e {high}",
+            f"{name}: must be an integer between {low} and {high}",
+        )
+    return value
+
+
+def parse_request(params: Mapping[str, Any], default_page_size: int = 10) -> SearchRequest:
+    """Validate ``params`` (single values or lists) into a SearchRequest."""
+    entity_lists: dict[str, tuple[str, ...]] = {}
+    for key, field in LIST_KEYS.items():
+        values = [v.strip() for v in _values(params.get(key)) if v.strip()]
+        if len(values) > MAX_VALUES or any(len(v) > MAX_VALUE_CHARS for v in values):
+            raise InvalidRequest(
+                "too_many_values",
+                f"{key}: al massimo {MAX_VALUES} valori di {MAX_VALUE_CHARS} caratteri",
+                f"{key}: at most {MAX_VALUES} values of {MAX_VALUE_CHARS} characters",
+            )
+        entity_lists[field] = tuple(dict.fromkeys(values))
+    sort = _one(params.get("sort")) or "relevance"
+    if sort not in SORTS:
+        raise InvalidRequest(
+            "invalid_sort",
+            f"sort: «{sort[:40]}» non valido (usa relevance o date)",
+            f"sort: {sort[:40]!r} is not valid (use relevance or date)",
+        )
+    date_from = parse_date("date_from", params.get("date_from"))
+    date_to = parse_date("date_to", params.get("date_to"))
+    if date_from and date_to and date_from > date_to:
+        raise InvalidRequest(
+            "invalid_date_range",
+            "date_from è successiva a date_to",
+            "date_from is after date_to",
+        )
+    size_key = "page_size" if params.get("page_size") is not None else "limit"
+    page_size = parse_int(size_key, params.get(size_key), default_page_size, 1, MAX_PAGE_SIZE)
+    q = _one(params.get("q")) or ""
+    if len(q) > MAX_QUERY_CHARS:
+        raise InvalidRequest(
+            "query_too_long",
+            f"q: la ricerca supera i {MAX_QUERY_CHARS} caratteri",
+            f"q: the query is longer than {MAX_QUERY_CHARS} characters",
+        )
+    return SearchRequest(
+        q=q,
+        sort=sort,  # type: ignore[arg-type]
+        page=parse_int("page", params.get("page"), 1, 1, MAX_PAGE),
+        page_size=page_size,
+        date_from=date_from,
+        date_to=date_to,
+        **entity_lists,
+    )

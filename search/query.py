@@ -1,0 +1,174 @@
+"""The one search function every shell calls.
+
+``search(index, request)`` parses the text, applies the entity and date
+filters, counts facets over the whole filtered set, sorts, pages and makes
+snippets for the hits shown. The CLI, the pages and the JSON API differ
+only in how they build the request and render the result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.scoring import BM25F
+from whoosh.searching import Searcher
+from whoosh.sorting import FieldFacet
+
+from . import facets as facet_counts
+from .index import Index
+from .models import FacetValue, Hit, SearchRequest, SearchResult, iso
+from .schema import FACET_FIELDS
+from .snippets import Snippets, highlight_terms
+from .suggest import suggest_query
+from .textquery import TextQueryBuilder
+
+# BM25F per field: titles are short, so they get less length normalisation.
+WEIGHTING = BM25F(B=0.75, K1=1.2, title_B=0.5, title_exact_B=0.5)
+
+
+@functools.cache
+def _builder() -> TextQueryBuilder:
+    return TextQueryBuilder()
+
+
+@functools.cache
+def _snippets() -> Snippets:
+    return Snippets()
+
+
+def filter_query(request: SearchRequest) -> wq.Query | None:
+    """Entities every hit must have, and the date range."""
+    clauses: list[wq.Query] = []
+    for field, values in (
+        ("persons", request.persons),
+        ("places", request.places),
+        ("orgs", request.orgs),
+    ):
+        clauses += [wq.Term(field, v) for v in values]
+    if request.date_from or request.date_to:
+        start = dt.datetime.combine(request.date_from, dt.time()) if request.date_from else None
+        end = (
+            dt.datetime.combine(request.date_to, dt.time.max) if request.date_to else None
+        )
+        clauses.append(wq.DateRange("date", start, end))
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else wq.And(clauses)
+
+
+def mask_query(request: SearchRequest) -> wq.Query | None:
+    """Entities no hit may have."""
+    clauses = [
+        wq.Term(field, v)
+        for field, values in (
+            ("persons", request.not_persons),
+            ("places", request.not_places),
+            ("orgs", request.not_orgs),
+        )
+        for v in values
+    ]
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else wq.Or(clauses)
+
+
+def matched_docs(searcher: Searcher, q: wq.Query, filt, mask) -> np.ndarray:
+    """A boolean mask over docnums: every document the search matches."""
+    full = q if filt is None else wq.And([q, filt])
+    if mask is not None:
+        full = wq.AndNot(full, mask)
+    matched = np.zeros(searcher.doc_count_all(), dtype=bool)
+    ids = np.fromiter(searcher.docs_for_query(full), dtype=np.int64)
+    matched[ids] = True
+    return matched
+
+
+def search(index: Index, request: SearchRequest) -> SearchResult:
+    """Run one search; see the module docstring."""
+    parsed = _builder().build(request.q)
+    filt, mask = filter_query(request), mask_query(request)
+    browsing = not request.q.strip()
+    with index.searcher(weighting=WEIGHTING) as searcher:
+        return _run(index, searcher, request, parsed, filt, mask, browsing)
+
+
+def _run(index, searcher, request, parsed, filt, mask, browsing) -> SearchResult:
+    matched = matched_docs(searcher, parsed.query, filt, mask)
+    total = int(matched.sum())
+    page = max(1, request.page)
+    offset = (page - 1) * request.page_size
+    hits: list[Hit] = []
+    if total and offset < total:
+        sort_by_date = request.sort == "date" or browsing
+        results = searcher.search(
+            parsed.query,
+            filter=filt,
+            mask=mask,
+            limit=offset + request.page_size,
+            sortedby=FieldFacet("date", reverse=True) if sort_by_date else None,
+            terms=True,
+        )
+        terms = highlight_terms(parsed.query, searcher.reader())
+        for hit in results[offset:offset + request.page_size]:
+            hits.append(_hit(hit, terms, scored=not sort_by_date))
+    facets = _facets(index, searcher, matched, request) if request.facets else {}
+    suggestion = None
+    if parsed.words and not parsed.fallback:
+        suggestion = suggest_query(searcher, request.q, parsed.words)
+    return SearchResult(
+        query=request.q,
+        total=total,
+        page=page,
+        page_size=request.page_size,
+        hits=hits,
+        facets=facets,
+        suggestion=suggestion,
+        request=request,
+    )
+
+
+def _hit(hit, terms: frozenset[str], scored: bool) -> Hit:
+    fields = hit.fields()
+    return Hit(
+        id=fields["id"],
+        title=fields.get("title", ""),
+        date=iso(fields.get("date")),
+        source=fields.get("source", ""),
+        url=fields.get("url", ""),
+        score=round(float(hit.score or 0.0), 4) if scored else 0.0,
+        snippet=_snippets().make(fields.get("body", ""), terms),
+        persons=list(fields.get("persons") or []),
+        places=list(fields.get("places") or []),
+        orgs=list(fields.get("orgs") or []),
+        date_inferred=bool(fields.get("date_inferred")),
+    )
+
+
+def column(index: Index, searcher: Searcher, field: str) -> facet_counts.FacetColumn:
+    """The facet column for ``field`` at the searcher's generation, cached on the index."""
+    key = (field, searcher.reader().generation())
+    cached = index.caches.get(key)
+    if cached is None:
+        for old in [k for k in index.caches if k[0] == field]:
+            del index.caches[old]
+        cached = index.caches[key] = facet_counts.read_column(searcher, field)
+    return cached
+
+
+def _facets(index, searcher, matched, request) -> dict[str, list[FacetValue]]:
+    chosen = {
+        "person": (request.persons, request.not_persons),
+        "place": (request.places, request.not_places),
+        "org": (request.orgs, request.not_orgs),
+    }
+    result = {}
+    for name, field in FACET_FIELDS.items():
+        selected, excluded = chosen[name]
+        result[name] = facet_counts.count_values(
+            column(index, searcher, field), matched, selected, excluded, request.facet_limit
+        )
+    result["date"] = facet_counts.count_months(column(index, searcher, "month"), matched)
+    return result

@@ -1,0 +1,255 @@
+"""Turn what a person types into a Whoosh query over Cerca's fields.
+
+Whoosh parses the syntax (phrases, -excluded, OR, prefixes, *, ~) over one
+plain field, so each word keeps its identity; every word is then expanded
+over the stemmed and exact forms of title and body. On top of that:
+
+* stop words only count when the query has nothing else ("più");
+* articles with every word rank first (a heavily boosted AND);
+* words that occur close together rank higher (bigram phrases with slop).
+
+A query the parser cannot make sense of falls back to its plain words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from whoosh import query as wq
+from whoosh.analysis import LowercaseFilter, RegexTokenizer
+from whoosh.fields import TEXT, Schema
+from whoosh.qparser import (
+    FieldAliasPlugin,
+    FuzzyTermPlugin,
+    OrGroup,
+    PlusMinusPlugin,
+    QueryParser,
+)
+
+from .analysis import TOKEN_PATTERN, exact_analyzer, fold, stemming_analyzer
+from .schema import FIELD_ALIASES
+
+RAW = "q"
+# Field -> boost; exact forms weigh more than stem-only matches because a
+# stem match is also an exact match only when the word form agrees.
+FIELD_BOOSTS: dict[str, float] = {
+    "title": 1.5,
+    "title_exact": 1.0,
+    "body": 1.0,
+    "body_exact": 0.5,
+}
+STEMMED = {"title", "body"}
+ALL_WORDS_BOOST = 4.0
+PROXIMITY_BOOST = 0.6
+PROXIMITY_SLOP = 3
+MAX_QUERY_CHARS = 1000
+
+# "-" negates only at the start of a word, so "Jong-un" stays a name.
+_MINUS = r"(?<![^\s(])-"
+_OR_WORD = re.compile(r"(?<!\S)OR(?!\S)")
+
+
+@dataclass
+class ParsedQuery:
+    """A Whoosh query plus the plain words it was made of (for suggestions)."""
+
+    query: wq.Query
+    words: list[str]
+    fallback: bool = False
+
+
+def _parse_schema() -> Schema:
+    raw = TEXT(analyzer=RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter())
+    raw.multitoken_query = "phrase"
+    exact = TEXT(analyzer=exact_analyzer())
+    exact.multitoken_query = "phrase"
+    return Schema(
+        q=raw,
+        title=raw,
+        body=raw,
+        persons_text=exact,
+        places_text=exact,
+        orgs_text=exact,
+        source=TEXT(analyzer=RegexTokenizer(r".+")),
+    )
+
+
+class TextQueryBuilder:
+    """Builds queries; create one and reuse it (it holds the parser)."""
+
+    def __init__(self) -> None:
+        self._analyzers = {
+            "title": stemming_analyzer(),
+            "body": stemming_analyzer(),
+            "title_exact": exact_analyzer(),
+            "body_exact": exact_analyzer(),
+        }
+        aliases: dict[str, list[str]] = {}
+        for alias, field in FIELD_ALIASES.items():
+            aliases.setdefault(field, []).append(alias)
+        self._parser = QueryParser(RAW, _parse_schema(), group=OrGroup)
+        self._parser.add_plugin(FieldAliasPlugin(aliases))
+        self._parser.add_plugin(FuzzyTermPlugin())
+        self._parser.add_plugin(PlusMinusPlugin(minusexpr=_MINUS))
+        self._plain = QueryParser(RAW, _parse_schema(), group=OrGroup, plugins=[])
+
+    def build(self, text: str) -> ParsedQuery:
+        text = text.strip()[:MAX_QUERY_CHARS]
+        if not text:
+            return ParsedQuery(wq.Every(), [])
+        try:
+            parsed = self._parser.parse(text)
+            built = self._expand(parsed, explicit_or=bool(_OR_WORD.search(text)))
+        except Exception:  # noqa: BLE001 - any parser failure means "plain words"
+            built = None
+        if built is None:
+            return self._fallback(text)
+        return ParsedQuery(built, _words(parsed))
+
+    def _fallback(self, text: str) -> ParsedQuery:
+        words = re.findall(r"\w+(?:['’]\w+)?", text)
+        negated = re.findall(r"(?<![^\s(])-(\w+)", text)
+        if not words:
+            return ParsedQuery(wq.NullQuery, [], fallback=True)
+        if negated and len(negated) == len(words):
+            # Only exclusions ("-guerra"): everything but those words.
+            excluded = [self._word(w) for w in negated]
+            return ParsedQuery(
+                wq.AndNot(wq.Every(), wq.Or([e for e in excluded if e])), [], fallback=True
+            )
+        parsed = self._plain.parse(" ".join(words))
+        built = self._expand(parsed, explicit_or=False) or wq.NullQuery
+        return ParsedQuery(built, _words(parsed), fallback=True)
+
+    # -- expansion -----------------------------------------------------------
+
+    def _expand(self, q: wq.Query, explicit_or: bool) -> wq.Query | None:
+        q = self._rewrite(q)
+        if q is None:
+            return None
+        return self._rank_boosts(q, explicit_or)
+
+    def _rewrite(self, q: wq.Query) -> wq.Query | None:
+        """Replace every leaf on the raw field by its multi-field expansion."""
+        if isinstance(q, wq.Term) and q.fieldname == RAW:
+            return self._word(q.text, q.boost)
+        if isinstance(q, wq.Phrase) and q.fieldname == RAW:
+            return self._phrase(q.words, q.slop, q.boost)
+        if isinstance(q, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)) and q.fieldname == RAW:
+            return self._pattern(q)
+        if isinstance(q, (wq.And, wq.Or, wq.DisjunctionMax)):
+            parts = [self._rewrite(sub) for sub in q.subqueries]
+            parts = _drop_stop_groups([p for p in parts if p is not None])
+            if not parts:
+                return None
+            return parts[0] if len(parts) == 1 else q.__class__(parts, boost=q.boost)
+        if isinstance(q, (wq.AndNot, wq.AndMaybe)):
+            a, b = self._rewrite(q.a), self._rewrite(q.b)
+            if a is None:
+                return None
+            return a if b is None else q.__class__(a, b)
+        if isinstance(q, wq.Not):
+            inner = self._rewrite(q.query)
+            return None if inner is None else wq.Not(inner)
+        if q is wq.NullQuery:
+            return None
+        return q
+
+    def _forms(self, field: str, text: str) -> list[str]:
+        return [t.text for t in self._analyzers[field](text)]
+
+    def _word(self, text: str, boost: float = 1.0) -> WordGroup | None:
+        return self._phrase([text], 1, boost)
+
+    def _phrase(self, words: list[str], slop: int, boost: float) -> WordGroup | None:
+        """One typed word or quoted phrase over every field, in each field's forms."""
+        text = " ".join(words)
+        clauses: list[wq.Query] = []
+        for field, weight in FIELD_BOOSTS.items():
+            forms = self._forms(field, text)
+            if len(forms) == 1:
+                clauses.append(wq.Term(field, forms[0], boost=weight * boost))
+            elif forms:
+                clauses.append(wq.Phrase(field, forms, slop=slop, boost=weight * boost))
+        if not clauses:
+            return None
+        group = WordGroup(clauses)
+        group.stop = not any(c.fieldname in STEMMED for c in clauses)
+        return group
+
+    def _pattern(self, q: wq.Query) -> wq.Query:
+        """Wildcards and fuzzy terms match unstemmed words only."""
+        text = fold(q.text)
+        clauses = []
+        for field in ("title_exact", "body_exact"):
+            boost = FIELD_BOOSTS[field] * q.boost
+            if isinstance(q, wq.FuzzyTerm):
+                clauses.append(
+                    wq.FuzzyTerm(field, text, boost=boost, maxdist=q.maxdist,
+                                 prefixlength=q.prefixlength)
+                )
+            else:
+                clauses.append(q.__class__(field, text, boost=boost))
+        return wq.Or(clauses)
+
+    def _rank_boosts(self, q: wq.Query, explicit_or: bool) -> wq.Query:
+        """All words first, then words close together."""
+        positive, negative = q, None
+        if isinstance(q, wq.AndNot):
+            positive, negative = q.a, q.b
+        groups = _word_groups(positive)
+        if len(groups) >= 2 and not explicit_or:
+            extras: list[wq.Query] = [wq.And(groups, boost=ALL_WORDS_BOOST)]
+            extras += self._proximity(groups)
+            positive = wq.Or([positive, *extras])
+        return positive if negative is None else wq.AndNot(positive, negative)
+
+    def _proximity(self, groups: list[WordGroup]) -> list[wq.Query]:
+        stems = [_stem_of(g) for g in groups]
+        return [
+            wq.Phrase("body", [a, b], slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST)
+            for a, b in zip(stems, stems[1:], strict=False)
+            if a and b
+        ]
+
+
+class WordGroup(wq.Or):
+    """The expansion of one typed word; ``stop`` if only exact fields matched."""
+
+    stop = False
+
+
+def _drop_stop_groups(parts: list[wq.Query]) -> list[wq.Query]:
+    content = [p for p in parts if not getattr(p, "stop", False)]
+    return content or parts
+
+
+def _word_groups(q: wq.Query) -> list[WordGroup]:
+    if isinstance(q, WordGroup):
+        return [q]
+    if isinstance(q, wq.Or):
+        subs = q.subqueries
+        if all(isinstance(s, WordGroup) for s in subs):
+            return list(subs)
+    return []
+
+
+def _stem_of(group: WordGroup) -> str | None:
+    for clause in group.subqueries:
+        if isinstance(clause, wq.Term) and clause.fieldname == "body":
+            return clause.text
+    return None
+
+
+def _words(q: wq.Query) -> list[str]:
+    """The plain typed words of a parsed query, in order."""
+    words: list[str] = []
+    for leaf in q.leaves() if not q.is_leaf() else [q]:
+        if leaf.fieldname != RAW:
+            continue
+        if isinstance(leaf, wq.Term):
+            words.append(leaf.text)
+        elif isinstance(leaf, wq.Phrase):
+            words.extend(leaf.words)
+    return words

@@ -1,0 +1,92 @@
+"""The Italian analyzer: a table of text and expected tokens."""
+
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+
+import pytest
+
+from search.analysis import exact_analyzer, stem, stemming_analyzer, tokens
+from tests.conftest import DATA
+
+STEMMED = [
+    # Elision with both apostrophes, and with a space after it.
+    ("l'agenzia", ["agenz"]),
+    ("dell’Estremo Oriente", ["estrem", "orient"]),
+    ("dell' OPEC", ["opec"]),
+    ("quest'anno nessun'altra sant'Anna tutt'altro", ["anno", "altra", "anna", "altro"]),
+    ("gl'italiani", ["italian"]),
+    # Stop words dropped, accents folded after stemming.
+    ("la città è più bella", ["citt", "bell"]),
+    ("perché", []),
+    # Markdown emphasis never sticks to a word.
+    ("**tensione** geopolitica", ["tension", "geopolit"]),
+    # Hyphenated names split like their spaced spelling ("un" is a stop word).
+    ("Kim Jong-un", ["kim", "jong"]),
+    ("Kim Jong Un", ["kim", "jong"]),
+    ("missile missili", ["missil", "missil"]),
+    ("3,5 miliardi", ["3,5", "miliard"]),
+]
+
+EXACT = [
+    ("L’agenzia dell'Estremo Oriente", ["agenzia", "estremo", "oriente"]),
+    ("più perché città", ["piu", "perche", "citta"]),
+    ("Kim Jong-un", ["kim", "jong", "un"]),
+    ("un'altra volta", ["altra", "volta"]),
+    ("Roma Milano", ["roma", "milano"]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), STEMMED)
+def test_stemming_analyzer(text, expected):
+    assert tokens(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), EXACT)
+def test_exact_analyzer(text, expected):
+    assert tokens(text, exact_analyzer()) == expected
+
+
+def test_folded_query_matches_accented_text():
+    assert tokens("citta") == tokens("città")
+    assert tokens("piu", exact_analyzer()) == tokens("più", exact_analyzer())
+    assert tokens("perche", exact_analyzer()) == tokens("perché", exact_analyzer())
+
+
+def test_positions_close_the_gap_left_by_elisions():
+    analyzer = exact_analyzer()
+    positions = [(t.text, t.pos) for t in analyzer("regione dell'Estremo Oriente", positions=True)]
+    assert positions == [("regione", 0), ("estremo", 1), ("oriente", 2)]
+
+
+def test_analyzers_pickle_and_compare_equal():
+    for make in (stemming_analyzer, exact_analyzer):
+        analyzer = make()
+        clone = pickle.loads(pickle.dumps(analyzer))
+        assert clone == analyzer
+        assert [t.text for t in clone("missili balistici")] == [
+            t.text for t in analyzer("missili balistici")
+        ]
+
+
+def test_stem_filter_is_morph_so_spelling_sees_words():
+    words = [t.text for t in stemming_analyzer()("missili balistici", no_morph=True)]
+    assert words == ["missili", "balistici"]
+
+
+def test_snowball_italian_vocabulary():
+    """Every pair of the Snowball project's 35,495-word reference vocabulary."""
+    folder = DATA / "snowball_italian"
+    words = (folder / "voc.txt").read_text("utf-8").split("\n")
+    expected = (folder / "output.txt").read_text("utf-8").split("\n")
+    assert len(words) == len(expected) and len(words) >= 35_495
+    wrong = [(w, e, stem(w)) for w, e in zip(words, expected, strict=True) if stem(w) != e]
+    assert wrong == []
+
+
+def test_the_core_never_imports_flask():
+    code = "import sys, search, search.query, search.cli; print('flask' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
