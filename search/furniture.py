@@ -39,8 +39,12 @@ RULES: tuple[Rule, ...] = (
         r"tiktok|youtube|linkedin|google news)\b.{0,80}$",
     ),
     # Copyright and site footers.
-    _rule("copyright", r"(©|\bcopyright\b|tutti i diritti riservati|riproduzione riservata)",
-          tail_only=True),
+    _rule(
+        "copyright",
+        r"©|\(c\)\s*\d{4}|^\s*copyright\b|\bcopyright\s*(?:\d{4}|©)"
+        r"|tutti i diritti riservati|riproduzione riservata",
+        tail_only=True,
+    ),
     _rule("copyright", r"^\s*(p\.?\s?iva|partita iva)\b", tail_only=True),
     # Trailing author bio taglines.
     _rule("bio", _BIO, tail_only=True),

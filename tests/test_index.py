@@ -1,0 +1,92 @@
+"""Incremental indexing on a real index on disk."""
+
+from __future__ import annotations
+
+import pytest
+from whoosh.index import LockError
+
+from search.index import IndexBusy, IndexMissing, create_index, open_index, update_index
+from search.models import SearchRequest
+from search.query import search
+
+
+def ids(index):
+    return {h.id for h in search(index, SearchRequest(page_size=100)).hits}
+
+
+def test_incremental_runs(tmp_path, articles_copy):
+    index = create_index(tmp_path / "ix")
+    first = update_index(index, [articles_copy])
+    assert (first.added, first.updated, first.unchanged, first.removed) == (11, 0, 0, 0)
+
+    second = update_index(index, [articles_copy])
+    assert not second.changed and second.unchanged == 11
+    generation = index.generation
+    assert open_index(tmp_path / "ix").generation == generation  # nothing was committed
+
+    milano = articles_copy / "milano-design.md"
+    milano.write_text(milano.read_text("utf-8").replace("migliaia", "decine di migliaia"), "utf-8")
+    (articles_copy / "cronaca" / "mercato.txt").unlink()
+    third = update_index(index, [articles_copy])
+    assert (third.added, third.updated, third.unchanged, third.removed) == (0, 1, 9, 1)
+    assert "cronaca/mercato" not in ids(index)
+    assert search(index, SearchRequest(q="decine")).total == 1
+
+    rebuilt = update_index(create_index(tmp_path / "ix", rebuild=True), [articles_copy])
+    assert rebuilt.added == 10
+
+
+def test_unreadable_file_keeps_its_indexed_article(tmp_path, articles_copy):
+    index = create_index(tmp_path / "ix")
+    update_index(index, [articles_copy])
+    (articles_copy / "milano-design.md").write_bytes(b"")
+    report = update_index(index, [articles_copy])
+    assert report.removed == 0
+    assert [s.reason for s in report.skipped] == ["file vuoto"]
+    assert "milano-design" in ids(index)
+
+
+def test_other_roots_are_left_alone(tmp_path, articles_copy):
+    index = create_index(tmp_path / "ix")
+    update_index(index, [articles_copy / "cronaca"])
+    update_index(index, [articles_copy / "esteri.jsonl"])
+    assert {"alluvione", "mercato", "esteri-001"} <= ids(index)
+
+
+def test_duplicate_ids_are_skipped(tmp_path):
+    (tmp_path / "a.jsonl").write_text(
+        '{"id": "x", "text": "Primo."}\n{"id": "x", "text": "Secondo."}\n', encoding="utf-8"
+    )
+    report = update_index(create_index(tmp_path / "ix"), [tmp_path / "a.jsonl"])
+    assert report.added == 1
+    assert "duplicato" in report.skipped[0].reason
+
+
+def test_a_second_indexer_gets_a_clear_message(tmp_path, articles_copy):
+    index = create_index(tmp_path / "ix")
+    holder = index.ix.writer()
+    try:
+        with pytest.raises(IndexBusy, match="già in uso"):
+            update_index(index, [articles_copy])
+    finally:
+        holder.cancel()
+
+
+def test_a_failed_run_releases_the_lock(tmp_path, articles_copy):
+    index = create_index(tmp_path / "ix")
+
+    def explode(batch):
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        update_index(index, [articles_copy], enrich=explode)
+    try:
+        index.ix.writer().cancel()
+    except LockError:  # pragma: no cover - the failure this test guards against
+        pytest.fail("the write lock was left held")
+    assert update_index(index, [articles_copy]).added == 11
+
+
+def test_opening_a_missing_index_explains(tmp_path):
+    with pytest.raises(IndexMissing, match="cerca index"):
+        open_index(tmp_path / "nothing")

@@ -1,0 +1,155 @@
+"""search(): syntax, ranking rules, filters, sorting, paging, snippets, suggestions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from search.index import create_index, update_index
+from search.models import SearchRequest
+from search.query import search
+
+
+def run(index, q="", **kw):
+    return search(index, SearchRequest(q=q, **kw))
+
+
+def hit_ids(result):
+    return [h.id for h in result.hits]
+
+
+def test_stemming_finds_inflections(index):
+    assert hit_ids(run(index, "missile")) == ["esteri-002"]
+
+
+def test_accent_folding(index):
+    assert run(index, "citta").total == run(index, "città").total >= 2
+    assert "roma-metro" in hit_ids(run(index, "perche"))
+    assert "esteri-005" in hit_ids(run(index, "piu"))
+
+
+def test_hyphenated_names_match_spaced_spelling(index):
+    assert hit_ids(run(index, "Kim Jong Un"))[0] == "lavrov-pyongyang"
+    assert "lavrov-pyongyang" in hit_ids(run(index, '"Kim Jong-un"'))
+
+
+def test_articles_with_every_word_rank_first_but_others_stay(index):
+    result = run(index, "energia Meloni")
+    ids = hit_ids(result)
+    both = {"esteri-003", "esteri-005"}
+    assert set(ids[:2]) == both
+    assert "esteri-001" in ids  # has "energia" only
+
+
+def test_exact_form_outranks_stem_only_match(tmp_path):
+    (tmp_path / "a.jsonl").write_text(
+        '{"id": "stem", "text": "I romani discutono. Tante romane e tanti romanzi."}\n'
+        '{"id": "exact", "text": "A Roma si discute. Una giornata qualsiasi in centro."}\n',
+        encoding="utf-8",
+    )
+    index = create_index(tmp_path / "ix")
+    update_index(index, [tmp_path])
+    assert hit_ids(run(index, "Roma"))[0] == "exact"
+
+
+def test_phrase_excluded_or_and_field_prefixes(index):
+    assert hit_ids(run(index, '"Mar del Giappone"')) == ["esteri-002"]
+    assert "esteri-002" not in hit_ids(run(index, "Pechino -missili"))
+    assert "esteri-001" in hit_ids(run(index, "Pechino -missili"))
+    assert set(hit_ids(run(index, "Parigi OR Bruxelles"))) == {"esteri-003", "esteri-004"}
+    assert hit_ids(run(index, "titolo:Lavrov")) == ["lavrov-pyongyang"]
+    assert set(hit_ids(run(index, "persona:Meloni"))) == {"esteri-003", "esteri-005"}
+    assert "esteri-002" in hit_ids(run(index, 'luogo:"Corea del Nord"'))
+
+
+def test_wildcards_and_fuzzy(index):
+    assert "esteri-002" in hit_ids(run(index, "missil*"))
+    assert "esteri-002" in hit_ids(run(index, "missli~"))
+
+
+@pytest.mark.parametrize(
+    "q", ['"unclosed', "((( a", "titolo:", "AND OR NOT", "*", "~", ":::", "-", "date:[x TO"]
+)
+def test_malformed_queries_never_fail(index, q):
+    result = run(index, q)
+    assert result.total >= 0
+
+
+def test_only_exclusions_means_everything_else(index):
+    result = run(index, "-missili")
+    assert result.total == index.doc_count() - 1
+
+
+def test_entity_filters_need_every_value_and_can_exclude(index):
+    assert hit_ids(run(index, persons=("Giorgia Meloni",))) == ["esteri-005", "esteri-003"]
+    both = run(index, persons=("Vladimir Putin", "Xi Jinping"))
+    assert hit_ids(both) == ["esteri-001"]
+    excluded = run(index, persons=("Vladimir Putin",), not_places=("Pechino",))
+    assert hit_ids(excluded) == ["lavrov-pyongyang"]
+    assert run(index, persons=("Nessuno Esiste",)).total == 0
+
+
+def test_date_range_and_browsing_newest_first(index):
+    result = run(index, date_from=dt.date(2025, 9, 1), date_to=dt.date(2025, 9, 30))
+    assert hit_ids(result) == ["lavrov-pyongyang", "milano-design", "esteri-002", "esteri-001"]
+    assert all(h.date.startswith("2025-09") for h in result.hits)
+
+
+def test_sort_by_date_and_pagination(index):
+    first = run(index, "presidente", sort="date", page_size=2)
+    second = run(index, "presidente", sort="date", page=2, page_size=2)
+    assert first.total == second.total >= 3
+    dates = [h.date for h in first.hits + second.hits if h.date]
+    assert dates == sorted(dates, reverse=True)
+    assert not set(hit_ids(first)) & set(hit_ids(second))
+    assert run(index, "presidente", page=99).hits == []
+
+
+def test_facets_count_the_whole_result_set(index):
+    result = run(index, "", page_size=1)
+    persons = {v.value: v.count for v in result.facets["person"]}
+    assert persons["Giorgia Meloni"] == 2 and persons["Vladimir Putin"] == 2
+    places = {v.value: v.count for v in result.facets["place"]}
+    assert places["Roma"] == 2 and places["Pechino"] == 2
+    months = {v.value: v.count for v in result.facets["date"]}
+    assert months == {"2025-07": 1, "2025-09": 4, "2025-10": 3, "senza data": 3}
+    assert [v.value for v in result.facets["date"]][-1] == "senza data"
+
+
+def test_facets_follow_filters_and_mark_selection(index):
+    result = run(index, "", persons=("Giorgia Meloni",), not_places=("Bruxelles",))
+    persons = {v.value: (v.count, v.selected) for v in result.facets["person"]}
+    assert persons == {"Giorgia Meloni": (1, True)}
+    places = {v.value: (v.count, v.excluded) for v in result.facets["place"]}
+    assert places == {"Roma": (1, False), "Bruxelles": (0, True)}
+
+
+def test_snippets_mark_stems_and_escape_everything_else(tmp_path):
+    (tmp_path / "a.jsonl").write_text(
+        '{"id": "x", "title": "<b>Titolo</b>", "text": "Lanciati due missili <script>alert(1)'
+        '</script> & altro. Il missile era nuovo."}\n',
+        encoding="utf-8",
+    )
+    index = create_index(tmp_path / "ix")
+    update_index(index, [tmp_path])
+    snippet = run(index, "missile").hits[0].snippet
+    assert "<mark>missili</mark>" in snippet and "<mark>missile</mark>" in snippet
+    assert "<script>" not in snippet and "&lt;script&gt;" in snippet and "&amp;" in snippet
+    assert snippet.replace("<mark>", "").replace("</mark>", "").count("<") == 0
+
+
+def test_snippet_has_several_fragments(index_dir, seeds_index_dir):
+    from search.index import open_index
+
+    snippet = run(open_index(seeds_index_dir), "Corea").hits[0].snippet
+    assert snippet.count("<mark>") >= 2 and " … " in snippet
+
+
+def test_did_you_mean(seeds_index_dir):
+    from search.index import open_index
+
+    seeds = open_index(seeds_index_dir)
+    assert run(seeds, "missli balistici").suggestion == "missili balistici"
+    assert run(seeds, "missili balistici").suggestion is None
+    assert run(seeds, "missile").suggestion is None  # matches through its stem
