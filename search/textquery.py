@@ -27,27 +27,41 @@ from whoosh.qparser import (
     QueryParser,
 )
 
-from .analysis import TOKEN_PATTERN, exact_analyzer, fold, stemming_analyzer
+from .analysis import STOPWORDS, TOKEN_PATTERN, exact_analyzer, fold, stemming_analyzer
 from .schema import FIELD_ALIASES
 
 RAW = "q"
-# Field -> boost; exact forms weigh more than stem-only matches because a
-# stem match is also an exact match only when the word form agrees.
+# Field -> boost. A word found in the form typed scores on both its stemmed
+# and its exact clause, so exact matches outrank stem-only ones; a title
+# match scores high per word because titles are short (BM25F). Tuned on
+# SQuAD-it with bench/relevance.py.
 FIELD_BOOSTS: dict[str, float] = {
-    "title": 1.5,
-    "title_exact": 1.0,
+    "title": 0.8,
+    "title_exact": 0.4,
     "body": 1.0,
     "body_exact": 0.5,
 }
 STEMMED = {"title", "body"}
 ALL_WORDS_BOOST = 4.0
-PROXIMITY_BOOST = 0.6
-PROXIMITY_SLOP = 3
+PROXIMITY_BOOST = 0.15
+PROXIMITY_SLOP = 2
 MAX_QUERY_CHARS = 1000
+
+# In a question, interrogatives and the nouns that only ask for a kind of
+# answer carry no topic: "In quale anno è iniziata la crisi?" is about the
+# crisis. Like stop words, they only count when nothing else is typed.
+QUESTION_WORDS = frozenset(
+    "quando qual quale quali quanto quanta quanti quante cosa cos chi dove come "
+    "perche che cui".split()
+)
+QUESTION_NOUNS = frozenset("anno anni nome tipo".split())
+QUESTION_MIN_WORDS = 4
 
 # "-" negates only at the start of a word, so "Jong-un" stays a name.
 _MINUS = r"(?<![^\s(])-"
 _OR_WORD = re.compile(r"(?<!\S)OR(?!\S)")
+# A "?" that ends a word ends a question; only inside a word is it a wildcard.
+_QUESTION_MARK = re.compile(r"\?+(?=[\s\"')]|$)")
 
 
 @dataclass
@@ -96,61 +110,65 @@ class TextQueryBuilder:
 
     def build(self, text: str) -> ParsedQuery:
         text = text.strip()[:MAX_QUERY_CHARS]
+        ignore = _question_words(text)
+        text = _QUESTION_MARK.sub(" ", text).strip()
         if not text:
             return ParsedQuery(wq.Every(), [])
         try:
             parsed = self._parser.parse(text)
-            built = self._expand(parsed, explicit_or=bool(_OR_WORD.search(text)))
+            built = self._expand(parsed, bool(_OR_WORD.search(text)), ignore)
         except Exception:  # noqa: BLE001 - any parser failure means "plain words"
             built = None
         if built is None:
-            return self._fallback(text)
+            return self._fallback(text, ignore)
         return ParsedQuery(built, _words(parsed))
 
-    def _fallback(self, text: str) -> ParsedQuery:
+    def _fallback(self, text: str, ignore: frozenset[str]) -> ParsedQuery:
         words = re.findall(r"\w+(?:['’]\w+)?", text)
         negated = re.findall(r"(?<![^\s(])-(\w+)", text)
         if not words:
             return ParsedQuery(wq.NullQuery, [], fallback=True)
         if negated and len(negated) == len(words):
             # Only exclusions ("-guerra"): everything but those words.
-            excluded = [self._word(w) for w in negated]
+            excluded = [self._word(w, ignore) for w in negated]
             return ParsedQuery(
                 wq.AndNot(wq.Every(), wq.Or([e for e in excluded if e])), [], fallback=True
             )
         parsed = self._plain.parse(" ".join(words))
-        built = self._expand(parsed, explicit_or=False) or wq.NullQuery
+        built = self._expand(parsed, False, ignore) or wq.NullQuery
         return ParsedQuery(built, _words(parsed), fallback=True)
 
     # -- expansion -----------------------------------------------------------
 
-    def _expand(self, q: wq.Query, explicit_or: bool) -> wq.Query | None:
-        q = self._rewrite(q)
-        if q is None:
+    def _expand(self, q: wq.Query, explicit_or: bool, ignore: frozenset[str]) -> wq.Query | None:
+        built = self._rewrite(q, ignore)
+        if built is None:
             return None
-        return self._rank_boosts(q, explicit_or)
+        positive = q.a if isinstance(q, wq.AndNot) else q
+        typed = [w for w in _words(positive, phrases=False) if fold(w) not in ignore]
+        return self._rank_boosts(built, explicit_or, typed)
 
-    def _rewrite(self, q: wq.Query) -> wq.Query | None:
+    def _rewrite(self, q: wq.Query, ignore: frozenset[str]) -> wq.Query | None:
         """Replace every leaf on the raw field by its multi-field expansion."""
         if isinstance(q, wq.Term) and q.fieldname == RAW:
-            return self._word(q.text, q.boost)
+            return self._word(q.text, ignore, q.boost)
         if isinstance(q, wq.Phrase) and q.fieldname == RAW:
-            return self._phrase(q.words, q.slop, q.boost)
+            return self._phrase(q.words, ignore, q.slop, q.boost)
         if isinstance(q, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)) and q.fieldname == RAW:
             return self._pattern(q)
         if isinstance(q, (wq.And, wq.Or, wq.DisjunctionMax)):
-            parts = [self._rewrite(sub) for sub in q.subqueries]
+            parts = [self._rewrite(sub, ignore) for sub in q.subqueries]
             parts = _drop_stop_groups([p for p in parts if p is not None])
             if not parts:
                 return None
             return parts[0] if len(parts) == 1 else q.__class__(parts, boost=q.boost)
         if isinstance(q, (wq.AndNot, wq.AndMaybe)):
-            a, b = self._rewrite(q.a), self._rewrite(q.b)
+            a, b = self._rewrite(q.a, ignore), self._rewrite(q.b, ignore)
             if a is None:
                 return None
             return a if b is None else q.__class__(a, b)
         if isinstance(q, wq.Not):
-            inner = self._rewrite(q.query)
+            inner = self._rewrite(q.query, ignore)
             return None if inner is None else wq.Not(inner)
         if q is wq.NullQuery:
             return None
@@ -159,10 +177,12 @@ class TextQueryBuilder:
     def _forms(self, field: str, text: str) -> list[str]:
         return [t.text for t in self._analyzers[field](text)]
 
-    def _word(self, text: str, boost: float = 1.0) -> WordGroup | None:
-        return self._phrase([text], 1, boost)
+    def _word(self, text: str, ignore: frozenset[str], boost: float = 1.0) -> WordGroup | None:
+        return self._phrase([text], ignore, 1, boost)
 
-    def _phrase(self, words: list[str], slop: int, boost: float) -> WordGroup | None:
+    def _phrase(
+        self, words: list[str], ignore: frozenset[str], slop: int, boost: float
+    ) -> WordGroup | None:
         """One typed word or quoted phrase over every field, in each field's forms."""
         text = " ".join(words)
         clauses: list[wq.Query] = []
@@ -175,7 +195,9 @@ class TextQueryBuilder:
         if not clauses:
             return None
         group = WordGroup(clauses)
-        group.stop = not any(c.fieldname in STEMMED for c in clauses)
+        group.stop = not any(c.fieldname in STEMMED for c in clauses) or (
+            len(words) == 1 and fold(words[0].rstrip("'’")) in ignore
+        )
         return group
 
     def _pattern(self, q: wq.Query) -> wq.Query:
@@ -193,31 +215,44 @@ class TextQueryBuilder:
                 clauses.append(q.__class__(field, text, boost=boost))
         return wq.Or(clauses)
 
-    def _rank_boosts(self, q: wq.Query, explicit_or: bool) -> wq.Query:
-        """All words first, then words close together."""
+    def _rank_boosts(self, q: wq.Query, explicit_or: bool, typed: list[str]) -> wq.Query:
+        """All words first, then words typed together found together."""
         positive, negative = q, None
         if isinstance(q, wq.AndNot):
             positive, negative = q.a, q.b
         groups = _word_groups(positive)
         if len(groups) >= 2 and not explicit_or:
             extras: list[wq.Query] = [wq.And(groups, boost=ALL_WORDS_BOOST)]
-            extras += self._proximity(groups)
+            extras += self._proximity(typed)
             positive = wq.Or([positive, *extras])
         return positive if negative is None else wq.AndNot(positive, negative)
 
-    def _proximity(self, groups: list[WordGroup]) -> list[wq.Query]:
-        stems = [_stem_of(g) for g in groups]
-        return [
-            wq.Phrase("body", [a, b], slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST)
-            for a, b in zip(stems, stems[1:], strict=False)
-            if a and b
-        ]
+    def _proximity(self, typed: list[str]) -> list[wq.Query]:
+        """Each pair of adjacent typed words, stop words included ("Stati
+        Uniti", "Corea del"), as a near-phrase over the exact body."""
+        pairs = []
+        for a, b in zip(typed, typed[1:], strict=False):
+            forms = self._forms("body_exact", f"{a} {b}")
+            if len(forms) == 2 and not set(forms) <= STOPWORDS:
+                pairs.append(wq.Phrase("body_exact", forms, slop=PROXIMITY_SLOP,
+                                       boost=PROXIMITY_BOOST))
+        return pairs
 
 
 class WordGroup(wq.Or):
     """The expansion of one typed word; ``stop`` if only exact fields matched."""
 
     stop = False
+
+
+def _question_words(text: str) -> frozenset[str]:
+    """Words to ignore if ``text`` reads as a question, else none."""
+    words = re.findall(r"\w+", text)
+    if text.rstrip().endswith("?") or (
+        len(words) >= QUESTION_MIN_WORDS and fold(words[0].lower()) in QUESTION_WORDS
+    ):
+        return QUESTION_WORDS | QUESTION_NOUNS
+    return frozenset()
 
 
 def _drop_stop_groups(parts: list[wq.Query]) -> list[wq.Query]:
@@ -235,14 +270,7 @@ def _word_groups(q: wq.Query) -> list[WordGroup]:
     return []
 
 
-def _stem_of(group: WordGroup) -> str | None:
-    for clause in group.subqueries:
-        if isinstance(clause, wq.Term) and clause.fieldname == "body":
-            return clause.text
-    return None
-
-
-def _words(q: wq.Query) -> list[str]:
+def _words(q: wq.Query, phrases: bool = True) -> list[str]:
     """The plain typed words of a parsed query, in order."""
     words: list[str] = []
     for leaf in q.leaves() if not q.is_leaf() else [q]:
@@ -250,6 +278,6 @@ def _words(q: wq.Query) -> list[str]:
             continue
         if isinstance(leaf, wq.Term):
             words.append(leaf.text)
-        elif isinstance(leaf, wq.Phrase):
+        elif phrases and isinstance(leaf, wq.Phrase):
             words.extend(leaf.words)
     return words
