@@ -247,6 +247,19 @@ def stats_command(index_dir: str, as_json: bool) -> None:
     click.echo(f"Campi:         {', '.join(stats['fields'])}")
 
 
+@cli.command("serve")
+@index_option
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="CERCA_HOST")
+@click.option("--port", default=5000, show_default=True, type=int, envvar="CERCA_PORT")
+def serve_command(index_dir: str, host: str, port: int) -> None:
+    """Pagina di ricerca per uso locale (in produzione: gunicorn, vedi README)."""
+    from webapp import create_app  # the web layer is only loaded to serve
+
+    app = create_app({"INDEX_DIR": index_dir})
+    click.echo(f"Cerca: http://{host}:{port}/ (indice {index_dir}; Ctrl+C per uscire)", err=True)
+    app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
 def main() -> None:
     """Entry point: click's own errors also exit 1, with one line."""
     try:

@@ -33,6 +33,10 @@ class FacetColumn:
         hits = matched[self.docs].astype(np.int64)
         return np.add.reduceat(hits, self.starts) if len(hits) else np.zeros(len(self.values))
 
+    def sizes(self) -> np.ndarray:
+        """Documents per value in the whole index."""
+        return np.diff(np.append(self.starts, len(self.docs)))
+
     def docs_of(self, value: str) -> np.ndarray:
         try:
             i = self.values.index(value)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
+from collections.abc import Iterator
 
 import numpy as np
 from whoosh import query as wq
@@ -18,6 +20,7 @@ from whoosh.searching import Searcher
 from whoosh.sorting import FieldFacet
 
 from . import facets as facet_counts
+from .analysis import fold
 from .index import Index
 from .models import FacetValue, Hit, SearchRequest, SearchResult, iso
 from .schema import FACET_FIELDS
@@ -31,12 +34,14 @@ WEIGHTING = BM25F(B=0.75, K1=0.6, title_B=0.5, title_exact_B=0.5)
 
 
 @functools.cache
-def _builder() -> TextQueryBuilder:
+def builder() -> TextQueryBuilder:
+    """The shared query builder (it holds a parser; building is thread-safe)."""
     return TextQueryBuilder()
 
 
 @functools.cache
-def _snippets() -> Snippets:
+def snippets() -> Snippets:
+    """The shared snippet maker."""
     return Snippets()
 
 
@@ -89,7 +94,7 @@ def matched_docs(searcher: Searcher, q: wq.Query, filt, mask) -> np.ndarray:
 
 def search(index: Index, request: SearchRequest) -> SearchResult:
     """Run one search; see the module docstring."""
-    parsed = _builder().build(request.q)
+    parsed = builder().build(request.q)
     filt, mask = filter_query(request), mask_query(request)
     browsing = not request.q.strip()
     with index.searcher(weighting=WEIGHTING) as searcher:
@@ -140,7 +145,7 @@ def _hit(hit, terms: frozenset[str], scored: bool) -> Hit:
         source=fields.get("source", ""),
         url=fields.get("url", ""),
         score=round(float(hit.score or 0.0), 4) if scored else 0.0,
-        snippet=_snippets().make(fields.get("body", ""), terms),
+        snippet=snippets().make(fields.get("body", ""), terms),
         persons=list(fields.get("persons") or []),
         places=list(fields.get("places") or []),
         orgs=list(fields.get("orgs") or []),
@@ -157,6 +162,62 @@ def column(index: Index, searcher: Searcher, field: str) -> facet_counts.FacetCo
             del index.caches[old]
         cached = index.caches[key] = facet_counts.read_column(searcher, field)
     return cached
+
+
+def export_rows(index: Index, request: SearchRequest) -> Iterator[dict]:
+    """Every hit of a search, in order, without paging or snippets: for export."""
+    parsed = builder().build(request.q)
+    filt, mask = filter_query(request), mask_query(request)
+    by_date = request.sort == "date" or not request.q.strip()
+    with index.searcher(weighting=WEIGHTING) as searcher:
+        results = searcher.search(
+            parsed.query, filter=filt, mask=mask, limit=None,
+            sortedby=FieldFacet("date", reverse=True) if by_date else None,
+        )
+        for hit in results:
+            fields = hit.fields()
+            yield {
+                "id": fields["id"],
+                "title": fields.get("title", ""),
+                "date": iso(fields.get("date")),
+                "source": fields.get("source", ""),
+                "url": fields.get("url", ""),
+                "score": round(float(hit.score or 0.0), 4) if not by_date else 0.0,
+                "persons": list(fields.get("persons") or []),
+                "places": list(fields.get("places") or []),
+                "orgs": list(fields.get("orgs") or []),
+            }
+
+
+def title_matches(searcher: Searcher, text: str, limit: int) -> list[str]:
+    """Titles with a word starting like the last word of ``text``."""
+    words = re.findall(r"\w+", fold(text.casefold()))
+    if not words or limit <= 0:
+        return []
+    clauses = [wq.Term("title_exact", w) for w in words[:-1]] + [
+        wq.Prefix("title_exact", words[-1])
+    ]
+    hits = searcher.search(wq.And(clauses), limit=limit)
+    return [h["title"] for h in hits]
+
+
+def facet_values(
+    index: Index, request: SearchRequest, name: str, contains: str = "", limit: int = 50
+) -> list[FacetValue]:
+    """One facet's values for a search, those containing ``contains``
+    (case- and accent-insensitive, so "lavrov" finds "Sergey Lavrov")."""
+    if name not in FACET_FIELDS:
+        raise KeyError(name)
+    parsed = builder().build(request.q)
+    with index.searcher(weighting=WEIGHTING) as searcher:
+        matched = matched_docs(searcher, parsed.query, filter_query(request), mask_query(request))
+        values = facet_counts.count_values(
+            column(index, searcher, FACET_FIELDS[name]), matched, limit=None
+        )
+    needle = fold(contains.strip().casefold())
+    if needle:
+        values = [v for v in values if needle in fold(v.value.casefold())]
+    return values[:limit]
 
 
 def _facets(index, searcher, matched, request) -> dict[str, list[FacetValue]]:

@@ -39,3 +39,4 @@ def suggest_query(searcher: Searcher, text: str, words: list[str]) -> str | None
         r"(?<!\w)(" + "|".join(re.escape(w) for w in corrections) + r")(?!\w)", re.IGNORECASE
     )
     return pattern.sub(lambda m: corrections.get(m.group(0).lower(), m.group(0)), text)
+

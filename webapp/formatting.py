@@ -1,0 +1,32 @@
+"""Italian dates for templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Flask
+
+MONTHS = ("gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre "
+          "novembre dicembre").split()
+
+
+def data_it(value: str | dt.date | None) -> str:
+    """2025-09-03 -> 3 settembre 2025."""
+    if not value:
+        return ""
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def mese_it(value: str) -> str:
+    """2025-09 -> settembre 2025."""
+    try:
+        year, month = value.split("-")[:2]
+        return f"{MONTHS[int(month) - 1]} {year}"
+    except (ValueError, IndexError):
+        return value
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(data_it)
+    app.add_template_filter(mese_it)

@@ -1,0 +1,83 @@
+"""The search page and the article page: full pages, or fragments for htmx."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, make_response, render_template, request
+
+from search.articles import get_article, marked_text, related
+from search.models import SearchRequest
+from search.params import InvalidRequest
+from search.query import facet_values, search
+
+from . import get_index
+from .params import Links, query_string, search_request
+
+bp = Blueprint("pages", __name__)
+
+FACET_LABELS = {"person": "Persone", "place": "Luoghi", "org": "Organizzazioni"}
+FACET_SHOWN = 10
+FACET_FILTER_LIMIT = 50
+
+
+def wants_fragment() -> bool:
+    """htmx asks for the fragment, except when restoring history after a cache
+    miss: then it sets both headers and needs the whole page."""
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def _render(full: str, fragment: str, status: int = 200, **context):
+    template = fragment if wants_fragment() else full
+    response = make_response(render_template(template, **context), status)
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+@bp.get("/")
+def search_page():
+    index = get_index()
+    error = None
+    try:
+        req = search_request(request.args)
+    except InvalidRequest as exc:
+        req, error = SearchRequest(q=request.args.get("q", "")[:1000]), exc
+    result = search(index, req) if index is not None and error is None else None
+    response = _render(
+        "search.html", "_fragment.html", status=400 if error else 200,
+        req=req, result=result, error=error, links=Links(req),
+        index_missing=index is None, labels=FACET_LABELS, shown=FACET_SHOWN,
+    )
+    response.headers["Link"] = f'</api/search?{query_string(req)}>; rel="alternate"; ' \
+                               'type="application/json"'
+    return response
+
+
+@bp.get("/facette/<name>")
+def facet_filter(name: str):
+    """The values of one facet containing the typed text (the facet's filter box)."""
+    index = get_index()
+    if name not in FACET_LABELS or index is None:
+        abort(404)
+    try:
+        req = search_request(request.args)
+    except InvalidRequest:
+        req = SearchRequest()
+    contains = request.args.get("contains", "")[:100]
+    values = facet_values(index, req, name, contains, FACET_FILTER_LIMIT)
+    return render_template("_facet_values.html", name=name, values=values,
+                           links=Links(req), contains=contains, shown=FACET_SHOWN)
+
+
+@bp.get("/articolo/<path:article_id>")
+def article_page(article_id: str):
+    index = get_index()
+    article = get_article(index, article_id) if index is not None else None
+    if article is None:
+        abort(404)
+    q = request.args.get("q", "")[:1000]
+    return render_template(
+        "article.html", article=article, text=marked_text(index, article.text, q), q=q,
+        related=related(index, article_id), links=Links(SearchRequest(q=q)),
+    )
