@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import math
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from whoosh import query as wq
+
+from .analysis import stemming_analyzer
 from .index import Index
 from .models import iso
 from .query import builder, snippets
 from .snippets import highlight_terms
 
 RELATED = 5
+KEY_TERMS = 20
 
 
 @dataclass
@@ -76,11 +82,26 @@ def marked_text(index: Index, text: str, q: str) -> str:
 
 
 def related(index: Index, article_id: str, limit: int = RELATED) -> list[Related]:
-    """Articles with the most similar key terms (Whoosh's more_like_this)."""
+    """Articles sharing the article's most distinctive words.
+
+    Like Whoosh's ``more_like()``, but terms found in this article only are
+    skipped: Whoosh ranks those first, and they can match nothing else.
+    """
     with index.searcher() as searcher:
         docnum = searcher.document_number(id=article_id)
         if docnum is None:
             return []
-        text = searcher.stored_fields(docnum).get("body", "")
-        hits = searcher.more_like(docnum, "body", text=text, top=limit)
+        reader = searcher.reader()
+        n_docs = max(reader.doc_count(), 1)
+        words = Counter(t.text for t in stemming_analyzer()(searcher.stored_fields(docnum)["body"]))
+        weights = {}
+        for term, count in words.items():
+            df = reader.doc_frequency("body", term)
+            if df > 1 and len(term) > 2:
+                weights[term] = count * math.log(n_docs / df)
+        chosen = sorted(weights, key=weights.get, reverse=True)[:KEY_TERMS]
+        if not chosen:
+            return []
+        q = wq.Or([wq.Term("body", t, boost=weights[t]) for t in chosen])
+        hits = searcher.search(q, limit=limit, mask=wq.Term("id", article_id))
         return [Related(h["id"], h.get("title", ""), iso(h.get("date"))) for h in hits]

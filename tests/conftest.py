@@ -42,3 +42,42 @@ def articles_copy(tmp_path) -> Path:
     target = tmp_path / "articles"
     shutil.copytree(ARTICLES, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def app(index_dir):
+    from webapp import create_app
+
+    return create_app({"TESTING": True, "INDEX_DIR": str(index_dir)})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def site_index_dir(tmp_path_factory) -> Path:
+    """The seeds plus the test articles (which carry entities and dates)."""
+    path = tmp_path_factory.mktemp("site-index")
+    index = create_index(path)
+    update_index(index, [SEEDS, ARTICLES])
+    return path
+
+
+@pytest.fixture(scope="session")
+def live_server(site_index_dir):
+    """The real app on a free loopback port, served by a real HTTP server."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from webapp import create_app
+
+    app = create_app({"INDEX_DIR": str(site_index_dir)})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)

@@ -15,7 +15,8 @@ MESSAGES = {
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/")
+    """Programs call /api and the feed; people get pages."""
+    return request.path.startswith("/api/") or request.path == "/feed.atom"
 
 
 def error_response(status: int, code: str, message_it: str, message_en: str) -> Response:

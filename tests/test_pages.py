@@ -1,0 +1,123 @@
+"""The pages through Flask's test client: fragments, escaping, headers, errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from webapp import create_app
+
+
+def test_full_page_and_fragment(client):
+    full = client.get("/?q=missili")
+    assert full.status_code == 200
+    assert b"<!doctype html>" in full.data and b'id="ricerca"' in full.data
+    fragment = client.get("/?q=missili", headers={"HX-Request": "true"})
+    assert b"<!doctype html>" not in fragment.data
+    assert b'id="conteggio"' in fragment.data
+    assert b'hx-swap-oob="true"' in fragment.data  # the facets come along out of band
+    assert full.headers["Vary"] == "HX-Request"
+
+
+def test_history_restore_gets_the_whole_page(client):
+    response = client.get("/?q=missili", headers={"HX-Request": "true",
+                                                  "HX-History-Restore-Request": "true"})
+    assert b"<!doctype html>" in response.data
+
+
+def test_count_snippet_and_json_twin(client):
+    response = client.get("/?q=missile")
+    text = response.get_data(as_text=True)
+    assert "1 risultato per «missile»" in text
+    assert "<mark>missili</mark>" in text
+    assert 'rel="alternate"' in response.headers["Link"]
+    assert "/api/search?q=missile" in response.headers["Link"]
+
+
+def test_query_and_article_text_are_escaped(tmp_path):
+    from search.index import create_index, update_index
+
+    (tmp_path / "a.jsonl").write_text(
+        '{"id": "x", "title": "<script>alert(1)</script>", "text": "Testo <img src=x '
+        'onerror=alert(1)> sul missile.", "persons": ["<b>Mario</b>"]}\n', encoding="utf-8")
+    update_index(create_index(tmp_path / "ix"), [tmp_path / "a.jsonl"])
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "ix")}).test_client()
+    for url in ("/?q=missile", '/?q=<script>"x"</script>', "/articolo/x?q=missile",
+                "/?person=<b>Mario</b>"):
+        text = client.get(url).get_data(as_text=True)
+        assert "<script>alert" not in text and "<img src=x" not in text
+        assert "<b>Mario</b>" not in text
+        assert '<script>"x"' not in text
+
+
+def test_security_headers(client):
+    headers = client.get("/").headers
+    csp = headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_no_inline_script_and_vendored_htmx(client):
+    text = client.get("/").get_data(as_text=True)
+    assert "<script>" not in text
+    assert '/static/htmx.min.js' in text and "://" not in text.split("<body>")[0].replace(
+        "http://www.w3.org", "")
+    with client.get("/static/htmx.min.js") as static:
+        assert static.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/?page=0", "/?date_from=ieri", "/?sort=caso", "/?page_size=1000",
+     "/?q=" + "x" * 2000, "/?person=" + "y" * 500],
+)
+def test_bad_parameters_get_a_page_not_a_500(client, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "Ricerca non valida" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("q", ['"', "(((", "*", "~", "titolo:", "-", "a OR", "NOT"])
+def test_odd_queries_render(client, q):
+    assert client.get("/", query_string={"q": q}).status_code == 200
+
+
+def test_unknown_facet_value_is_an_empty_result(client):
+    response = client.get("/?person=Nessuno+Così")
+    assert response.status_code == 200
+    assert "Nessun risultato" in response.get_data(as_text=True)
+
+
+def test_facets_filters_pills_and_clear(client):
+    text = client.get("/?person=Giorgia+Meloni&not_place=Bruxelles").get_data(as_text=True)
+    assert "1 risultato" in text
+    assert "Rimuovi il filtro persona: Giorgia Meloni" in text
+    assert "Azzera filtri" in text
+    assert 'name="not_place" value="Bruxelles" checked' in text
+
+
+def test_facet_filter_box_finds_a_surname(client):
+    text = client.get("/facette/person?contains=lavrov").get_data(as_text=True)
+    assert "Sergey Lavrov" in text and "Giorgia Meloni" not in text
+    assert client.get("/facette/nonexistent").status_code == 404
+
+
+def test_article_page(client):
+    response = client.get("/articolo/lavrov-pyongyang?q=Lavrov")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<mark>Lavrov</mark>" in text
+    assert "Articoli correlati" in text
+    assert "/?person=Sergey+Lavrov" in text
+    assert client.get("/articolo/cronaca/alluvione").status_code == 200
+    assert client.get("/articolo/non-esiste").status_code == 404
+
+
+def test_empty_index_explains(tmp_path):
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "none")}).test_client()
+    text = client.get("/").get_data(as_text=True)
+    assert "L'indice è vuoto" in text
+
+
+def test_unknown_page_is_an_italian_404(client):
+    response = client.get("/non-esiste")
+    assert response.status_code == 404 and "Pagina non trovata" in response.get_data(as_text=True)
