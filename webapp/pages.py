@@ -51,6 +51,10 @@ def search_page():
     )
     response.headers["Link"] = f'</api/search?{query_string(req)}>; rel="alternate"; ' \
                                'type="application/json"'
+    if wants_fragment() and error is None:
+        # The form sends every field, empty ones too; history gets the
+        # canonical URL of the same state instead.
+        response.headers["HX-Push-Url"] = Links(req).url(req)
     return response
 
 
