@@ -177,3 +177,28 @@ def test_api_against_its_schema(app):
             )
 
         check()
+
+
+def test_embed_is_bare_and_frameable(client):
+    response = client.get("/embed?q=missili")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<mark>missili</mark>" in text
+    assert 'id="ricerca"' not in text and "<script" not in text
+    assert "frame-ancestors *" in response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'self'" in client.get("/").headers["Content-Security-Policy"]
+
+
+def test_readme_python_example_runs(tmp_path, index_dir, monkeypatch):
+    import re
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    section = readme.split("## Python API", 1)[1]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    shutil.copytree(index_dir, tmp_path / "index")
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                         text=True, check=True).stdout
+    assert out.startswith("risultati: 1") and "esteri-002" in out

@@ -58,6 +58,28 @@ def search_page():
     return response
 
 
+@bp.get("/embed")
+def embed():
+    """Results only, no site chrome: for an <iframe> on another site."""
+    index = get_index()
+    error = None
+    try:
+        req = search_request(request.args)
+    except InvalidRequest as exc:
+        req, error = SearchRequest(), exc
+    result = search(index, req) if index is not None and error is None else None
+    response = make_response(render_template(
+        "embed.html", req=req, result=result, error=error, index_missing=index is None,
+        query_string=query_string(req),
+    ), 400 if error else 200)
+    # Unlike the other pages, this one is meant to be framed anywhere.
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; "
+        "base-uri 'none'; form-action 'self'; object-src 'none'; frame-ancestors *"
+    )
+    return response
+
+
 @bp.get("/facette/<name>")
 def facet_filter(name: str):
     """The values of one facet containing the typed text (the facet's filter box)."""
