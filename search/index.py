@@ -170,6 +170,7 @@ def document(article: Article, digest: str) -> dict:
         "origin": article.origin,
         "date_inferred": article.date_inferred,
         "dates": [vars(d) for d in article.dates],
+        "day": int(article.date.strftime("%Y%m%d")) if article.date else 0,
     }
     if article.date:
         doc["date"] = dt.datetime.combine(article.date, dt.time())

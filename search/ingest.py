@@ -19,6 +19,7 @@ from typing import Any
 import charset_normalizer
 import yaml
 
+from .dates import find_dates, infer_date
 from .furniture import strip_furniture
 from .models import Article, Skipped
 
@@ -181,11 +182,17 @@ def make_article(
     if not body:
         raise InputError("il testo dell'articolo è vuoto")
     entities_given = any(k in meta for k in ("persons", "places", "orgs"))
+    date = parse_date(meta.get("date"))
+    inferred = date is None
+    if inferred:
+        date = infer_date(body)
     return Article(
         id=article_id,
         text=body,
         title=title,
-        date=parse_date(meta.get("date")),
+        date=date,
+        date_inferred=inferred and date is not None,
+        dates=find_dates(body, date),
         source=str(meta.get("source") or "").strip(),
         url=str(meta.get("url") or "").strip(),
         author=str(meta.get("author") or "").strip(),

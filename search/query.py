@@ -33,6 +33,9 @@ from .textquery import TextQueryBuilder
 WEIGHTING = BM25F(B=0.75, K1=0.6, title_B=0.5, title_exact_B=0.5)
 
 
+NEWEST_FIRST = FieldFacet("day", reverse=True)
+
+
 @functools.cache
 def builder() -> TextQueryBuilder:
     """The shared query builder (it holds a parser; building is thread-safe)."""
@@ -114,7 +117,7 @@ def _run(index, searcher, request, parsed, filt, mask, browsing) -> SearchResult
             filter=filt,
             mask=mask,
             limit=offset + request.page_size,
-            sortedby=FieldFacet("date", reverse=True) if sort_by_date else None,
+            sortedby=NEWEST_FIRST if sort_by_date else None,
             terms=True,
         )
         terms = highlight_terms(parsed.query, searcher.reader())
@@ -172,7 +175,7 @@ def export_rows(index: Index, request: SearchRequest) -> Iterator[dict]:
     with index.searcher(weighting=WEIGHTING) as searcher:
         results = searcher.search(
             parsed.query, filter=filt, mask=mask, limit=None,
-            sortedby=FieldFacet("date", reverse=True) if by_date else None,
+            sortedby=NEWEST_FIRST if by_date else None,
         )
         for hit in results:
             fields = hit.fields()

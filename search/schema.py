@@ -10,7 +10,7 @@ queries.
 from __future__ import annotations
 
 from whoosh.analysis import RegexTokenizer
-from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import exact_analyzer, stemming_analyzer
 
@@ -56,6 +56,8 @@ def build_schema() -> Schema:
         orgs_text=TEXT(analyzer=exact, phrase=True),
         date=DATETIME(stored=True, sortable=True),
         month=ID(sortable=True),
+        # YYYYMMDD, 0 when undated: sorting by date puts undated articles last.
+        day=NUMERIC(sortable=True, signed=False),
         date_inferred=BOOLEAN(stored=True),
         dates=STORED(),
         source=ID(stored=True),

@@ -96,12 +96,12 @@ def test_selecting_and_excluding_facets(page, live_server):
 def test_date_range(page, live_server):
     page.goto(live_server + "/?q=")
     page.fill("#dal", "2025-09-01")
-    expect(page.locator("#conteggio")).to_contain_text("7 risultati")
+    expect(page.locator("#conteggio")).to_contain_text("8 risultati")
     page.fill("#al", "2025-09-30")
-    expect(page.locator("#conteggio")).to_contain_text("4 risultati")
+    expect(page.locator("#conteggio")).to_contain_text("5 risultati")
     expect(page).to_have_url(re.compile(r"date_from=2025-09-01&date_to=2025-09-30"))
     dates = page.locator(".hit time").evaluate_all("els => els.map(e => e.dateTime)")
-    assert len(dates) == 4 and all(d.startswith("2025-09") for d in dates)
+    assert len(dates) == 5 and all(d.startswith("2025-09") for d in dates)
     shot(page, "date")
 
 
