@@ -98,19 +98,34 @@ def print_report(report: IndexReport, index_dir: str, count: int, seconds: float
 @click.argument("paths", nargs=-1, type=click.Path())
 @index_option
 @click.option("--rebuild", is_flag=True, help="Ricrea l'indice da zero.")
+@click.option("--no-entities", is_flag=True, help="Senza riconoscimento di entità (più veloce).")
+@click.option("--corrections", type=click.Path(dir_okay=False), envvar="CERCA_CORRECTIONS",
+              help="File YAML di correzioni delle entità (rename, suppress, label).")
 @click.option("--json", "as_json", is_flag=True, help="Riepilogo in JSON.")
-def index_command(paths: tuple[str, ...], index_dir: str, rebuild: bool, as_json: bool) -> None:
+def index_command(paths: tuple[str, ...], index_dir: str, rebuild: bool, no_entities: bool,
+                  corrections: str | None, as_json: bool) -> None:
     """Indicizza file .txt, .md e .jsonl (predefinito: seeds/)."""
     roots = [Path(p) for p in (paths or DEFAULT_SOURCES)]
     started = time.monotonic()
-    progress = Progress(count_units(roots))
+    enricher = None
     try:
         index = create_index(index_dir, rebuild=rebuild)
-        report = update_index(index, roots, progress=progress)
+        if not no_entities:
+            from .canonical import Corrections
+            from .entities import EntityEnricher
+
+            enricher = EntityEnricher(index_dir, Corrections.load(corrections))
+    except (IndexError_, OSError, ValueError) as exc:
+        raise Failure(str(exc)) from None
+    progress = Progress(count_units(roots))
+    try:
+        report = update_index(index, roots, enrich=enricher, progress=progress)
     except IndexError_ as exc:
         raise Failure(str(exc)) from None
     finally:
         progress.close()
+        if enricher is not None:
+            enricher.close()
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
     else:
@@ -245,6 +260,23 @@ def stats_command(index_dir: str, as_json: bool) -> None:
     click.echo(f"Aggiornato:    {stats['last_update'] or 'mai'}")
     click.echo(f"Spazio:        {stats['size_bytes'] / 1_048_576:.1f} MB")
     click.echo(f"Campi:         {', '.join(stats['fields'])}")
+
+
+@cli.command("extract")
+@click.argument("files", nargs=-1, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="Un oggetto JSON per file.")
+@click.option("--jsonl", "as_jsonl", is_flag=True,
+              help="Legge righe JSON {id, text} (da FILE o '-') e scrive entità con offset.")
+def extract_command(files: tuple[str, ...], as_json: bool, as_jsonl: bool) -> None:
+    """Persone, luoghi, organizzazioni e date di articoli, senza indicizzarli."""
+    from .extract import extract_files, extract_lines
+
+    if as_jsonl:
+        extract_lines(files or ("-",), sys.stdout)
+    elif files:
+        extract_files([Path(f) for f in files], sys.stdout, as_json=as_json)
+    else:
+        raise Failure("indica almeno un file (o --jsonl con '-' per leggere da stdin)")
 
 
 @cli.command("serve")

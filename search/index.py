@@ -138,9 +138,11 @@ def _remove_index_files(path: Path) -> None:
                 child.unlink()
 
 
-def content_hash(article: Article) -> str:
-    """What decides "unchanged": everything we index from the input."""
+def content_hash(article: Article, salt: str = "") -> str:
+    """What decides "unchanged": everything we index from the input, and the
+    version of the entity step (model, rules, corrections) as ``salt``."""
     payload = {
+        "salt": salt,
         "text": article.text,
         "title": article.title,
         "date": article.date.isoformat() if article.date else None,
@@ -299,7 +301,7 @@ def update_index(
                 report.skipped.append(Skipped(article.origin, f"id duplicato «{article.id}»"))
                 continue
             seen.add(article.id)
-            digest = content_hash(article)
+            digest = content_hash(article, getattr(enrich, "version", ""))
             if existing.get(article.id, ("",))[0] == digest:
                 report.unchanged += 1
                 continue

@@ -1,0 +1,170 @@
+"""Named entities: the trained Italian spaCy model, cached by content.
+
+The model (``search/ner_model``, trained on KIND Wikinews; CC BY-NC 4.0)
+is loaded once per process. Raw mentions are cached by a hash of the text
+in ``entities.sqlite`` beside the index, so an unchanged article never goes
+through NER twice, and corrections re-derive facets from the cache.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import re
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .canonical import Canonicalizer, Corrections, clean, media, resolve_aliases
+from .models import Article
+
+MODEL_DIR = Path(__file__).resolve().parent / "ner_model"
+CACHE_NAME = "entities.sqlite"
+BATCH_SIZE = 64
+# Bump when canonicalisation rules change, so the next index run re-derives.
+CANON_VERSION = "1"
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    text: str
+    label: str
+
+
+@functools.cache
+def nlp():
+    """The NER pipeline, loaded from the installed package, only what NER needs."""
+    import spacy
+
+    return spacy.load(MODEL_DIR)
+
+
+def model_version() -> str:
+    meta = json.loads((MODEL_DIR / "meta.json").read_text("utf-8"))
+    return f"{meta['name']}-{meta['version']}"
+
+
+def recognise(texts: list[str]) -> list[list[Mention]]:
+    """Mentions in each text; offsets are Python string indices."""
+    return [
+        [Mention(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents]
+        for doc in nlp().pipe(texts, batch_size=BATCH_SIZE)
+    ]
+
+
+def media_mentions(text: str) -> list[tuple[str, str]]:
+    """News agencies named in the text that the model missed: a gazetteer."""
+    return [("ORG", name) for name in media_names() if re.search(
+        rf"(?<!\w){re.escape(name)}(?!\w)", text)]
+
+
+@functools.cache
+def media_names() -> tuple[str, ...]:
+    return tuple(sorted(set(media().values()), key=len, reverse=True))
+
+
+def ner_text(article: Article) -> str:
+    return f"{article.title}\n\n{article.text}" if article.title else article.text
+
+
+class EntityCache:
+    """sqlite: text hash -> raw mentions, and the canonical-name registry."""
+
+    def __init__(self, path: Path) -> None:
+        self.db = sqlite3.connect(path)
+        self.db.execute("CREATE TABLE IF NOT EXISTS mentions (hash TEXT PRIMARY KEY, data TEXT)")
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS names (label TEXT, key TEXT, shown TEXT, "
+            "PRIMARY KEY (label, key))"
+        )
+
+    def get(self, digests: list[str]) -> dict[str, list[tuple[str, str]]]:
+        found = {}
+        for i in range(0, len(digests), 500):
+            chunk = digests[i:i + 500]
+            rows = self.db.execute(
+                f"SELECT hash, data FROM mentions WHERE hash IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            found.update({h: [tuple(m) for m in json.loads(d)] for h, d in rows})
+        return found
+
+    def put(self, items: dict[str, list[tuple[str, str]]]) -> None:
+        self.db.executemany(
+            "INSERT OR REPLACE INTO mentions VALUES (?, ?)",
+            [(h, json.dumps(m, ensure_ascii=False)) for h, m in items.items()],
+        )
+
+    def registry(self) -> dict[tuple[str, str], str]:
+        return {(label, key): shown for label, key, shown in
+                self.db.execute("SELECT label, key, shown FROM names")}
+
+    def save_registry(self, registry: dict[tuple[str, str], str]) -> None:
+        self.db.executemany(
+            "INSERT OR IGNORE INTO names VALUES (?, ?, ?)",
+            [(label, key, shown) for (label, key), shown in registry.items()],
+        )
+        self.db.commit()
+
+    def close(self) -> None:
+        self.db.commit()
+        self.db.close()
+
+
+class EntityEnricher:
+    """The indexer's entity step: fills persons/places/orgs on Articles."""
+
+    def __init__(self, index_dir: str | Path, corrections: Corrections | None = None) -> None:
+        self.cache = EntityCache(Path(index_dir) / CACHE_NAME)
+        self.corrections = corrections or Corrections()
+        self.canon = Canonicalizer(self.corrections, self.cache.registry())
+        self.version = f"{model_version()}/{CANON_VERSION}/{self.corrections.digest}"
+
+    def __call__(self, articles: list[Article]) -> None:
+        todo = [a for a in articles if not a.entities_given]
+        digests = [hashlib.sha1(ner_text(a).encode("utf-8")).hexdigest() for a in todo]
+        cached = self.cache.get(digests)
+        missing = [(d, a) for d, a in zip(digests, todo, strict=True) if d not in cached]
+        if missing:
+            found = recognise([ner_text(a) for _, a in missing])
+            fresh = {d: [(m.label, m.text) for m in ms] for (d, _), ms in
+                     zip(missing, found, strict=True)}
+            self.cache.put(fresh)
+            cached.update(fresh)
+        for article in articles:
+            if article.entities_given:
+                mentions = [(label, name) for label, names in
+                            (("PER", article.persons), ("LOC", article.places),
+                             ("ORG", article.orgs)) for name in names]
+            else:
+                mentions = cached[digests[todo.index(article)]] + media_mentions(
+                    ner_text(article))
+            values = self.canon.article(mentions)
+            article.persons, article.places, article.orgs = (
+                values["persons"], values["places"], values["orgs"])
+        self.cache.save_registry(self.canon.registry)
+
+    def close(self) -> None:
+        self.cache.close()
+
+
+def extract(texts: Iterable[str], canon: Canonicalizer | None = None) -> list[dict]:
+    """``cerca extract --jsonl``: mentions with offsets and canonical names."""
+    canon = canon or Canonicalizer(Corrections(), {})
+    texts = list(texts)
+    out = []
+    for mentions in recognise(texts):
+        pairs = [(m.label, m.text) for m in mentions]
+        aliases = resolve_aliases([(label, clean(t)) for label, t in pairs])
+        entities = []
+        for m in mentions:
+            value = canon.value(m.label, aliases.get(clean(m.text), m.text))
+            if value:
+                entities.append({"start": m.start, "end": m.end, "text": m.text,
+                                 "label": value[0], "canonical": value[1]})
+        out.append(entities)
+    return out

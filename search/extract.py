@@ -1,0 +1,85 @@
+"""``cerca extract``: entities and dates of articles, without indexing them."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TextIO
+
+from .canonical import Canonicalizer, Corrections
+from .dates import find_dates
+from .entities import extract, ner_text, recognise
+from .ingest import read_path
+from .models import Article, Skipped, iso
+
+
+def extract_files(paths: list[Path], out: TextIO, as_json: bool) -> None:
+    """One object per article: canonical entities, the date and the dates mentioned."""
+    articles: list[Article] = []
+    for path in paths:
+        for item in read_path(path.resolve(), path.resolve().parent):
+            if isinstance(item, Skipped):
+                print(f"cerca: saltato {item.path}: {item.reason}", file=sys.stderr)
+            else:
+                articles.append(item)
+    canon = Canonicalizer(Corrections(), {})
+    for article, mentions in zip(articles, recognise([ner_text(a) for a in articles]),
+                                 strict=True):
+        values = canon.article([(m.label, m.text) for m in mentions])
+        record = {
+            "id": article.id,
+            "title": article.title,
+            "date": iso(article.date),
+            "date_inferred": article.date_inferred,
+            "persons": values["persons"],
+            "places": values["places"],
+            "orgs": values["orgs"],
+            "dates": [{"text": d.text, "value": d.value, "granularity": d.granularity}
+                      for d in article.dates],
+        }
+        if as_json:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        else:
+            out.write(f"{article.id}: {article.title}\n")
+            for key in ("date", "persons", "places", "orgs"):
+                out.write(f"  {key}: {record[key]}\n")
+
+
+def _read_lines(sources: Iterable[str]):
+    for source in sources:
+        handle = sys.stdin if source == "-" else open(source, encoding="utf-8")  # noqa: SIM115
+        with handle:
+            yield from handle
+
+
+def extract_lines(sources: Iterable[str], out: TextIO) -> None:
+    """JSON lines {id, text} in; {id, entities, dates} with offsets out."""
+    batch: list[dict] = []
+
+    def flush() -> None:
+        for record, entities in zip(batch, extract([r["text"] for r in batch]), strict=True):
+            dates = [{"start": d.start, "end": d.end, "text": d.text, "value": d.value,
+                      "granularity": d.granularity} for d in find_dates(record["text"])]
+            out.write(json.dumps({"id": record["id"], "entities": entities, "dates": dates},
+                                 ensure_ascii=False) + "\n")
+        batch.clear()
+
+    for number, line in enumerate(_read_lines(sources), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                raise ValueError
+        except ValueError:
+            out.write(json.dumps({"line": number, "error": {
+                "code": "invalid_line", "message": "riga non valida: serve {\"id\", \"text\"}",
+                "message_en": "invalid line: {\"id\", \"text\"} expected"}}) + "\n")
+            continue
+        batch.append({"id": record.get("id"), "text": record["text"]})
+        if len(batch) >= 64:
+            flush()
+    if batch:
+        flush()
