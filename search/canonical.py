@@ -30,7 +30,7 @@ from .analysis import STOPWORDS, fold
 LABELS = ("PER", "LOC", "ORG")
 FIELD_OF = {"PER": "persons", "LOC": "places", "ORG": "orgs"}
 _EDGE = re.compile(r"^[\W_]+|[\W_]+$")
-_LEADING_ARTICLE = re.compile(r"^(?:il|lo|la|i|gli|le|l['’])\s*", re.IGNORECASE)
+_LEADING_ARTICLE = re.compile(r"^(?:(?:il|lo|la|i|gli|le)\s+|l['’]\s*)", re.IGNORECASE)
 COUNTRY_LOCALES = ("en", "fr", "de", "es", "pt", "it")
 
 
@@ -40,8 +40,14 @@ def _lines(name: str) -> list[str]:
 
 
 @functools.cache
+def media_spellings() -> tuple[str, ...]:
+    return tuple(_lines("media.txt"))
+
+
+@functools.cache
 def media() -> dict[str, str]:
-    return {fold(m.casefold()): m for m in _lines("media.txt")}
+    """Folded name -> the spelling shown (the last listed for it)."""
+    return {fold(m.casefold()): m for m in media_spellings()}
 
 
 @functools.cache

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .canonical import Canonicalizer, Corrections, clean, media, resolve_aliases
+from .canonical import Canonicalizer, Corrections, clean, media_spellings, resolve_aliases
 from .models import Article
 
 MODEL_DIR = Path(__file__).resolve().parent / "ner_model"
@@ -64,7 +64,8 @@ def media_mentions(text: str) -> list[tuple[str, str]]:
 
 @functools.cache
 def media_names() -> tuple[str, ...]:
-    return tuple(sorted(set(media().values()), key=len, reverse=True))
+    """Every spelling in the media list, matched case-sensitively ("Kcna", "KCNA")."""
+    return tuple(sorted(set(media_spellings()), key=len, reverse=True))
 
 
 def ner_text(article: Article) -> str:
@@ -123,6 +124,7 @@ class EntityEnricher:
         self.corrections = corrections or Corrections()
         self.canon = Canonicalizer(self.corrections, self.cache.registry())
         self.version = f"{model_version()}/{CANON_VERSION}/{self.corrections.digest}"
+        self.recognised = 0  # texts sent through NER (cache misses), for reports
 
     def __call__(self, articles: list[Article]) -> None:
         todo = [a for a in articles if not a.entities_given]
@@ -131,6 +133,7 @@ class EntityEnricher:
         missing = [(d, a) for d, a in zip(digests, todo, strict=True) if d not in cached]
         if missing:
             found = recognise([ner_text(a) for _, a in missing])
+            self.recognised += len(missing)
             fresh = {d: [(m.label, m.text) for m in ms] for (d, _), ms in
                      zip(missing, found, strict=True)}
             self.cache.put(fresh)

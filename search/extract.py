@@ -59,6 +59,8 @@ def extract_lines(sources: Iterable[str], out: TextIO) -> None:
     batch: list[dict] = []
 
     def flush() -> None:
+        if not batch:
+            return
         for record, entities in zip(batch, extract([r["text"] for r in batch]), strict=True):
             dates = [{"start": d.start, "end": d.end, "text": d.text, "value": d.value,
                       "granularity": d.granularity} for d in find_dates(record["text"])]
@@ -74,6 +76,7 @@ def extract_lines(sources: Iterable[str], out: TextIO) -> None:
             if not isinstance(record, dict) or not isinstance(record.get("text"), str):
                 raise ValueError
         except ValueError:
+            flush()  # keep output lines in input order
             out.write(json.dumps({"line": number, "error": {
                 "code": "invalid_line", "message": "riga non valida: serve {\"id\", \"text\"}",
                 "message_en": "invalid line: {\"id\", \"text\"} expected"}}) + "\n")
@@ -81,5 +84,4 @@ def extract_lines(sources: Iterable[str], out: TextIO) -> None:
         batch.append({"id": record.get("id"), "text": record["text"]})
         if len(batch) >= 64:
             flush()
-    if batch:
-        flush()
+    flush()

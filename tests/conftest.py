@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from search.entities import EntityEnricher
 from search.index import create_index, open_index, update_index
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,7 +33,9 @@ def index(index_dir):
 @pytest.fixture(scope="session")
 def seeds_index_dir(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("seeds-index")
-    update_index(create_index(path), [SEEDS])
+    enricher = EntityEnricher(path)
+    update_index(create_index(path), [SEEDS], enrich=enricher)
+    enricher.close()
     return path
 
 
@@ -60,8 +63,9 @@ def client(app):
 def site_index_dir(tmp_path_factory) -> Path:
     """The seeds plus the test articles (which carry entities and dates)."""
     path = tmp_path_factory.mktemp("site-index")
-    index = create_index(path)
-    update_index(index, [SEEDS, ARTICLES])
+    enricher = EntityEnricher(path)
+    update_index(create_index(path), [SEEDS, ARTICLES], enrich=enricher)
+    enricher.close()
     return path
 
 

@@ -1,0 +1,163 @@
+"""Entities: the shipped model, canonical names, non-entities, corrections."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from search.canonical import Canonicalizer, Corrections, name_key, resolve_aliases
+from search.cli import cli
+from search.entities import MODEL_DIR, EntityEnricher, recognise
+from search.index import create_index, open_index, update_index
+from search.models import SearchRequest
+from search.query import search
+from tests.conftest import SEEDS
+
+
+def canon(**corrections) -> Canonicalizer:
+    return Canonicalizer(Corrections(**corrections), {})
+
+
+def test_model_ships_inside_the_package_with_its_licence():
+    meta = json.loads((MODEL_DIR / "meta.json").read_text("utf-8"))
+    assert meta["license"] == "CC BY-NC 4.0"
+    assert (MODEL_DIR / "LICENSE").exists()
+    size = sum(p.stat().st_size for p in MODEL_DIR.rglob("*") if p.is_file())
+    assert size <= 30 * 1024 * 1024
+
+
+def test_model_finds_persons_and_places():
+    [mentions] = recognise(["Il presidente Vladimir Putin è arrivato a Pechino ieri sera."])
+    found = {(m.text, m.label) for m in mentions}
+    assert ("Vladimir Putin", "PER") in found and ("Pechino", "LOC") in found
+
+
+def test_short_mentions_resolve_to_the_full_name_in_the_article():
+    mentions = [("PER", "Vladimir Putin"), ("PER", "Putin"), ("PER", "Kim Jong-un"),
+                ("PER", "Kim"), ("PER", "Sergey Lavrov"), ("PER", "Lavrov")]
+    assert resolve_aliases(mentions) == {
+        "Putin": "Vladimir Putin", "Kim": "Kim Jong-un", "Lavrov": "Sergey Lavrov"}
+    values = canon().article(mentions)
+    assert values["persons"] == ["Vladimir Putin", "Kim Jong-un", "Sergey Lavrov"]
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Kim Jong Un", "Kim Jong-un"), ("Sergei Lavrov", "Sergey Lavrov"),
+    ("Sergej Lavrov", "Sergey Lavrov"), ("KIM JONG-UN", "kim  jong un"),
+    ("Aleksei Navalny", "Alexei Navalny"),
+])
+def test_spelling_variants_share_one_key(a, b):
+    assert name_key(a) == name_key(b)
+
+
+def test_variants_across_articles_show_one_name():
+    c = canon()
+    first = c.article([("PER", "Kim Jong-un")])
+    second = c.article([("PER", "Kim Jong Un")])
+    assert first["persons"] == second["persons"] == ["Kim Jong-un"]
+
+
+@pytest.mark.parametrize(("name", "italian"), [
+    ("Beijing", "Pechino"), ("Moscow", "Mosca"), ("London", "Londra"),
+    ("North Korea", "Corea del Nord"), ("Germany", "Germania"), ("Pechino", "Pechino"),
+])
+def test_places_take_their_italian_name(name, italian):
+    assert canon().value("LOC", name) == ("LOC", italian)
+
+
+@pytest.mark.parametrize(("label", "text"), [
+    ("PER", "russo"), ("LOC", "nordcoreano"), ("ORG", "Aurus President"),
+    ("PER", "Entrambi"), ("PER", "Segui"),
+])
+def test_non_entities_are_dropped(label, text):
+    assert canon().value(label, text) is None
+
+
+@pytest.mark.parametrize("name", ["Tass", "Interfax", "ANSA", "Kcna", "Cnn", "Russia Today"])
+def test_agencies_and_broadcasters_are_organisations(name):
+    for label in ("PER", "LOC", "ORG"):
+        assert canon().value(label, name)[0] == "ORG"
+
+
+def test_a_country_acting_is_still_a_place():
+    assert canon().value("ORG", "Russia") == ("LOC", "Russia")
+
+
+def test_corrections_rename_merge_retype_and_suppress(tmp_path):
+    path = tmp_path / "corrections.yaml"
+    path.write_text(
+        "rename:\n  V. Putin: Vladimir Putin\nsuppress: [Narendra Modi]\n"
+        "label:\n  Primorsky Krai: LOC\n", "utf-8")
+    c = Canonicalizer(Corrections.load(path), {})
+    assert c.value("PER", "V. Putin") == ("PER", "Vladimir Putin")
+    assert c.value("PER", "Narendra Modi") is None
+    assert c.value("PER", "Primorsky Krai") == ("LOC", "Primorsky Krai")
+    path.write_text("label:\n  X: COSA\n", "utf-8")
+    with pytest.raises(ValueError, match="PER, LOC e ORG"):
+        Corrections.load(path)
+
+
+def test_seed_facets_are_clean(seeds_index_dir):
+    result = search(open_index(seeds_index_dir), SearchRequest())
+    persons = [v.value for v in result.facets["person"]]
+    places = [v.value for v in result.facets["place"]]
+    orgs = [v.value for v in result.facets["org"]]
+    assert {"Vladimir Putin", "Kim Jong-un", "Sergey Lavrov"} <= set(persons)
+    assert not {"Putin", "Kim", "Lavrov", "Tass", "Aurus President"} & set(persons)
+    assert len(persons) == len({name_key(p) for p in persons})
+    for junk in ("Tass", "Interfax", "Kcna", "KCNA", "CNN", "russo", "nordcoreano",
+                 "Aurus President", "Instagram", "Avvisatore"):
+        assert junk not in persons and junk not in places
+    assert {"Tass", "Interfax", "KCNA"} <= set(orgs)
+    assert {"Pechino", "Mosca", "Corea del Nord"} <= set(places)
+
+
+def test_lavrov_filter_finds_exactly_his_article(seeds_index_dir):
+    out = CliRunner().invoke(cli, ["search", "", "--person", "Sergey Lavrov", "--index",
+                                   str(seeds_index_dir), "--json"]).output
+    assert [h["id"] for h in json.loads(out)["hits"]] == ["002_3d3caf7afbdfbf2d"]
+
+
+def test_corrections_rederive_facets_without_ner(tmp_path):
+    enricher = EntityEnricher(tmp_path)
+    index = create_index(tmp_path)
+    update_index(index, [SEEDS], enrich=enricher)
+    assert enricher.recognised == 5
+    enricher.close()
+    fixes = tmp_path / "fixes.yaml"
+    fixes.write_text("suppress: [Narendra Modi]\n", "utf-8")
+    again = EntityEnricher(tmp_path, Corrections.load(fixes))
+    report = update_index(index, [SEEDS], enrich=again)
+    again.close()
+    assert report.updated == 5 and again.recognised == 0
+    persons = [v.value for v in search(index, SearchRequest()).facets["person"]]
+    assert "Narendra Modi" not in persons and "Vladimir Putin" in persons
+
+
+def test_extract_json_contract():
+    result = CliRunner().invoke(cli, ["extract", str(SEEDS / "003_eef2b97fe93ca8f7.txt"),
+                                      "--json"])
+    data = json.loads(result.output)
+    assert set(data) == {"id", "title", "date", "date_inferred", "persons", "places", "orgs",
+                         "dates"}
+    assert data["date"] == "2025-09-03" and data["date_inferred"] is True
+    assert "Kim Jong-un" in data["persons"] and "Interfax" in data["orgs"]
+    assert {"text": "3 settembre 2025", "value": "2025-09-03", "granularity": "day"} in \
+        data["dates"]
+
+
+def test_extract_jsonl_offsets():
+    text = "Ieri Sergey Lavrov ha visto Kim a Pyongyang, il 3 settembre 2025, con Kim Jong-un."
+    lines = json.dumps({"id": "x", "text": text}) + "\nnon json\n"
+    out = CliRunner().invoke(cli, ["extract", "--jsonl", "-"], input=lines).output
+    first, second = [json.loads(line) for line in out.splitlines()]
+    assert first["id"] == "x" and second["error"]["code"] == "invalid_line"
+    for e in first["entities"]:
+        assert text[e["start"]:e["end"]] == e["text"]
+        assert e["label"] in ("PER", "LOC", "ORG")
+    kim = [e for e in first["entities"] if e["text"] == "Kim"]
+    assert all(e["canonical"] == "Kim Jong-un" for e in kim)
+    assert [d["value"] for d in first["dates"]] == ["2025-09-03"]
+    assert all(text[d["start"]:d["end"]] == d["text"] for d in first["dates"])
