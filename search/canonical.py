@@ -105,7 +105,11 @@ class Corrections:
     def load(cls, path: str | Path | None) -> Corrections:
         if not path:
             return cls()
-        text = Path(path).read_text("utf-8")
+        try:
+            text = Path(path).read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or "non è testo UTF-8"
+            raise ValueError(f"file delle correzioni illeggibile: {path} ({reason})") from None
         try:
             data = yaml.safe_load(text) or {}
         except yaml.YAMLError as exc:
