@@ -85,3 +85,15 @@ def live_server(site_index_dir):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+
+
+def make_index(folder: Path, records: list[dict]):
+    """A real index of a few JSONL records, for tests that need odd articles."""
+    import json
+
+    source = folder / "articles.jsonl"
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
+                      encoding="utf-8")
+    index = create_index(folder / "ix")
+    update_index(index, [source])
+    return index

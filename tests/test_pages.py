@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import make_index
 from webapp import create_app
 
 
@@ -34,12 +35,9 @@ def test_count_snippet_and_json_twin(client):
 
 
 def test_query_and_article_text_are_escaped(tmp_path):
-    from search.index import create_index, update_index
-
-    (tmp_path / "a.jsonl").write_text(
-        '{"id": "x", "title": "<script>alert(1)</script>", "text": "Testo <img src=x '
-        'onerror=alert(1)> sul missile.", "persons": ["<b>Mario</b>"]}\n', encoding="utf-8")
-    update_index(create_index(tmp_path / "ix"), [tmp_path / "a.jsonl"])
+    make_index(tmp_path, [{"id": "x", "title": "<script>alert(1)</script>",
+                           "text": "Testo <img src=x onerror=alert(1)> sul missile.",
+                           "persons": ["<b>Mario</b>"]}])
     client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "ix")}).test_client()
     for url in ("/?q=missile", '/?q=<script>"x"</script>', "/articolo/x?q=missile",
                 "/?person=<b>Mario</b>"):

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from search.index import create_index, update_index
 from search.models import SearchRequest
 from search.query import search
+from tests.conftest import make_index
 
 
 def run(index, q="", **kw):
@@ -43,13 +43,10 @@ def test_articles_with_every_word_rank_first_but_others_stay(index):
 
 
 def test_exact_form_outranks_stem_only_match(tmp_path):
-    (tmp_path / "a.jsonl").write_text(
-        '{"id": "stem", "text": "I romani discutono. Tante romane e tanti romanzi."}\n'
-        '{"id": "exact", "text": "A Roma si discute. Una giornata qualsiasi in centro."}\n',
-        encoding="utf-8",
-    )
-    index = create_index(tmp_path / "ix")
-    update_index(index, [tmp_path])
+    index = make_index(tmp_path, [
+        {"id": "stem", "text": "I romani discutono. Tante romane e tanti romanzi."},
+        {"id": "exact", "text": "A Roma si discute. Una giornata qualsiasi in centro."},
+    ])
     assert hit_ids(run(index, "Roma"))[0] == "exact"
 
 
@@ -126,13 +123,10 @@ def test_facets_follow_filters_and_mark_selection(index):
 
 
 def test_snippets_mark_stems_and_escape_everything_else(tmp_path):
-    (tmp_path / "a.jsonl").write_text(
-        '{"id": "x", "title": "<b>Titolo</b>", "text": "Lanciati due missili <script>alert(1)'
-        '</script> & altro. Il missile era nuovo."}\n',
-        encoding="utf-8",
-    )
-    index = create_index(tmp_path / "ix")
-    update_index(index, [tmp_path])
+    index = make_index(tmp_path, [{
+        "id": "x", "title": "<b>Titolo</b>",
+        "text": "Lanciati due missili <script>alert(1)</script> & altro. Il missile era nuovo.",
+    }])
     snippet = run(index, "missile").hits[0].snippet
     assert "<mark>missili</mark>" in snippet and "<mark>missile</mark>" in snippet
     assert "<script>" not in snippet and "&lt;script&gt;" in snippet and "&amp;" in snippet

@@ -35,15 +35,19 @@ def _render(full: str, fragment: str, status: int = 200, **context):
     return response
 
 
-@bp.get("/")
-def search_page():
-    index = get_index()
-    error = None
+def _search_args(index):
+    """The URL's search, run: (request, result or None, error or None)."""
     try:
         req = search_request(request.args)
     except InvalidRequest as exc:
-        req, error = SearchRequest(q=request.args.get("q", "")[:1000]), exc
-    result = search(index, req) if index is not None and error is None else None
+        return SearchRequest(q=request.args.get("q", "")[:1000]), None, exc
+    return req, (search(index, req) if index is not None else None), None
+
+
+@bp.get("/")
+def search_page():
+    index = get_index()
+    req, result, error = _search_args(index)
     response = _render(
         "search.html", "_fragment.html", status=400 if error else 200,
         req=req, result=result, error=error, links=Links(req),
@@ -62,12 +66,7 @@ def search_page():
 def embed():
     """Results only, no site chrome: for an <iframe> on another site."""
     index = get_index()
-    error = None
-    try:
-        req = search_request(request.args)
-    except InvalidRequest as exc:
-        req, error = SearchRequest(), exc
-    result = search(index, req) if index is not None and error is None else None
+    req, result, error = _search_args(index)
     response = make_response(render_template(
         "embed.html", req=req, result=result, error=error, index_missing=index is None,
         query_string=query_string(req),
