@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -81,14 +82,39 @@ class Index:
         self.ix = ix
         # Per-generation caches (facet value columns); see facets.py.
         self.caches: dict[tuple, object] = {}
+        self._searchers: dict[tuple[int, int], Searcher] = {}
+        self._lock = threading.Lock()
 
     @contextmanager
-    def searcher(self, **kwargs) -> Iterator[Searcher]:
-        searcher = self.ix.searcher(**kwargs)
-        try:
-            yield searcher
-        finally:
+    def searcher(self, weighting=None) -> Iterator[Searcher]:
+        """This thread's searcher, refreshed if the index changed since.
+
+        Opening one costs milliseconds, so each thread keeps its own (Whoosh
+        searchers are not thread-safe; the index is). A thread id is only
+        reused once its thread has ended, so a searcher is never shared.
+        """
+        key = (threading.get_ident(), id(weighting))
+        with self._lock:
+            searcher = self._searchers.get(key)
+        if searcher is not None and not searcher.up_to_date():
+            # Not Searcher.refresh(): in Whoosh 2.7.5 it fails on a searcher
+            # opened while the index was empty.
             searcher.close()
+            searcher = None
+        if searcher is None:
+            searcher = self.ix.searcher(**({"weighting": weighting} if weighting else {}))
+        with self._lock:
+            self._searchers[key] = searcher
+        yield searcher
+
+    def close(self) -> None:
+        with self._lock:
+            for searcher in self._searchers.values():
+                searcher.close()
+            self._searchers.clear()
+
+    def __del__(self) -> None:
+        self.close()
 
     @property
     def generation(self) -> int:
@@ -270,7 +296,9 @@ def update_index(
 
     def open_writer():
         try:
-            return index.ix.writer(limitmb=WRITER_LIMIT_MB)
+            # Separate segment files are memory-mapped when a searcher opens;
+            # a compound file is copied into memory first (bench/run.py).
+            return index.ix.writer(limitmb=WRITER_LIMIT_MB, compound=False)
         except LockError:
             raise IndexBusy(
                 f"L'indice {index.path} è già in uso da un'altra indicizzazione: "

@@ -105,7 +105,7 @@ def search(index: Index, request: SearchRequest) -> SearchResult:
 
 
 def _run(index, searcher, request, parsed, filt, mask, browsing) -> SearchResult:
-    matched = matched_docs(searcher, parsed.query, filt, mask)
+    matched = matched_docs(searcher, parsed.matching, filt, mask)
     total = int(matched.sum())
     page = max(1, request.page)
     offset = (page - 1) * request.page_size
@@ -213,7 +213,8 @@ def facet_values(
         raise KeyError(name)
     parsed = builder().build(request.q)
     with index.searcher(weighting=WEIGHTING) as searcher:
-        matched = matched_docs(searcher, parsed.query, filter_query(request), mask_query(request))
+        matched = matched_docs(searcher, parsed.matching, filter_query(request),
+                               mask_query(request))
         values = facet_counts.count_values(
             column(index, searcher, FACET_FIELDS[name]), matched, limit=None
         )

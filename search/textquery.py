@@ -71,6 +71,13 @@ class ParsedQuery:
     query: wq.Query
     words: list[str]
     fallback: bool = False
+    # The same documents as ``query``, without the ranking extras: cheaper
+    # to run over the whole collection for counts and facets.
+    match: wq.Query | None = None
+
+    @property
+    def matching(self) -> wq.Query:
+        return self.match if self.match is not None else self.query
 
 
 def _parse_schema() -> Schema:
@@ -121,7 +128,8 @@ class TextQueryBuilder:
             built = None
         if built is None:
             return self._fallback(text, ignore)
-        return ParsedQuery(built, _words(parsed))
+        match, ranked = built
+        return ParsedQuery(ranked, _words(parsed), match=match)
 
     def _fallback(self, text: str, ignore: frozenset[str]) -> ParsedQuery:
         words = re.findall(r"\w+(?:['’]\w+)?", text)
@@ -135,18 +143,23 @@ class TextQueryBuilder:
                 wq.AndNot(wq.Every(), wq.Or([e for e in excluded if e])), [], fallback=True
             )
         parsed = self._plain.parse(" ".join(words))
-        built = self._expand(parsed, False, ignore) or wq.NullQuery
-        return ParsedQuery(built, _words(parsed), fallback=True)
+        built = self._expand(parsed, False, ignore)
+        if built is None:
+            return ParsedQuery(wq.NullQuery, [], fallback=True)
+        return ParsedQuery(built[1], _words(parsed), fallback=True, match=built[0])
 
     # -- expansion -----------------------------------------------------------
 
-    def _expand(self, q: wq.Query, explicit_or: bool, ignore: frozenset[str]) -> wq.Query | None:
+    def _expand(
+        self, q: wq.Query, explicit_or: bool, ignore: frozenset[str]
+    ) -> tuple[wq.Query, wq.Query] | None:
+        """(matching query, ranking query), or None if nothing is left."""
         built = self._rewrite(q, ignore)
         if built is None:
             return None
         positive = q.a if isinstance(q, wq.AndNot) else q
         typed = [w for w in _words(positive, phrases=False) if fold(w) not in ignore]
-        return self._rank_boosts(built, explicit_or, typed)
+        return built, self._rank_boosts(built, explicit_or, typed)
 
     def _rewrite(self, q: wq.Query, ignore: frozenset[str]) -> wq.Query | None:
         """Replace every leaf on the raw field by its multi-field expansion."""
