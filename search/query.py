@@ -22,6 +22,7 @@ from whoosh.sorting import FieldFacet
 from . import facets as facet_counts
 from .analysis import fold
 from .index import Index
+from .matchset import live_mask, match_mask
 from .models import FacetValue, Hit, SearchRequest, SearchResult, iso
 from .schema import FACET_FIELDS
 from .snippets import Snippets, highlight_terms
@@ -84,15 +85,12 @@ def mask_query(request: SearchRequest) -> wq.Query | None:
     return clauses[0] if len(clauses) == 1 else wq.Or(clauses)
 
 
-def matched_docs(searcher: Searcher, q: wq.Query, filt, mask) -> np.ndarray:
+def matched_docs(index: Index, searcher: Searcher, q: wq.Query, filt, mask) -> np.ndarray:
     """A boolean mask over docnums: every document the search matches."""
     full = q if filt is None else wq.And([q, filt])
     if mask is not None:
         full = wq.AndNot(full, mask)
-    matched = np.zeros(searcher.doc_count_all(), dtype=bool)
-    ids = np.fromiter(searcher.docs_for_query(full), dtype=np.int64)
-    matched[ids] = True
-    return matched
+    return match_mask(searcher, full, cached(index, searcher, "live", live_mask))
 
 
 def search(index: Index, request: SearchRequest) -> SearchResult:
@@ -105,7 +103,7 @@ def search(index: Index, request: SearchRequest) -> SearchResult:
 
 
 def _run(index, searcher, request, parsed, filt, mask, browsing) -> SearchResult:
-    matched = matched_docs(searcher, parsed.matching, filt, mask)
+    matched = matched_docs(index, searcher, parsed.matching, filt, mask)
     total = int(matched.sum())
     page = max(1, request.page)
     offset = (page - 1) * request.page_size
@@ -156,15 +154,20 @@ def _hit(hit, terms: frozenset[str], scored: bool) -> Hit:
     )
 
 
-def column(index: Index, searcher: Searcher, field: str) -> facet_counts.FacetColumn:
-    """The facet column for ``field`` at the searcher's generation, cached on the index."""
-    key = (field, searcher.reader().generation())
-    cached = index.caches.get(key)
-    if cached is None:
-        for old in [k for k in index.caches if k[0] == field]:
+def cached(index: Index, searcher: Searcher, name: str, build):
+    """``build(searcher)``, computed once per index generation, kept on the index."""
+    key = (name, searcher.reader().generation())
+    value = index.caches.get(key)
+    if value is None:
+        for old in [k for k in index.caches if k[0] == name]:
             del index.caches[old]
-        cached = index.caches[key] = facet_counts.read_column(searcher, field)
-    return cached
+        value = index.caches[key] = build(searcher)
+    return value
+
+
+def column(index: Index, searcher: Searcher, field: str) -> facet_counts.FacetColumn:
+    """The facet column for ``field`` at the searcher's generation."""
+    return cached(index, searcher, field, lambda s: facet_counts.read_column(s, field))
 
 
 def export_rows(index: Index, request: SearchRequest) -> Iterator[dict]:
@@ -213,7 +216,7 @@ def facet_values(
         raise KeyError(name)
     parsed = builder().build(request.q)
     with index.searcher(weighting=WEIGHTING) as searcher:
-        matched = matched_docs(searcher, parsed.matching, filter_query(request),
+        matched = matched_docs(index, searcher, parsed.matching, filter_query(request),
                                mask_query(request))
         values = facet_counts.count_values(
             column(index, searcher, FACET_FIELDS[name]), matched, limit=None

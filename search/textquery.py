@@ -185,6 +185,8 @@ class TextQueryBuilder:
             return None if inner is None else wq.Not(inner)
         if q is wq.NullQuery:
             return None
+        if isinstance(q, wq.Every):
+            return wq.Every()  # "*": every article, whatever its fields
         return q
 
     def _forms(self, field: str, text: str) -> list[str]:

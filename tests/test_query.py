@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from search.index import create_index, update_index
 from search.models import SearchRequest
 from search.query import search
 from tests.conftest import make_index
@@ -147,3 +148,26 @@ def test_did_you_mean(seeds_index_dir):
     assert run(seeds, "missli balistici").suggestion == "missili balistici"
     assert run(seeds, "missili balistici").suggestion is None
     assert run(seeds, "missile").suggestion is None  # matches through its stem
+
+
+@pytest.mark.parametrize(
+    "q", ["missili", "energia Meloni", '"Mar del Giappone"', "Pechino -missili", "missil*",
+          "Parigi OR Bruxelles", "persona:Meloni", "NOT energia", "*", "più"],
+)
+def test_fast_match_sets_equal_whoosh_matching(tmp_path, articles_copy, q):
+    """The numpy match set agrees with Whoosh's own, deleted documents included."""
+    import numpy as np
+
+    from search.matchset import live_mask, match_mask
+    from search.query import builder
+
+    index = create_index(tmp_path / "ix")
+    update_index(index, [articles_copy])
+    (articles_copy / "esteri.jsonl").write_text(
+        (articles_copy / "esteri.jsonl").read_text("utf-8").split("\n", 1)[1], "utf-8")
+    update_index(index, [articles_copy])  # esteri-001 is now a deleted document
+    parsed = builder().build(q)
+    with index.searcher() as searcher:
+        fast = np.flatnonzero(match_mask(searcher, parsed.matching, live_mask(searcher)))
+        slow = sorted(searcher.docs_for_query(parsed.query))
+    assert list(fast) == slow
