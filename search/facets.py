@@ -37,14 +37,6 @@ class FacetColumn:
         """Documents per value in the whole index."""
         return np.diff(np.append(self.starts, len(self.docs)))
 
-    def docs_of(self, value: str) -> np.ndarray:
-        try:
-            i = self.values.index(value)
-        except ValueError:
-            return np.zeros(0, dtype=np.int64)
-        end = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.docs)
-        return self.docs[self.starts[i]:end]
-
 
 def read_column(searcher: Searcher, field: str) -> FacetColumn:
     """Deleted documents stay in the postings; they never match, so never count."""

@@ -55,12 +55,6 @@ class Article:
     dates: list[MentionedDate] = field(default_factory=list)
     entities_given: bool = False
 
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["date"] = iso(self.date)
-        del data["entities_given"]
-        return data
-
 
 @dataclass
 class Skipped:
@@ -95,15 +89,6 @@ class SearchRequest:
             self.persons or self.places or self.orgs or self.not_persons
             or self.not_places or self.not_orgs or self.date_from or self.date_to
         )
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["date_from"] = iso(self.date_from)
-        data["date_to"] = iso(self.date_to)
-        for key, value in data.items():
-            if isinstance(value, tuple):
-                data[key] = list(value)
-        return data
 
 
 @dataclass

@@ -67,9 +67,6 @@ class Links:
     def page(self, number: int) -> str:
         return self.url(replace(self.request, page=number))
 
-    def has(self, key: str, value: str) -> bool:
-        return value in getattr(self.request, LIST_KEYS[key])
-
     def toggle(self, key: str, value: str) -> str:
         """Add ``value`` under ``key`` (dropping it from the opposite), or remove it."""
         field, opposite = LIST_KEYS[key], LIST_KEYS[OPPOSITE[key]]
