@@ -297,4 +297,7 @@ def openapi():
     """
     from .openapi import build_spec
 
-    return jsonify(build_spec(current_app))
+    spec = current_app.extensions.get("cerca_openapi")
+    if spec is None:  # the routes do not change while the app runs
+        spec = current_app.extensions["cerca_openapi"] = build_spec(current_app)
+    return jsonify(spec)
