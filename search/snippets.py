@@ -28,6 +28,16 @@ class MarkFormatter(highlight.Formatter):
     def _text(self, text: str) -> str:
         return html.escape(text)
 
+    def format(self, fragments, replace=False):
+        """Fragments joined by " … ", with " …" where text was cut at either end."""
+        parts = [self.format_fragment(f, replace=replace) for f in fragments]
+        if not parts:
+            return ""
+        text = fragments[0].text
+        head = "… " if fragments[0].startchar > 0 else ""
+        tail = " …" if fragments[-1].endchar < len(text.rstrip()) else ""
+        return head + self.between.join(p.strip() for p in parts) + tail
+
     def format_token(self, text, token, replace=False):
         return "<mark>" + html.escape(highlight.get_text(text, token, replace)) + "</mark>"
 
