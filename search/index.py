@@ -296,9 +296,10 @@ def update_index(
 
     def open_writer():
         try:
-            # Separate segment files are memory-mapped when a searcher opens;
-            # a compound file is copied into memory first (bench/run.py).
-            return index.ix.writer(limitmb=WRITER_LIMIT_MB, compound=False)
+            # Compound segments: Whoosh's merge leaves separate segment files
+            # open until garbage collection. Opening a compound segment costs
+            # milliseconds, which is why searchers are kept per thread.
+            return index.ix.writer(limitmb=WRITER_LIMIT_MB)
         except LockError:
             raise IndexBusy(
                 f"L'indice {index.path} è già in uso da un'altra indicizzazione: "
