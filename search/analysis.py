@@ -145,21 +145,21 @@ class AccentFoldFilter(Filter):
             yield t
 
 
-class HighlightFormsFilter(Filter):
-    """Emits each word twice, as ``s:stem`` and ``e:exact``, at one offset.
+@functools.lru_cache(maxsize=200_000)
+def match_keys(word: str) -> tuple[str, ...]:
+    """One token's forms as a highlighter looks them up: ``s:stem`` (unless
+    a stop word) and ``e:exact``, so a word matched by either is marked.
 
-    Highlighting then marks a word matched by either its stem or its exact
-    form with one pass. Used at query time only, never pickled in a schema.
+    The same steps as the analyzers (lowercase, elision, stem, fold), per
+    word and cached, because snippets look up every word of every hit shown.
     """
-
-    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        for t in tokens:
-            word = t.text
-            if word not in STOPWORDS:
-                t.text = "s:" + fold(stem(word))
-                yield t
-            t.text = "e:" + fold(word)
-            yield t
+    word = word.lower()
+    if word[-1] in APOSTROPHES:
+        word = word[:-1]
+        if word in ELISIONS:
+            return ()
+    exact = "e:" + fold(word)
+    return (exact,) if word in STOPWORDS else ("s:" + fold(stem(word)), exact)
 
 
 def tokenizer() -> RegexTokenizer:
@@ -181,11 +181,6 @@ def stemming_analyzer():
 def exact_analyzer():
     """Unstemmed, accent-folded, stop words kept: names, phrases, "piu"."""
     return tokenizer() | LowercaseFilter() | ElisionFilter() | AccentFoldFilter()
-
-
-def highlight_analyzer():
-    """Both forms of every word, for snippets (see HighlightFormsFilter)."""
-    return tokenizer() | LowercaseFilter() | ElisionFilter() | HighlightFormsFilter()
 
 
 def tokens(text: str, analyzer=None) -> list[str]:

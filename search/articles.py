@@ -14,8 +14,8 @@ from whoosh import query as wq
 from .analysis import stemming_analyzer
 from .index import Index
 from .models import iso
-from .query import builder, snippets
-from .snippets import highlight_terms
+from .query import builder
+from .snippets import highlight_terms, mark_all
 
 RELATED = 5
 KEY_TERMS = 20
@@ -78,7 +78,7 @@ def marked_text(index: Index, text: str, q: str) -> str:
     parsed = builder().build(q)
     with index.searcher() as searcher:
         terms = highlight_terms(parsed.query, searcher.reader())
-    return snippets().mark_all(text, terms)
+    return mark_all(text, terms)
 
 
 def related(index: Index, article_id: str, limit: int = RELATED) -> list[Related]:

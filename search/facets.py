@@ -57,6 +57,11 @@ def read_column(searcher: Searcher, field: str) -> FacetColumn:
     return FacetColumn(values, docs, np.asarray(starts, dtype=np.int64))
 
 
+def read_numbers(searcher: Searcher, field: str) -> np.ndarray:
+    """A sortable numeric field's value for every docnum, deleted ones included."""
+    return np.fromiter(searcher.reader().column_reader(field), dtype=np.int64)
+
+
 def count_values(
     column: FacetColumn,
     matched: np.ndarray,

@@ -3,8 +3,9 @@
 Counts and facets need every match, not the best ten. Whoosh finds them by
 walking its matcher tree one posting at a time; here term postings are read
 a block at a time and combined with numpy (Or = union, And = intersection,
-AndNot = difference). Query types with positions or expansions (phrases,
-wildcards, ranges) fall back to Whoosh's own ``docs_for_query``.
+AndNot = difference); a phrase checks positions only in the documents
+that have all its words. Query types with expansions (wildcards, ranges)
+fall back to Whoosh's own ``docs_for_query``.
 """
 
 from __future__ import annotations
@@ -16,31 +17,88 @@ from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
 
-def _term_ids(searcher: Searcher, field: str, text: str) -> np.ndarray:
-    chunks = []
+def leaf_postings(
+    searcher: Searcher, field: str, text: str | bytes, weights: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """Global docnums of one term's postings and, if asked, their weights."""
+    ids, values = [], []
     for leaf, offset in searcher.reader().leaf_readers():
         try:
             matcher = leaf.postings(field, text)
         except TermNotFound:
             continue
-        if isinstance(matcher, FilterMatcher):
-            matcher = matcher.child  # deletions are applied by the live mask
-        chunks.append(_block_ids(matcher) + offset)
-    return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int64)
+        for block_ids, block_weights in _blocks(_raw(matcher), weights):
+            ids.append(block_ids + offset)
+            values.append(block_weights)
+    if not ids:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    return np.concatenate(ids), np.concatenate(values)
 
 
-def _block_ids(matcher) -> np.ndarray:
-    """All ids of one leaf matcher, a block at a time (whoosh-reloaded 2.7.5's
-    W3LeafMatcher; anything else goes posting by posting)."""
+def _blocks(matcher, weights: bool):
+    """(ids, weights) a block at a time from whoosh-reloaded 2.7.5's
+    W3LeafMatcher; anything else goes posting by posting."""
     if not hasattr(matcher, "_read_ids"):
-        return np.fromiter(matcher.all_ids(), dtype=np.int64)
-    blocks = []
+        ids, values = [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            values.append(matcher.weight())
+            matcher.next()
+        yield np.array(ids, dtype=np.int64), np.array(values, dtype=np.float64)
+        return
     while matcher.is_active():
         if matcher._ids is None:
             matcher._read_ids()
-        blocks.append(np.asarray(matcher._ids, dtype=np.int64))
+        ids = np.asarray(matcher._ids, dtype=np.int64)
+        if weights:
+            if matcher._weights is None:
+                matcher._read_weights()
+            yield ids, np.asarray(matcher._weights, dtype=np.float64)
+        else:
+            yield ids, np.zeros(0)
         matcher._next_block()
-    return np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.int64)
+
+
+def phrase_docs(
+    searcher: Searcher, field: str, words: list[str], slop: int, docnums: np.ndarray
+) -> np.ndarray:
+    """Those of the sorted ``docnums`` with ``words`` in order, each at most
+    ``slop`` positions after the one before (Whoosh's Phrase and SpanNear2
+    rule). Checked document by document, from positions, without walking
+    the documents in between as Whoosh's span matchers do."""
+    found: list[int] = []
+    for leaf, offset in searcher.reader().leaf_readers():
+        local = docnums[(docnums >= offset) & (docnums < offset + leaf.doc_count_all())]
+        try:
+            matchers = [_raw(leaf.postings(field, w)) for w in words] if len(local) else []
+        except TermNotFound:
+            continue
+        for docnum in (local - offset).tolist() if matchers else []:
+            positions = []
+            for matcher in matchers:
+                if matcher.is_active():
+                    matcher.skip_to(docnum)
+                if not matcher.is_active() or matcher.id() != docnum:
+                    break
+                positions.append(matcher.value_as("positions"))
+            else:
+                if _in_sequence(positions, slop):
+                    found.append(docnum + offset)
+    return np.asarray(found, dtype=np.int64)
+
+
+def _in_sequence(positions: list[list[int]], slop: int) -> bool:
+    ends = set(positions[0])
+    for following in positions[1:]:
+        ends = {p for p in following if any(p - k in ends for k in range(1, slop + 1))}
+        if not ends:
+            return False
+    return True
+
+
+def _raw(matcher):
+    # Deletions are applied by the live mask.
+    return matcher.child if isinstance(matcher, FilterMatcher) else matcher
 
 
 def live_mask(searcher: Searcher) -> np.ndarray:
@@ -61,7 +119,14 @@ def match_mask(searcher: Searcher, q: wq.Query, live: np.ndarray) -> np.ndarray:
 def _eval(searcher: Searcher, q: wq.Query, n: int) -> np.ndarray:
     if isinstance(q, wq.Term):
         mask = np.zeros(n, dtype=bool)
-        mask[_term_ids(searcher, q.fieldname, q.text)] = True
+        mask[leaf_postings(searcher, q.fieldname, q.text, weights=False)[0]] = True
+        return mask
+    if isinstance(q, wq.Phrase):
+        candidates = np.ones(n, dtype=bool)
+        for word in q.words:
+            candidates &= _eval(searcher, wq.Term(q.fieldname, word), n)
+        mask = np.zeros(n, dtype=bool)
+        mask[phrase_docs(searcher, q.fieldname, q.words, q.slop, np.flatnonzero(candidates))] = True
         return mask
     if isinstance(q, (wq.Or, wq.DisjunctionMax)):
         mask = np.zeros(n, dtype=bool)

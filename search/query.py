@@ -20,12 +20,14 @@ from whoosh.searching import Searcher
 from whoosh.sorting import FieldFacet
 
 from . import facets as facet_counts
+from . import ranking
 from .analysis import fold
 from .index import Index
 from .matchset import live_mask, match_mask
 from .models import FacetValue, Hit, SearchRequest, SearchResult, iso
+from .ranking import Ranker
 from .schema import FACET_FIELDS
-from .snippets import Snippets, highlight_terms
+from .snippets import highlight_terms, snippet
 from .suggest import suggest_query
 from .textquery import TextQueryBuilder
 
@@ -41,12 +43,6 @@ NEWEST_FIRST = FieldFacet("day", reverse=True)
 def builder() -> TextQueryBuilder:
     """The shared query builder (it holds a parser; building is thread-safe)."""
     return TextQueryBuilder()
-
-
-@functools.cache
-def snippets() -> Snippets:
-    """The shared snippet maker."""
-    return Snippets()
 
 
 def filter_query(request: SearchRequest) -> wq.Query | None:
@@ -109,18 +105,21 @@ def _run(index, searcher, request, parsed, filt, mask, browsing) -> SearchResult
     offset = (page - 1) * request.page_size
     hits: list[Hit] = []
     if total and offset < total:
-        sort_by_date = request.sort == "date" or browsing
-        results = searcher.search(
-            parsed.query,
-            filter=filt,
-            mask=mask,
-            limit=offset + request.page_size,
-            sortedby=NEWEST_FIRST if sort_by_date else None,
-            terms=True,
-        )
+        wanted = offset + request.page_size
+        if request.sort == "date" or browsing:
+            docnums = newest_first(matched, days(index, searcher), wanted)[offset:]
+            found = [(searcher.stored_fields(d), None) for d in docnums]
+        else:
+            ranking = _ranking_query(index, searcher, parsed, matched, wanted)
+            lengths = functools.partial(field_lengths, index, searcher)
+            top = Ranker(searcher, lengths).top(ranking, matched, wanted)
+            if top is not None:
+                found = [(searcher.stored_fields(d), score) for d, score in top[offset:]]
+            else:
+                results = searcher.search(ranking, filter=filt, mask=mask, limit=wanted)
+                found = [(h.fields(), h.score) for h in results[offset:wanted]]
         terms = highlight_terms(parsed.query, searcher.reader())
-        for hit in results[offset:offset + request.page_size]:
-            hits.append(_hit(hit, terms, scored=not sort_by_date))
+        hits = [_hit(fields, terms, score) for fields, score in found]
     facets = _facets(index, searcher, matched, request) if request.facets else {}
     suggestion = None
     if parsed.words and not parsed.fallback:
@@ -137,16 +136,47 @@ def _run(index, searcher, request, parsed, filt, mask, browsing) -> SearchResult
     )
 
 
-def _hit(hit, terms: frozenset[str], scored: bool) -> Hit:
-    fields = hit.fields()
+def _ranking_query(index, searcher, parsed, matched: np.ndarray, wanted: int) -> wq.Query:
+    """The full ranking query, or its all-words part when that alone fills
+    the page (the same order, far fewer postings; see TextQueryBuilder)."""
+    if parsed.all_words is None:
+        return parsed.query
+    live = cached(index, searcher, "live", live_mask)
+    with_all = match_mask(searcher, parsed.all_words, live) & matched
+    return parsed.all_words_ranked if int(with_all.sum()) >= wanted else parsed.query
+
+
+def newest_first(matched: np.ndarray, day: np.ndarray, limit: int) -> np.ndarray:
+    """The first ``limit`` matched docnums by date, newest first, undated
+    last, ties in index order: a partial sort, not a pass over every hit."""
+    docs = np.flatnonzero(matched)
+    # One unique key per document: date first, then the earlier docnum.
+    key = day[docs].astype(np.int64) * (len(day) + 1) + (len(day) - docs)
+    if limit < len(docs):
+        top = np.argpartition(-key, limit - 1)[:limit]
+        docs, key = docs[top], key[top]
+    return docs[np.argsort(-key, kind="stable")]
+
+
+def field_lengths(index: Index, searcher: Searcher, field: str) -> np.ndarray:
+    """Each document's length in ``field`` for scoring, per generation."""
+    return cached(index, searcher, f"length:{field}", lambda s: ranking.field_lengths(s, field))
+
+
+def days(index: Index, searcher: Searcher) -> np.ndarray:
+    """Each document's date as YYYYMMDD (0 when undated), per generation."""
+    return cached(index, searcher, "day", lambda s: facet_counts.read_numbers(s, "day"))
+
+
+def _hit(fields: dict, terms: frozenset[str], score: float | None) -> Hit:
     return Hit(
         id=fields["id"],
         title=fields.get("title", ""),
         date=iso(fields.get("date")),
         source=fields.get("source", ""),
         url=fields.get("url", ""),
-        score=round(float(hit.score or 0.0), 4) if scored else 0.0,
-        snippet=snippets().make(fields.get("body", ""), terms),
+        score=round(float(score or 0.0), 4),
+        snippet=snippet(fields.get("body", ""), terms),
         persons=list(fields.get("persons") or []),
         places=list(fields.get("places") or []),
         orgs=list(fields.get("orgs") or []),

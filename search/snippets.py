@@ -1,80 +1,116 @@
 """Highlighted snippets: escaped text with <mark> around matched words.
 
-Highlighting reuses the index analyzers, so a stemmed match marks the
-inflected form ("missile" marks "missili") and a folded match marks the
-accented form ("citta" marks "città").
+A word is marked when one of its forms (``analysis.match_keys``: stem or
+exact, accents folded) is among the query's terms, so "missile" marks
+"missili" and "citta" marks "città". Matching is a regex pass with a
+per-word cache rather than Whoosh's highlighter, which builds a Token
+object per word of every hit shown and dominated the page's cost.
 """
 
 from __future__ import annotations
 
 import html
+import re
+from dataclasses import dataclass
 
-from whoosh import highlight
 from whoosh import query as wq
 
-from .analysis import highlight_analyzer
+from .analysis import TOKEN_PATTERN, match_keys
 
 FRAGMENTS = 3
 FRAGMENT_CHARS = 220
 SURROUND = 70
 LEAD_CHARS = 240
+BETWEEN = " … "
+
+_WORD = re.compile(TOKEN_PATTERN)
+_SPACE = re.compile(r"\s+")
 
 
-class MarkFormatter(highlight.Formatter):
-    """Every character of article text is escaped; only <mark> is ours."""
-
-    between = " … "
-
-    def _text(self, text: str) -> str:
-        return html.escape(text)
-
-    def format(self, fragments, replace=False):
-        """Fragments joined by " … ", with " …" where text was cut at either end."""
-        parts = [self.format_fragment(f, replace=replace) for f in fragments]
-        if not parts:
-            return ""
-        text = fragments[0].text
-        head = "… " if fragments[0].startchar > 0 else ""
-        tail = " …" if fragments[-1].endchar < len(text.rstrip()) else ""
-        return head + self.between.join(p.strip() for p in parts) + tail
-
-    def format_token(self, text, token, replace=False):
-        return "<mark>" + html.escape(highlight.get_text(text, token, replace)) + "</mark>"
+@dataclass
+class _Match:
+    start: int
+    end: int
+    key: str
 
 
-class Snippets:
-    """Makes snippets; create one and reuse it."""
+def matches(text: str, terms: frozenset[str]) -> list[_Match]:
+    """Every word of ``text`` with a form among ``terms``, in order."""
+    found = []
+    for m in _WORD.finditer(text):
+        for key in match_keys(m.group()):
+            if key in terms:
+                found.append(_Match(m.start(), m.end(), key))
+                break
+    return found
 
-    def __init__(self) -> None:
-        self._analyzer = highlight_analyzer()
-        self._fragmenter = highlight.ContextFragmenter(maxchars=FRAGMENT_CHARS, surround=SURROUND)
-        self._formatter = MarkFormatter()
 
-    def make(self, text: str, terms: frozenset[str], top: int = FRAGMENTS) -> str:
-        """Up to ``top`` fragments around ``terms`` (see ``highlight_terms``)."""
-        if terms:
-            marked = highlight.highlight(
-                text, terms, self._analyzer, self._fragmenter, self._formatter, top=top
-            )
-            if marked:
-                return marked
+def _fragments(found: list[_Match]) -> list[list[_Match]]:
+    """Runs of matches that fit in one fragment with their context."""
+    runs: list[list[_Match]] = []
+    for match in found:
+        if runs and match.end - runs[-1][0].start <= FRAGMENT_CHARS - 2 * SURROUND:
+            runs[-1].append(match)
+        else:
+            runs.append([match])
+    return runs
+
+
+def _bounds(text: str, run: list[_Match], floor: int) -> tuple[int, int]:
+    """A run's matches with up to SURROUND characters each side, cut at spaces."""
+    start = max(floor, run[0].start - SURROUND)
+    if start > floor:
+        space = text.find(" ", start, run[0].start)
+        start = space + 1 if space >= 0 else run[0].start
+    end = min(len(text), run[-1].end + SURROUND)
+    if end < len(text):
+        space = text.rfind(" ", run[-1].end, end)
+        end = space if space >= 0 else run[-1].end
+    return start, end
+
+
+def _marked(text: str, start: int, end: int, run: list[_Match]) -> str:
+    parts, at = [], start
+    for match in run:
+        parts.append(html.escape(text[at:match.start]))
+        parts.append("<mark>" + html.escape(text[match.start:match.end]) + "</mark>")
+        at = match.end
+    parts.append(html.escape(text[at:end]))
+    return "".join(parts)
+
+
+def snippet(text: str, terms: frozenset[str], top: int = FRAGMENTS) -> str:
+    """Up to ``top`` fragments around ``terms`` (see ``highlight_terms``):
+    those with the most distinct words, then the most matches, shown in
+    text order; the lead when nothing matches."""
+    found = matches(text, terms) if terms else []
+    if not found:
         return lead(text)
+    runs = _fragments(found)
+    best = sorted(
+        range(len(runs)),
+        key=lambda i: (-len({m.key for m in runs[i]}), -len(runs[i]), i),
+    )[:top]
+    parts, floor, first, last = [], 0, None, 0
+    for i in sorted(best):
+        start, last = _bounds(text, runs[i], floor)
+        first = start if first is None else first
+        parts.append(_SPACE.sub(" ", _marked(text, start, last, runs[i])).strip())
+        floor = last
+    head = "… " if first and text[:first].strip() else ""
+    tail = " …" if text[last:].strip() else ""
+    return head + BETWEEN.join(parts) + tail
 
-    def mark_all(self, text: str, terms: frozenset[str]) -> str:
-        """The whole text, escaped, with every match marked (the article page)."""
-        if terms:
-            whole = highlight.WholeFragmenter(charlimit=None)
-            marked = highlight.highlight(
-                text, terms, self._analyzer, whole, self._formatter, top=1
-            )
-            if marked:
-                return marked
-        return html.escape(text)
+
+def mark_all(text: str, terms: frozenset[str]) -> str:
+    """The whole text, escaped, with every match marked (the article page)."""
+    found = matches(text, terms) if terms else []
+    return _marked(text, 0, len(text), found)
 
 
 def highlight_terms(q: wq.Query, reader) -> frozenset[str]:
     """A query's body and title terms, wildcards and fuzzy terms expanded,
-    in the forms HighlightFormsFilter emits."""
+    in the forms ``match_keys`` gives."""
     # Not Query.existing_terms(): in Whoosh 2.7.5 its loop variable shadows
     # the ``fieldname`` argument and drops terms.
     terms = set()

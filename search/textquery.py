@@ -74,6 +74,10 @@ class ParsedQuery:
     # The same documents as ``query``, without the ranking extras: cheaper
     # to run over the whole collection for counts and facets.
     match: wq.Query | None = None
+    # When several words are typed: the documents with all of them, and the
+    # ranking of ``query`` restricted to those (see ``all_words_first``).
+    all_words: wq.Query | None = None
+    all_words_ranked: wq.Query | None = None
 
     @property
     def matching(self) -> wq.Query:
@@ -128,8 +132,7 @@ class TextQueryBuilder:
             built = None
         if built is None:
             return self._fallback(text, ignore)
-        match, ranked = built
-        return ParsedQuery(ranked, _words(parsed), match=match)
+        return ParsedQuery(words=_words(parsed), **built)
 
     def _fallback(self, text: str, ignore: frozenset[str]) -> ParsedQuery:
         words = re.findall(r"\w+(?:['’]\w+)?", text)
@@ -146,20 +149,18 @@ class TextQueryBuilder:
         built = self._expand(parsed, False, ignore)
         if built is None:
             return ParsedQuery(wq.NullQuery, [], fallback=True)
-        return ParsedQuery(built[1], _words(parsed), fallback=True, match=built[0])
+        return ParsedQuery(words=_words(parsed), fallback=True, **built)
 
     # -- expansion -----------------------------------------------------------
 
-    def _expand(
-        self, q: wq.Query, explicit_or: bool, ignore: frozenset[str]
-    ) -> tuple[wq.Query, wq.Query] | None:
-        """(matching query, ranking query), or None if nothing is left."""
+    def _expand(self, q: wq.Query, explicit_or: bool, ignore: frozenset[str]) -> dict | None:
+        """ParsedQuery's query fields, or None if nothing is left."""
         built = self._rewrite(q, ignore)
         if built is None:
             return None
         positive = q.a if isinstance(q, wq.AndNot) else q
         typed = [w for w in _words(positive, phrases=False) if fold(w) not in ignore]
-        return built, self._rank_boosts(built, explicit_or, typed)
+        return {"match": _matching_only(built), **self._rank_boosts(built, explicit_or, typed)}
 
     def _rewrite(self, q: wq.Query, ignore: frozenset[str]) -> wq.Query | None:
         """Replace every leaf on the raw field by its multi-field expansion."""
@@ -198,11 +199,22 @@ class TextQueryBuilder:
     def _phrase(
         self, words: list[str], ignore: frozenset[str], slop: int, boost: float
     ) -> WordGroup | None:
-        """One typed word or quoted phrase over every field, in each field's forms."""
+        """One typed word or quoted phrase over every field, in each field's forms.
+
+        A phrase with stop words ("nella casa") keeps only its exact clauses:
+        the stemmed fields have no stop words, so their form of it ("cas")
+        would match every article with the word.
+        """
         text = " ".join(words)
+        exact_count = len(self._forms("body_exact", text))
         clauses: list[wq.Query] = []
+        content = False
         for field, weight in FIELD_BOOSTS.items():
             forms = self._forms(field, text)
+            if field in STEMMED:
+                content = content or bool(forms)
+                if len(forms) < exact_count and exact_count > 1:
+                    continue
             if len(forms) == 1:
                 clauses.append(wq.Term(field, forms[0], boost=weight * boost))
             elif forms:
@@ -210,9 +222,7 @@ class TextQueryBuilder:
         if not clauses:
             return None
         group = WordGroup(clauses)
-        group.stop = not any(c.fieldname in STEMMED for c in clauses) or (
-            len(words) == 1 and fold(words[0].rstrip("'’")) in ignore
-        )
+        group.stop = not content or (len(words) == 1 and fold(words[0].rstrip("'’")) in ignore)
         return group
 
     def _pattern(self, q: wq.Query) -> wq.Query:
@@ -230,17 +240,36 @@ class TextQueryBuilder:
                 clauses.append(q.__class__(field, text, boost=boost))
         return wq.Or(clauses)
 
-    def _rank_boosts(self, q: wq.Query, explicit_or: bool, typed: list[str]) -> wq.Query:
-        """All words first, then words typed together found together."""
+    def _rank_boosts(self, q: wq.Query, explicit_or: bool, typed: list[str]) -> dict:
+        """All words first, then words typed together found together.
+
+        An article with every word scores (1 + ALL_WORDS_BOOST) times its
+        words' sum plus its proximity bonus, whichever query ranks it: so
+        when enough articles have every word, ranking just those
+        (``all_words_ranked``, an intersection Whoosh walks by skipping)
+        fills the page as the full query would, without walking the union
+        of every word's postings.
+        """
         positive, negative = q, None
         if isinstance(q, wq.AndNot):
             positive, negative = q.a, q.b
         groups = _word_groups(positive)
-        if len(groups) >= 2 and not explicit_or:
-            extras: list[wq.Query] = [wq.And(groups, boost=ALL_WORDS_BOOST)]
-            extras += self._proximity(typed)
-            positive = wq.Or([positive, *extras])
-        return positive if negative is None else wq.AndNot(positive, negative)
+        if len(groups) < 2 or explicit_or:
+            return {"query": q}
+        every = wq.And(groups, boost=ALL_WORDS_BOOST)
+        near = self._proximity(typed)
+        ranked = wq.And(groups, boost=1 + ALL_WORDS_BOOST)
+        if near:
+            ranked = wq.AndMaybe(ranked, wq.Or(near))
+
+        def excluding(query: wq.Query) -> wq.Query:
+            return query if negative is None else wq.AndNot(query, negative)
+
+        return {
+            "query": excluding(wq.Or([positive, every, *near])),
+            "all_words": excluding(_matching_only(wq.And(groups))),
+            "all_words_ranked": excluding(ranked),
+        }
 
     def _proximity(self, typed: list[str]) -> list[wq.Query]:
         """Each pair of adjacent typed words, stop words included ("Stati
@@ -268,6 +297,19 @@ def _question_words(text: str) -> frozenset[str]:
     ):
         return QUESTION_WORDS | QUESTION_NOUNS
     return frozenset()
+
+
+def _matching_only(q: wq.Query) -> wq.Query:
+    """``q`` without the exact-form clauses of words that have a stemmed one.
+
+    The stemmed forms are a function of the exact ones, so an exact match is
+    always a stemmed match too: the exact clauses only add to the score and
+    can be left out where only the set of matching documents counts.
+    """
+    if isinstance(q, WordGroup):
+        stemmed = [c for c in q.subqueries if c.fieldname in STEMMED]
+        return q if not stemmed else stemmed[0] if len(stemmed) == 1 else wq.Or(stemmed)
+    return q if q.is_leaf() else q.apply(_matching_only)
 
 
 def _drop_stop_groups(parts: list[wq.Query]) -> list[wq.Query]:
