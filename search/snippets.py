@@ -9,13 +9,14 @@ object per word of every hit shown and dominated the page's cost.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass
 
 from whoosh import query as wq
 
-from .analysis import TOKEN_PATTERN, match_keys
+from .analysis import TOKEN_PATTERN, fold, match_keys
 
 FRAGMENTS = 3
 FRAGMENT_CHARS = 220
@@ -35,14 +36,47 @@ class _Match:
 
 
 def matches(text: str, terms: frozenset[str]) -> list[_Match]:
-    """Every word of ``text`` with a form among ``terms``, in order."""
+    """Every word of ``text`` with a form among ``terms``, in order.
+
+    Stems and exact forms are prefixes of the folded, lowercased word, so
+    one regex pass over the folded text finds the candidate words and only
+    those go through ``match_keys``.
+    """
+    folded = _fold_chars(text)
     found = []
-    for m in _WORD.finditer(text):
+    for candidate in _prefixes(terms).finditer(folded):
+        m = _WORD.match(text, candidate.start())
+        if m is None or (found and m.start() < found[-1].end):
+            continue
         for key in match_keys(m.group()):
             if key in terms:
                 found.append(_Match(m.start(), m.end(), key))
                 break
     return found
+
+
+@functools.lru_cache(maxsize=1024)
+def _prefixes(terms: frozenset[str]) -> re.Pattern:
+    forms = sorted({t[2:] for t in terms}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, forms)) + ")")
+
+
+class _FoldTable(dict):
+    """str.translate table: each character to its folded lowercase form."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        folded = fold(char.lower())[:1] or char
+        self[code] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
+def _fold_chars(text: str) -> str:
+    """Lowercase and accent-folded, character for character (same offsets)."""
+    return text.translate(_FOLD_TABLE)
 
 
 def _fragments(found: list[_Match]) -> list[list[_Match]]:
