@@ -12,6 +12,7 @@ live in module-level caches, never on a filter.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from importlib import resources
@@ -145,21 +146,46 @@ class AccentFoldFilter(Filter):
             yield t
 
 
-@functools.lru_cache(maxsize=200_000)
-def match_keys(word: str) -> tuple[str, ...]:
-    """One token's forms as a highlighter looks them up: ``s:stem`` (unless
-    a stop word) and ``e:exact``, so a word matched by either is marked.
+@functools.lru_cache(maxsize=500_000)
+def word_forms(token: str) -> tuple[str | None, str | None]:
+    """One token's (exact, stemmed) terms, as the two analyzer chains make
+    them; None where a chain drops it (elided article; stop word).
 
-    The same steps as the analyzers (lowercase, elision, stem, fold), per
-    word and cached, because snippets look up every word of every hit shown.
+    The same steps per word, cached, for the places that see every word of
+    every article: indexing (see schema.ItalianText) and snippets.
     """
-    word = word.lower()
+    word = token.lower()
     if word[-1] in APOSTROPHES:
         word = word[:-1]
         if word in ELISIONS:
-            return ()
-    exact = "e:" + fold(word)
-    return (exact,) if word in STOPWORDS else ("s:" + fold(stem(word)), exact)
+            return None, None
+    return fold(word), None if word in STOPWORDS else fold(stem(word))
+
+
+def match_keys(token: str) -> tuple[str, ...]:
+    """A token's forms as a highlighter looks them up: ``s:stem`` (unless a
+    stop word) and ``e:exact``, so a word matched by either is marked."""
+    exact, stemmed = word_forms(token)
+    if exact is None:
+        return ()
+    return ("e:" + exact,) if stemmed is None else ("s:" + stemmed, "e:" + exact)
+
+
+_TOKEN = re.compile(TOKEN_PATTERN)
+
+
+def terms(text: str, stemmed: bool) -> tuple[int, list[str]]:
+    """The terms of ``text`` in position order, exactly as
+    ``stemming_analyzer()`` (or ``exact_analyzer()``) would index them, and
+    the position of the first: Whoosh's renumbering filters keep the first
+    survivor's original position and count on from there."""
+    forms = [word_forms(token) for token in _TOKEN.findall(text)]
+    first = next((i for i, (exact, _) in enumerate(forms) if exact is not None), 0)
+    kept = [f for f in forms if f[0] is not None]
+    if not stemmed:
+        return first, [exact for exact, _ in kept]
+    first += next((i for i, (_, stem) in enumerate(kept) if stem is not None), 0)
+    return first, [stem for _, stem in kept if stem is not None]
 
 
 def tokenizer() -> RegexTokenizer:

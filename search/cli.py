@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import sys
 import time
@@ -15,7 +16,15 @@ from typing import Any, TextIO
 
 import click
 
-from .index import IndexError_, IndexReport, count_units, create_index, open_index, update_index
+from .index import (
+    PARALLEL_MIN,
+    IndexError_,
+    IndexReport,
+    count_units,
+    create_index,
+    open_index,
+    update_index,
+)
 from .models import SearchResult
 from .params import InvalidRequest, parse_request
 from .query import search
@@ -101,9 +110,11 @@ def print_report(report: IndexReport, index_dir: str, count: int, seconds: float
 @click.option("--no-entities", is_flag=True, help="Senza riconoscimento di entità (più veloce).")
 @click.option("--corrections", type=click.Path(dir_okay=False), envvar="CERCA_CORRECTIONS",
               help="File YAML di correzioni delle entità (rename, suppress, label).")
+@click.option("--jobs", type=click.IntRange(1, 64), default=os.cpu_count() or 1,
+              show_default="numero di CPU", help="Processi per l'indicizzazione.")
 @click.option("--json", "as_json", is_flag=True, help="Riepilogo in JSON.")
 def index_command(paths: tuple[str, ...], index_dir: str, rebuild: bool, no_entities: bool,
-                  corrections: str | None, as_json: bool) -> None:
+                  corrections: str | None, jobs: int, as_json: bool) -> None:
     """Indicizza file .txt, .md e .jsonl (predefinito: seeds/)."""
     roots = [Path(p) for p in (paths or DEFAULT_SOURCES)]
     started = time.monotonic()
@@ -117,9 +128,11 @@ def index_command(paths: tuple[str, ...], index_dir: str, rebuild: bool, no_enti
             enricher = EntityEnricher(index_dir, Corrections.load(corrections))
     except (IndexError_, OSError, ValueError) as exc:
         raise Failure(str(exc)) from None
-    progress = Progress(count_units(roots))
+    units = count_units(roots)
+    progress = Progress(units)
     try:
-        report = update_index(index, roots, enrich=enricher, progress=progress)
+        report = update_index(index, roots, enrich=enricher, progress=progress,
+                              jobs=jobs if units >= PARALLEL_MIN else 1)
     except IndexError_ as exc:
         raise Failure(str(exc)) from None
     finally:

@@ -20,14 +20,19 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
+from whoosh.multiproc import MpWriter
 from whoosh.searching import Searcher
 
+from .codec import CercaCodec
 from .ingest import find_files, read_path
 from .models import Article, Skipped
 from .schema import ENTITY_TEXT_FIELDS, KEYWORD_SEPARATOR, build_schema
 
 INDEX_NAME = "MAIN"
 WRITER_LIMIT_MB = 256
+# Below this many articles in a run, starting writer processes costs more
+# than it saves.
+PARALLEL_MIN = 1000
 
 
 class IndexError_(Exception):
@@ -285,8 +290,14 @@ def update_index(
     enrich: Enricher | None = None,
     progress: Progress | None = None,
     batch_size: int = 64,
+    jobs: int = 1,
 ) -> IndexReport:
-    """Bring the index in line with the files under ``roots``."""
+    """Bring the index in line with the files under ``roots``.
+
+    With ``jobs`` > 1, analysis and posting writing run in that many writer
+    processes, each writing its own segment (Whoosh's multi-process writer);
+    reading, hashing and entities stay here.
+    """
     roots = [Path(r).resolve() for r in roots]
     report = IndexReport()
     existing = _existing(index)
@@ -299,7 +310,10 @@ def update_index(
             # Compound segments: Whoosh's merge leaves separate segment files
             # open until garbage collection. Opening a compound segment costs
             # milliseconds, which is why searchers are kept per thread.
-            return index.ix.writer(limitmb=WRITER_LIMIT_MB)
+            if jobs > 1:
+                return MpWriter(index.ix, procs=jobs, multisegment=True, batchsize=256,
+                                limitmb=WRITER_LIMIT_MB // jobs, codec=CercaCodec())
+            return index.ix.writer(limitmb=WRITER_LIMIT_MB, codec=CercaCodec())
         except LockError:
             raise IndexBusy(
                 f"L'indice {index.path} è già in uso da un'altra indicizzazione: "
