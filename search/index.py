@@ -311,7 +311,7 @@ def update_index(
             # open until garbage collection. Opening a compound segment costs
             # milliseconds, which is why searchers are kept per thread.
             if jobs > 1:
-                return MpWriter(index.ix, procs=jobs, multisegment=True, batchsize=256,
+                return MpWriter(index.ix, procs=jobs, multisegment=True, batchsize=batch_size,
                                 limitmb=WRITER_LIMIT_MB // jobs, codec=CercaCodec())
             return index.ix.writer(limitmb=WRITER_LIMIT_MB, codec=CercaCodec())
         except LockError:

@@ -90,3 +90,20 @@ def test_a_failed_run_releases_the_lock(tmp_path, articles_copy):
 def test_opening_a_missing_index_explains(tmp_path):
     with pytest.raises(IndexMissing, match="cerca index"):
         open_index(tmp_path / "nothing")
+
+
+def test_writer_processes_build_the_same_index(tmp_path, articles_copy):
+    """--jobs: segments written by two processes hold what one writer writes,
+    and a later single-writer run updates them in place."""
+    serial = create_index(tmp_path / "serial")
+    update_index(serial, [articles_copy])
+    parallel = create_index(tmp_path / "parallel")
+    update_index(parallel, [articles_copy], jobs=2, batch_size=4)
+    assert len(parallel.ix.reader().leaf_readers()) >= 2
+    assert ids(parallel) == ids(serial)
+    for q in ("Corea", "missili Pechino", '"Mar del Giappone"', ""):
+        found = [h.id for h in search(parallel, SearchRequest(q=q)).hits]
+        assert found == [h.id for h in search(serial, SearchRequest(q=q)).hits]
+    (articles_copy / "roma-metro.md").unlink()
+    report = update_index(parallel, [articles_copy])
+    assert report.removed == 1 and ids(parallel) == ids(serial) - {"roma-metro"}
