@@ -17,6 +17,7 @@ from typing import Any, TextIO
 import click
 
 from .index import (
+    PARALLEL_BATCH,
     PARALLEL_MIN,
     IndexError_,
     IndexReport,
@@ -119,20 +120,21 @@ def index_command(paths: tuple[str, ...], index_dir: str, rebuild: bool, no_enti
     roots = [Path(p) for p in (paths or DEFAULT_SOURCES)]
     started = time.monotonic()
     enricher = None
+    units = count_units(roots)
+    jobs = jobs if units >= PARALLEL_MIN else 1
     try:
         index = create_index(index_dir, rebuild=rebuild)
         if not no_entities:
             from .canonical import Corrections
             from .entities import EntityEnricher
 
-            enricher = EntityEnricher(index_dir, Corrections.load(corrections))
+            enricher = EntityEnricher(index_dir, Corrections.load(corrections), jobs=jobs)
     except (IndexError_, OSError, ValueError) as exc:
         raise Failure(str(exc)) from None
-    units = count_units(roots)
     progress = Progress(units)
     try:
-        report = update_index(index, roots, enrich=enricher, progress=progress,
-                              jobs=jobs if units >= PARALLEL_MIN else 1)
+        report = update_index(index, roots, enrich=enricher, progress=progress, jobs=jobs,
+                              batch_size=PARALLEL_BATCH if jobs > 1 else 64)
     except IndexError_ as exc:
         raise Failure(str(exc)) from None
     finally:

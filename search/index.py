@@ -33,6 +33,9 @@ WRITER_LIMIT_MB = 256
 # Below this many articles in a run, starting writer processes costs more
 # than it saves.
 PARALLEL_MIN = 1000
+# Articles handed on at a time when running in parallel: big enough to keep
+# every process busy between hand-overs.
+PARALLEL_BATCH = 256
 
 
 class IndexError_(Exception):
