@@ -10,11 +10,15 @@ fall back to Whoosh's own ``docs_for_query``.
 
 from __future__ import annotations
 
+import itertools
+import pickle
+
 import numpy as np
 from whoosh import query as wq
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
+from whoosh.system import _INT_SIZE
 
 
 def leaf_postings(
@@ -64,27 +68,65 @@ def phrase_docs(
 ) -> np.ndarray:
     """Those of the sorted ``docnums`` with ``words`` in order, each at most
     ``slop`` positions after the one before (Whoosh's Phrase and SpanNear2
-    rule). Checked document by document, from positions, without walking
-    the documents in between as Whoosh's span matchers do."""
-    found: list[int] = []
+    rule). Positions are read only for those documents, a posting block at
+    a time, instead of walking every document with all the words as
+    Whoosh's span matchers do."""
+    found: list[np.ndarray] = []
     for leaf, offset in searcher.reader().leaf_readers():
-        local = docnums[(docnums >= offset) & (docnums < offset + leaf.doc_count_all())]
+        local = docnums[(docnums >= offset) & (docnums < offset + leaf.doc_count_all())] - offset
+        if not len(local):
+            continue
         try:
-            matchers = [_raw(leaf.postings(field, w)) for w in words] if len(local) else []
+            encoded = [_positions(_raw(leaf.postings(field, w)), local) for w in words]
         except TermNotFound:
             continue
-        for docnum in (local - offset).tolist() if matchers else []:
-            positions = []
-            for matcher in matchers:
-                if matcher.is_active():
-                    matcher.skip_to(docnum)
-                if not matcher.is_active() or matcher.id() != docnum:
-                    break
-                positions.append(matcher.value_as("positions"))
-            else:
-                if _in_sequence(positions, slop):
-                    found.append(docnum + offset)
-    return np.asarray(found, dtype=np.int64)
+        shared = set.intersection(*(set(e) for e in encoded))
+        hits = [d for d in shared
+                if _in_sequence([_decode(e[d]) for e in encoded], slop)]
+        found.append(np.sort(np.asarray(hits, dtype=np.int64)) + offset)
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+
+
+def _positions(matcher, docs: np.ndarray) -> dict[int, bytes]:
+    """The encoded positions of a term in each of the sorted ``docs`` that
+    has it; blocks without any of them are skipped unread."""
+    if not hasattr(matcher, "_read_ids"):
+        found = {}
+        for docnum in docs.tolist():
+            if matcher.is_active():
+                matcher.skip_to(docnum)
+            if matcher.is_active() and matcher.id() == docnum:
+                found[docnum] = matcher.value()
+        return found
+    found = {}
+    low = 0
+    while matcher.is_active():
+        high = int(np.searchsorted(docs, matcher._maxid, side="right"))
+        if high > low:
+            if matcher._ids is None:
+                matcher._read_ids()
+            ids = np.asarray(matcher._ids, dtype=np.int64)
+            wanted = docs[low:high]
+            at = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
+            present = ids[at] == wanted
+            if present.any():
+                if matcher._values is None:
+                    matcher._read_values()
+                values = matcher._values
+                found.update(zip(wanted[present].tolist(),
+                                 (values[i] for i in at[present].tolist()), strict=True))
+            low = high
+        if low == len(docs):
+            break
+        matcher._next_block()
+    return found
+
+
+def _decode(value: bytes) -> list[int]:
+    """Whoosh's Positions.decode_positions: a count, then pickled deltas."""
+    if not value.endswith(b"."):
+        value += b"."
+    return list(itertools.accumulate(pickle.loads(value[_INT_SIZE:])))
 
 
 def _in_sequence(positions: list[list[int]], slop: int) -> bool:

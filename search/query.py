@@ -81,12 +81,23 @@ def mask_query(request: SearchRequest) -> wq.Query | None:
     return clauses[0] if len(clauses) == 1 else wq.Or(clauses)
 
 
-def matched_docs(index: Index, searcher: Searcher, q: wq.Query, filt, mask) -> np.ndarray:
-    """A boolean mask over docnums: every document the search matches."""
-    full = q if filt is None else wq.And([q, filt])
+def matched_docs(
+    index: Index, searcher: Searcher, q: wq.Query, filt, mask, ranker: Ranker | None = None
+) -> np.ndarray:
+    """A boolean mask over docnums: every document the search matches.
+
+    With a ``ranker``, the text part comes from its scores when they are
+    exact, so the postings it reads serve the ranking too.
+    """
+    live = cached(index, searcher, "live", live_mask)
+    text = ranker.matches(q) if ranker is not None else None
+    if text is None:
+        text = match_mask(searcher, q, live)
+    if filt is not None:
+        text = text & match_mask(searcher, filt, live)
     if mask is not None:
-        full = wq.AndNot(full, mask)
-    return match_mask(searcher, full, cached(index, searcher, "live", live_mask))
+        text = text & ~match_mask(searcher, mask, live)
+    return text & live
 
 
 def search(index: Index, request: SearchRequest) -> SearchResult:
@@ -99,7 +110,8 @@ def search(index: Index, request: SearchRequest) -> SearchResult:
 
 
 def _run(index, searcher, request, parsed, filt, mask, browsing) -> SearchResult:
-    matched = matched_docs(index, searcher, parsed.matching, filt, mask)
+    ranker = Ranker(searcher, functools.partial(field_lengths, index, searcher))
+    matched = matched_docs(index, searcher, parsed.matching, filt, mask, ranker)
     total = int(matched.sum())
     page = max(1, request.page)
     offset = (page - 1) * request.page_size
@@ -111,8 +123,7 @@ def _run(index, searcher, request, parsed, filt, mask, browsing) -> SearchResult
             found = [(searcher.stored_fields(d), None) for d in docnums]
         else:
             ranking = _ranking_query(index, searcher, parsed, matched, wanted)
-            lengths = functools.partial(field_lengths, index, searcher)
-            top = Ranker(searcher, lengths).top(ranking, matched, wanted)
+            top = ranker.top(ranking, matched, wanted)
             if top is not None:
                 found = [(searcher.stored_fields(d), score) for d, score in top[offset:]]
             else:

@@ -70,6 +70,14 @@ class Ranker:
         self.n = searcher.doc_count_all()
         self._terms: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
 
+    def matches(self, q: wq.Query) -> np.ndarray | None:
+        """The documents ``q`` matches, when scoring can tell exactly."""
+        try:
+            scored = self.scores(q)
+        except Unsupported:
+            return None
+        return scored.match if scored.exact else None
+
     def top(self, q: wq.Query, matched: np.ndarray, limit: int) -> list[tuple[int, float]] | None:
         """(docnum, score) of the ``limit`` best documents of ``matched``,
         best first, ties in index order; None if ``q`` needs Whoosh."""
@@ -134,8 +142,13 @@ class Ranker:
         if isinstance(q, wq.And):
             return _all([self.scores(sub, verified) for sub in q.subqueries], q.boost)
         if isinstance(q, wq.AndNot):
-            # Excluded documents are already out of ``matched``.
-            return self.scores(q.a, verified)
+            a, b = self.scores(q.a, verified), self.scores(q.b, verified)
+            if not b.exact:
+                # b's match is a superset until its phrases are checked:
+                # excluding it could drop real matches, so bound without it.
+                return Scores(a.score, a.match, False)
+            keep = a.match & ~b.match
+            return Scores(np.where(keep, a.score, 0.0), keep, a.exact)
         if isinstance(q, wq.AndMaybe):
             a, b = self.scores(q.a, verified), self.scores(q.b, verified)
             return Scores(a.score + np.where(a.match, b.score, 0.0), a.match, a.exact and b.exact)

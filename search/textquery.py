@@ -160,7 +160,7 @@ class TextQueryBuilder:
             return None
         positive = q.a if isinstance(q, wq.AndNot) else q
         typed = [w for w in _words(positive, phrases=False) if fold(w) not in ignore]
-        return {"match": _matching_only(built), **self._rank_boosts(built, explicit_or, typed)}
+        return {"match": built, **self._rank_boosts(built, explicit_or, typed)}
 
     def _rewrite(self, q: wq.Query, ignore: frozenset[str]) -> wq.Query | None:
         """Replace every leaf on the raw field by its multi-field expansion."""
@@ -267,7 +267,7 @@ class TextQueryBuilder:
 
         return {
             "query": excluding(wq.Or([positive, every, *near])),
-            "all_words": excluding(_matching_only(wq.And(groups))),
+            "all_words": excluding(wq.And(groups)),
             "all_words_ranked": excluding(ranked),
         }
 
@@ -297,19 +297,6 @@ def _question_words(text: str) -> frozenset[str]:
     ):
         return QUESTION_WORDS | QUESTION_NOUNS
     return frozenset()
-
-
-def _matching_only(q: wq.Query) -> wq.Query:
-    """``q`` without the exact-form clauses of words that have a stemmed one.
-
-    The stemmed forms are a function of the exact ones, so an exact match is
-    always a stemmed match too: the exact clauses only add to the score and
-    can be left out where only the set of matching documents counts.
-    """
-    if isinstance(q, WordGroup):
-        stemmed = [c for c in q.subqueries if c.fieldname in STEMMED]
-        return q if not stemmed else stemmed[0] if len(stemmed) == 1 else wq.Or(stemmed)
-    return q if q.is_leaf() else q.apply(_matching_only)
 
 
 def _drop_stop_groups(parts: list[wq.Query]) -> list[wq.Query]:

@@ -160,27 +160,33 @@ def two_segment_index(tmp_path, articles_copy):
     esteri.write_text(esteri.read_text("utf-8").split("\n", 1)[1], "utf-8")
     (articles_copy / "extra.txt").write_text(
         "Nuovo vertice\n\nIl vertice di Pechino sui missili della Corea: Kim Jong-un "
-        "incontra Putin, la presidente Meloni a Parigi.", "utf-8")
+        "incontra Putin, la presidente Meloni a Parigi. Gli costerà caro.", "utf-8")
     update_index(index, [articles_copy])  # esteri-001 is now a deleted document
     return index
 
 
 @pytest.mark.parametrize(
     "q", ["missili", "energia Meloni", '"Mar del Giappone"', "Pechino -missili", "missil*",
-          "Parigi OR Bruxelles", "persona:Meloni", "NOT energia", "*", "più"],
+          "Parigi OR Bruxelles", "persona:Meloni", "NOT energia", "*", "più", "costera",
+          "caro -costera", 'vertice -"Mar del Giappone"'],
 )
 def test_fast_match_sets_equal_whoosh_matching(two_segment_index, q):
     """The numpy match set agrees with Whoosh's own, deleted documents included."""
     import numpy as np
 
+    from search import ranking
     from search.matchset import live_mask, match_mask
-    from search.query import builder
+    from search.query import WEIGHTING, builder, matched_docs
 
     parsed = builder().build(q)
-    with two_segment_index.searcher() as searcher:
+    index = two_segment_index
+    with index.searcher(weighting=WEIGHTING) as searcher:
         fast = np.flatnonzero(match_mask(searcher, parsed.matching, live_mask(searcher)))
+        ranker = ranking.Ranker(searcher, lambda f: ranking.field_lengths(searcher, f))
+        scored = np.flatnonzero(matched_docs(index, searcher, parsed.matching, None, None, ranker))
         slow = sorted(searcher.docs_for_query(parsed.query))
     assert list(fast) == slow
+    assert list(scored) == slow
 
 
 @pytest.mark.parametrize(
