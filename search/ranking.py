@@ -69,14 +69,23 @@ class Ranker:
         self.lengths = lengths
         self.n = searcher.doc_count_all()
         self._terms: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        # id() of a Phrase node -> every document that has it (see matches()).
+        self._phrase_matches: dict[int, np.ndarray] = {}
 
     def matches(self, q: wq.Query) -> np.ndarray | None:
-        """The documents ``q`` matches, when scoring can tell exactly."""
+        """The documents ``q`` matches; its phrases are checked in every
+        document with all their words, and remembered for ``top``."""
         try:
             scored = self.scores(q)
         except Unsupported:
             return None
-        return scored.match if scored.exact else None
+        if not scored.exact:
+            for phrase in _phrases(q):
+                candidates = self._phrase_bound(phrase).match
+                self._phrase_matches[id(phrase)] = self._phrase_mask(
+                    phrase, np.flatnonzero(candidates))
+            scored = self.scores(q)
+        return scored.match
 
     def top(self, q: wq.Query, matched: np.ndarray, limit: int) -> list[tuple[int, float]] | None:
         """(docnum, score) of the ``limit`` best documents of ``matched``,
@@ -95,7 +104,7 @@ class Ranker:
         """Exact scores for the best bounds, until no bound left can win."""
         order = np.lexsort((docs, -bound))
         docs, bound = docs[order], bound[order]
-        phrases = _phrases(q)
+        phrases = [p for p in _phrases(q) if id(p) not in self._phrase_matches]
         found: list[tuple[int, float]] = []
         done, batch = 0, max(2 * limit, 32)
         while done < len(docs):
@@ -124,11 +133,14 @@ class Ranker:
         if isinstance(q, wq.Term):
             return self._term(q.fieldname, q.text, q.boost)
         if isinstance(q, wq.Phrase):
-            scored = _all([self._term(q.fieldname, w, 1.0) for w in q.words], q.boost)
-            if verified is None:
+            scored = self._phrase_bound(q)
+            checked = self._phrase_matches.get(id(q))
+            if checked is None and verified is not None:
+                checked = verified[id(q)]
+            if checked is None:
                 scored.exact = False
             else:
-                scored.match &= verified[id(q)]
+                scored.match &= checked
                 scored.score[~scored.match] = 0.0
             return scored
         if isinstance(q, wq.Or) and not (q.minmatch or q.scale):
@@ -153,6 +165,10 @@ class Ranker:
             a, b = self.scores(q.a, verified), self.scores(q.b, verified)
             return Scores(a.score + np.where(a.match, b.score, 0.0), a.match, a.exact and b.exact)
         raise Unsupported(type(q).__name__)
+
+    def _phrase_bound(self, q: wq.Phrase) -> Scores:
+        """A phrase as the sum of its words, where it has them all."""
+        return _all([self._term(q.fieldname, w, 1.0) for w in q.words], q.boost)
 
     def _term(self, field: str, text: str, boost: float) -> Scores:
         key = (field, text)
