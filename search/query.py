@@ -119,7 +119,8 @@ def _run(index, searcher, request, parsed, filt, mask, browsing) -> SearchResult
     if total and offset < total:
         wanted = offset + request.page_size
         if request.sort == "date" or browsing:
-            docnums = newest_first(matched, days(index, searcher), wanted)[offset:]
+            order = newest_first(matched, days(index, searcher), id_ranks(index, searcher), wanted)
+            docnums = order[offset:]
             found = [(searcher.stored_fields(d), None) for d in docnums]
         else:
             ranking = _ranking_query(index, searcher, parsed, matched, wanted)
@@ -157,16 +158,29 @@ def _ranking_query(index, searcher, parsed, matched: np.ndarray, wanted: int) ->
     return parsed.all_words_ranked if int(with_all.sum()) >= wanted else parsed.query
 
 
-def newest_first(matched: np.ndarray, day: np.ndarray, limit: int) -> np.ndarray:
+def newest_first(matched: np.ndarray, day: np.ndarray, rank: np.ndarray,
+                 limit: int) -> np.ndarray:
     """The first ``limit`` matched docnums by date, newest first, undated
-    last, ties in index order: a partial sort, not a pass over every hit."""
+    last, ties by id (``rank``): a partial sort, not a pass over every hit."""
     docs = np.flatnonzero(matched)
-    # One unique key per document: date first, then the earlier docnum.
-    key = day[docs].astype(np.int64) * (len(day) + 1) + (len(day) - docs)
+    # One unique key per document: date first, then the earlier id.
+    key = day[docs].astype(np.int64) * (len(day) + 1) + (len(day) - rank[docs])
     if limit < len(docs):
         top = np.argpartition(-key, limit - 1)[:limit]
         docs, key = docs[top], key[top]
     return docs[np.argsort(-key, kind="stable")]
+
+
+def id_ranks(index: Index, searcher: Searcher) -> np.ndarray:
+    """Each document's place in id order, per generation: date ties then
+    page the same way however the index is split into segments."""
+    def build(s: Searcher) -> np.ndarray:
+        ids = np.array(list(s.reader().column_reader("id")), dtype=object)
+        ranks = np.empty(len(ids), dtype=np.int64)
+        ranks[np.argsort(ids, kind="stable")] = np.arange(len(ids))
+        return ranks
+
+    return cached(index, searcher, "id rank", build)
 
 
 def field_lengths(index: Index, searcher: Searcher, field: str) -> np.ndarray:
