@@ -128,7 +128,10 @@ def _run(index, searcher, request, parsed, filt, mask, browsing) -> SearchResult
             if top is not None:
                 found = [(searcher.stored_fields(d), score) for d, score in top[offset:]]
             else:
-                results = searcher.search(ranking, filter=filt, mask=mask, limit=wanted)
+                # Every match, not a top-N collector: Whoosh 2.7.5's collectors
+                # swap matchers mid-search (Matcher.replace) and can drop the
+                # best matches of boosted queries.
+                results = searcher.search(ranking, filter=filt, mask=mask, limit=None)
                 found = [(h.fields(), h.score) for h in results[offset:wanted]]
         terms = highlight_terms(parsed.query, searcher.reader())
         hits = [_hit(fields, terms, score) for fields, score in found]

@@ -198,8 +198,8 @@ def test_fast_match_sets_equal_whoosh_matching(two_segment_index, q):
 def test_numpy_ranking_equals_whoosh_scoring_every_match(two_segment_index, q):
     """Ranker's page is the one Whoosh gives when it scores every match.
 
-    Not Whoosh's top-N collector: its block-quality skipping drops boosted
-    matches in 2.7.5, which is one reason ranking moved to numpy.
+    Not Whoosh's top-N collector: in 2.7.5 its matcher replacement drops
+    boosted matches, which is one reason ranking moved to numpy.
     """
     from search import ranking
     from search.matchset import live_mask, match_mask
