@@ -9,10 +9,13 @@ every posting of every term at once from postings read a block at a time:
 * terms, OR (sum), AND (sum where all match), AND NOT and AND MAYBE are
   scored exactly, so a query made of those needs no matcher at all;
 * a phrase is scored as its words (Whoosh's phrase score is the sum of its
-  words' scores), which is an upper bound until its positions are checked.
-  Candidates are then checked by Whoosh itself, best bound first, until
-  no unchecked bound can beat the page (the "threshold" method): the page
-  is exactly the one Whoosh's collector would return.
+  words' scores), which is an upper bound until its positions are checked
+  (``matchset.phrase_docs``). The match set checks every candidate; the
+  ranking checks candidates best bound first until no unchecked bound can
+  beat the page (the "threshold" method).
+
+The page is the one Whoosh gives when it scores every match, ties in docnum
+order (tests hold the two equal).
 
 Anything else (wildcards, ranges, ``*``) is left to Whoosh (``None``).
 """
