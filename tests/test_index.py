@@ -99,7 +99,8 @@ def test_writer_processes_build_the_same_index(tmp_path, articles_copy):
     update_index(serial, [articles_copy])
     parallel = create_index(tmp_path / "parallel")
     update_index(parallel, [articles_copy], jobs=2, batch_size=4)
-    assert len(parallel.ix.reader().leaf_readers()) >= 2
+    with parallel.searcher() as searcher:
+        assert len(searcher.reader().leaf_readers()) >= 2
     assert ids(parallel) == ids(serial)
     for q in ("Corea", "missili Pechino", '"Mar del Giappone"', ""):
         found = [h.id for h in search(parallel, SearchRequest(q=q)).hits]
