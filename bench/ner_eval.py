@@ -27,6 +27,9 @@ from spacy.tokens import Doc, DocBin  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
+sys.path.insert(0, str(ROOT))
+
+import search.gazetteer  # noqa: E402,F401 - registers the model's gazetteer pipe
 
 LABELS = ["PER", "LOC", "ORG"]
 
@@ -93,7 +96,7 @@ def main():
                        stdout=subprocess.DEVNULL)
         a.dev = str(Path(out) / "dev.spacy")
     nlp = spacy.load(a.model)
-    keep = [n for n in nlp.pipe_names if n in ("tok2vec", "ner")]
+    keep = [n for n in nlp.pipe_names if n in ("gazetteer", "tok2vec", "ner")]
     nlp.select_pipes(enable=keep)
     meta = nlp.meta
     print(f"model: {a.model}  name={meta.get('lang')}_{meta.get('name')} "

@@ -42,6 +42,8 @@ def nlp():
     """The NER pipeline, loaded from the installed package, only what NER needs."""
     import spacy
 
+    from . import gazetteer  # noqa: F401 - registers the model's gazetteer pipe
+
     return spacy.load(MODEL_DIR)
 
 
