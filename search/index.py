@@ -370,4 +370,12 @@ def update_index(
         if writer is not None:
             writer.cancel()
         raise
+    expected = len(existing) + report.added - report.removed
+    if index.doc_count() != expected:
+        # Whoosh's multi-process writer commits without the segment of a
+        # writer process that died; say so rather than lose articles quietly.
+        raise IndexError_(
+            f"L'indice contiene {index.doc_count()} articoli invece di {expected}: "
+            "un processo di scrittura si è interrotto. Ripeti con --jobs 1."
+        )
     return report
