@@ -161,3 +161,23 @@ def test_extract_jsonl_offsets():
     assert all(e["canonical"] == "Kim Jong-un" for e in kim)
     assert [d["value"] for d in first["dates"]] == ["2025-09-03"]
     assert all(text[d["start"]:d["end"]] == d["text"] for d in first["dates"])
+
+
+def test_gazetteer_marks_capitalised_places_and_names():
+    import spacy
+
+    from search.gazetteer import Gazetteer
+
+    nlp = spacy.blank("it")
+    gazetteer = Gazetteer(nlp)
+    gazetteer._load_lines(["golfo del messico\t1", "roma\t1", "mario\t2", "rossi\t4"])
+    doc = gazetteer(nlp("Mario Rossi nel Golfo del Messico, non a roma ma a Roma."))
+    marks = {t.text: t.lemma_ for t in doc if t.lemma_}
+    assert marks == {"Mario": "gzS2", "Rossi": "gzS4", "Golfo": "gzB", "del": "gzI",
+                     "Messico": "gzI", "Roma": "gzS1"}
+
+
+def test_shipped_model_has_the_gazetteer_pipe():
+    from search.entities import nlp
+
+    assert nlp().pipe_names == ["gazetteer", "tok2vec", "ner"]
