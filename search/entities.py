@@ -15,7 +15,7 @@ import multiprocessing
 import multiprocessing.pool
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -140,38 +140,50 @@ class EntityEnricher:
         self.recognised = 0  # texts sent through NER (cache misses), for reports
 
     def __call__(self, articles: list[Article]) -> None:
-        todo = [a for a in articles if not a.entities_given]
-        digests = [hashlib.sha1(ner_text(a).encode("utf-8")).hexdigest() for a in todo]
-        cached = self.cache.get(digests)
-        missing = [(d, a) for d, a in zip(digests, todo, strict=True) if d not in cached]
-        if missing:
-            found = self._recognise([ner_text(a) for _, a in missing])
-            self.recognised += len(missing)
-            fresh = {d: [(m.label, m.text) for m in ms] for (d, _), ms in
-                     zip(missing, found, strict=True)}
-            self.cache.put(fresh)
-            cached.update(fresh)
-        for article in articles:
-            if article.entities_given:
-                mentions = [(label, name) for label, names in
-                            (("PER", article.persons), ("LOC", article.places),
-                             ("ORG", article.orgs)) for name in names]
-            else:
-                mentions = cached[digests[todo.index(article)]] + media_mentions(
-                    ner_text(article))
-            values = self.canon.article(mentions)
-            article.persons, article.places, article.orgs = (
-                values["persons"], values["places"], values["orgs"])
-        self.cache.save_registry(self.canon.registry)
+        self.start(articles)()
 
-    def _recognise(self, texts: list[str]) -> list[list[Mention]]:
+    def start(self, articles: list[Article]) -> Callable[[], None]:
+        """Send the articles the cache does not know to NER and return the
+        step that fills them in; with ``jobs`` > 1 NER runs meanwhile, so
+        the indexer can write the previous batch while this one is read."""
+        todo = [a for a in articles if not a.entities_given]
+        digests = {id(a): hashlib.sha1(ner_text(a).encode("utf-8")).hexdigest() for a in todo}
+        cached = self.cache.get(list(digests.values()))
+        missing = [(d, a) for a in todo if (d := digests[id(a)]) not in cached]
+        found = self._recognise([ner_text(a) for _, a in missing]) if missing else None
+
+        def finish() -> None:
+            if missing:
+                fresh = {d: [(m.label, m.text) for m in ms]
+                         for (d, _), ms in zip(missing, found(), strict=True)}
+                self.recognised += len(missing)
+                self.cache.put(fresh)
+                cached.update(fresh)
+            for article in articles:
+                if article.entities_given:
+                    mentions = [(label, name) for label, names in
+                                (("PER", article.persons), ("LOC", article.places),
+                                 ("ORG", article.orgs)) for name in names]
+                else:
+                    mentions = cached[digests[id(article)]] + media_mentions(ner_text(article))
+                values = self.canon.article(mentions)
+                article.persons, article.places, article.orgs = (
+                    values["persons"], values["places"], values["orgs"])
+            self.cache.save_registry(self.canon.registry)
+
+        return finish
+
+    def _recognise(self, texts: list[str]) -> Callable[[], list[list[Mention]]]:
+        """Mentions per text, as a call that waits for them."""
         if self.jobs <= 1 or len(texts) < 2 * self.jobs:
-            return recognise(texts)
+            result = recognise(texts)
+            return lambda: result
         if self._pool is None:
             self._pool = multiprocessing.Pool(self.jobs)
         share = -(-len(texts) // self.jobs)
-        parts = self._pool.map(recognise, [texts[i:i + share] for i in range(0, len(texts), share)])
-        return [mentions for part in parts for mentions in part]
+        parts = self._pool.map_async(
+            recognise, [texts[i:i + share] for i in range(0, len(texts), share)])
+        return lambda: [mentions for part in parts.get() for mentions in part]
 
     def close(self) -> None:
         if self._pool is not None:

@@ -53,6 +53,9 @@ class IndexBusy(IndexError_):
     pass
 
 
+# Fills persons/places/orgs on a batch of articles. It may also offer
+# ``start(batch)``, returning the call that completes the batch, so that its
+# work overlaps the writing of the batch before (EntityEnricher does).
 Enricher = Callable[[list[Article]], None]
 Progress = Callable[[int], None]
 
@@ -326,24 +329,37 @@ def update_index(
                 "riprova più tardi."
             ) from None
 
+    def begin(articles: list[Article]) -> Callable[[], None]:
+        """Start the entity step on a batch; the call returned completes it."""
+        if enrich is None:
+            return lambda: None
+        start = getattr(enrich, "start", None)
+        return start(articles) if start else lambda: enrich(articles)
+
     try:
         batch: list[tuple[Article, str]] = []
+        # One batch in flight: its entities are found while the one before
+        # is written.
+        in_flight: tuple[list[tuple[Article, str]], Callable[[], None]] | None = None
 
         def flush() -> None:
-            nonlocal writer
-            if not batch:
-                return
-            writer = writer or open_writer()
-            if enrich:
-                enrich([a for a, _ in batch])
-            for article, digest in batch:
-                if article.id in existing:
-                    writer.update_document(**document(article, digest))
-                    report.updated += 1
-                else:
-                    writer.add_document(**document(article, digest))
-                    report.added += 1
-            batch.clear()
+            nonlocal writer, in_flight
+            started = None
+            if batch:
+                writer = writer or open_writer()
+                started = (list(batch), begin([a for a, _ in batch]))
+                batch.clear()
+            if in_flight is not None:
+                items, finish = in_flight
+                finish()
+                for article, digest in items:
+                    if article.id in existing:
+                        writer.update_document(**document(article, digest))
+                        report.updated += 1
+                    else:
+                        writer.add_document(**document(article, digest))
+                        report.added += 1
+            in_flight = started
 
         for article in _articles(roots, report, unreadable, progress):
             if article.id in seen:
@@ -357,7 +373,8 @@ def update_index(
             batch.append((article, digest))
             if len(batch) >= batch_size:
                 flush()
-        flush()
+        flush()  # starts the last batch and writes the one before
+        flush()  # writes the last batch
         for doc_id, (_, origin) in existing.items():
             if doc_id not in seen and origin not in unreadable and _within(origin, roots):
                 writer = writer or open_writer()

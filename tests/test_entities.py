@@ -181,3 +181,23 @@ def test_shipped_model_has_the_gazetteer_pipe():
     from search.entities import nlp
 
     assert nlp().pipe_names == ["gazetteer", "tok2vec", "ner"]
+
+
+def test_entities_in_parallel_match_one_process(tmp_path, site_index_dir):
+    """--jobs: NER in a pool, one batch in flight, writer processes; the
+    facets come out as in one process (names are settled here, in order)."""
+    from tests.conftest import ARTICLES
+
+    index = create_index(tmp_path / "ix")
+    enricher = EntityEnricher(tmp_path / "ix", jobs=2)
+    try:
+        update_index(index, [SEEDS, ARTICLES], enrich=enricher, jobs=2, batch_size=4)
+    finally:
+        enricher.close()
+    assert enricher.recognised >= 5
+
+    def entities(ix):
+        hits = search(ix, SearchRequest(page_size=100)).hits
+        return {h.id: (h.persons, h.places, h.orgs) for h in hits}
+
+    assert entities(index) == entities(open_index(site_index_dir))
