@@ -1,9 +1,10 @@
-"""Whoosh's W3 codec, with two costs taken out.
+"""Whoosh's W3 codec, with costs taken out; the files it writes are the same.
 
-* Writing: Whoosh asks each posting's field length one call at a time (an
-  index check, a column lookup and a seek per posting: about a sixth of
-  indexing time). ``LengthListReader`` decodes a field's whole length
-  column once and answers from a list.
+* Writing: Whoosh hands each posting to the posting writer one call at a
+  time, checking order and types, and asks each posting's field length
+  with a column lookup and a seek. ``BulkFieldWriter`` adds a term's
+  postings a block at a time and ``LengthListReader`` decodes a field's
+  length column once (tests compare the files with Whoosh's own).
 * Reading: a compound segment opened through a memory map is copied into
   memory file by file (Whoosh's BufferFile wraps each in a BytesIO), once
   per searcher: a whole index per serving thread. ``CercaSegment`` reads
@@ -15,10 +16,15 @@ classes must stay importable under these names for indexes to open.
 
 from __future__ import annotations
 
+import itertools
+import operator
+
 from whoosh.codec.whoosh3 import (
     LENGTHS_COLUMN,
     W3Codec,
+    W3FieldWriter,
     W3PerDocReader,
+    W3PostingsWriter,
     W3Segment,
     _lenfield,
 )
@@ -32,6 +38,66 @@ class CercaCodec(W3Codec):
 
     def new_segment(self, storage, indexname):
         return CercaSegment(self, indexname)
+
+    def field_writer(self, storage, segment):
+        return BulkFieldWriter(self, storage, segment)
+
+    def postings_writer(self, dbfile, byteids=False):
+        return BulkPostingsWriter(
+            dbfile, blocklimit=self._blocklimit, byteids=byteids,
+            compression=self._compression, inlinelimit=self._inlinelimit,
+        )
+
+
+class BulkFieldWriter(W3FieldWriter):
+    def add_postings(self, schema, lengths, items):
+        """Whoosh's FieldWriter.add_postings, a term at a time. ``items`` are
+        the posting pool's sorted (field, term, docnum, weight, value)."""
+        length_of = lengths.doc_field_length if lengths else (lambda docnum, field: 0)
+        field = None
+        for (fieldname, btext), group in itertools.groupby(items, _FIELD_TERM):
+            if fieldname != field:
+                if field is not None:
+                    self.finish_field()
+                self.start_field(fieldname, schema[fieldname])
+                field = fieldname
+            # docnum -1 marks spelling words, which Whoosh does not write.
+            postings = [p for p in group if p[2] != -1]
+            if not postings:
+                continue
+            self.start_term(btext)
+            docnums = [p[2] for p in postings]
+            self._postwriter.add_all(
+                docnums, [p[3] for p in postings], [p[4] or b"" for p in postings],
+                [length_of(d, fieldname) for d in docnums])
+            self.finish_term()
+        if field is not None:
+            self.finish_field()
+
+
+_FIELD_TERM = operator.itemgetter(0, 1)
+
+
+class BulkPostingsWriter(W3PostingsWriter):
+    def add_all(self, ids: list, weights: list, values: list, lengths: list) -> None:
+        """``add_posting`` for many postings: the same blocks and statistics."""
+        limit = self._blocklimit
+        done = 0
+        while done < len(ids):
+            if len(self._ids) >= limit:
+                self._write_block()
+            end = min(len(ids), done + limit - len(self._ids))
+            self._ids.extend(ids[done:end])
+            self._weights.extend(weights[done:end])
+            self._maxweight = max(self._maxweight, *weights[done:end])
+            self._values.extend(v for v in values[done:end] if v)
+            known = [n for n in lengths[done:end] if n]
+            if known:
+                shortest = min(known)
+                if self._minlength is None or shortest < self._minlength:
+                    self._minlength = shortest
+                self._maxlength = max(self._maxlength, *known)
+            done = end
 
 
 class CercaSegment(W3Segment):

@@ -108,3 +108,27 @@ def test_writer_processes_build_the_same_index(tmp_path, articles_copy):
     (articles_copy / "roma-metro.md").unlink()
     report = update_index(parallel, [articles_copy])
     assert report.removed == 1 and ids(parallel) == ids(serial) - {"roma-metro"}
+
+
+def test_cerca_codec_writes_the_files_whoosh_writes(tmp_path, articles_copy):
+    """The bulk posting writer and the length lists change speed, not bytes."""
+    from whoosh.codec.whoosh3 import W3Codec
+
+    from search.codec import CercaCodec
+    from search.index import document
+    from search.ingest import find_files, read_path
+
+    docs = [document(a, "digest") for path in find_files(articles_copy)
+            for a in read_path(path, articles_copy) if not hasattr(a, "reason")]
+    docs *= 30  # several blocks per common term
+    written = {}
+    for name, codec in (("whoosh", W3Codec()), ("cerca", CercaCodec())):
+        index = create_index(tmp_path / name)
+        writer = index.ix.writer(codec=codec, compound=False)
+        for number, doc in enumerate(docs):
+            writer.add_document(**{**doc, "id": f"{doc['id']}-{number}"})
+        writer.commit()
+        written[name] = {p.name.split(".", 1)[1]: p.read_bytes()
+                         for p in (tmp_path / name).glob("MAIN_*.*")}
+    assert {"pst", "trm"} <= set(written["cerca"])
+    assert written["cerca"] == written["whoosh"]
