@@ -1,10 +1,12 @@
-"""Whoosh's W3 codec, with costs taken out; the files it writes are the same.
+"""Whoosh's W3 codec and posting pool, with costs taken out; the files they
+write are the same.
 
 * Writing: Whoosh hands each posting to the posting writer one call at a
   time, checking order and types, and asks each posting's field length
   with a column lookup and a seek. ``BulkFieldWriter`` adds a term's
   postings a block at a time and ``LengthListReader`` decodes a field's
   length column once (tests compare the files with Whoosh's own).
+  ``LeanPostingPool`` takes postings without Whoosh's per-posting checks.
 * Reading: a compound segment opened through a memory map is copied into
   memory file by file (Whoosh's BufferFile wraps each in a BytesIO), once
   per searcher: a whole index per serving thread. ``CercaSegment`` reads
@@ -30,6 +32,7 @@ from whoosh.codec.whoosh3 import (
 )
 from whoosh.filedb.compound import CompoundStorage
 from whoosh.util.numeric import byte_to_length
+from whoosh.writing import PostingPool
 
 
 class CercaCodec(W3Codec):
@@ -122,3 +125,15 @@ class LengthListReader(W3PerDocReader):
         if lengths is None:
             return default
         return lengths[docnum]
+
+
+class LeanPostingPool(PostingPool):
+    def add(self, item):
+        """PostingPool.add without its type assertions; the same size estimate
+        (Python object sizes of the tuple and its parts), so runs spill alike."""
+        fieldname, text, _, _, value = item
+        self.fieldnames.add(fieldname)
+        self.currentsize += 150 + len(fieldname) + 2 * len(text) + len(value or b"")
+        if self.currentsize > self.limit:
+            self.save()
+        self.current.append(item)
