@@ -49,12 +49,14 @@ ENTITY_FIELDS = ("persons", "places", "orgs")
 def timed(cmd: list[str]) -> tuple[float, int, str]:
     """Wall seconds, peak RSS (bytes) and stdout of one child process."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                            env={**os.environ, "CI": "1"}, text=True)
-    out = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    if status != 0:
-        raise RuntimeError(f"failed: {' '.join(cmd)}")
+    with tempfile.TemporaryFile("w+") as errors:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errors,
+                                env={**os.environ, "CI": "1"}, text=True)
+        out = proc.stdout.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+        if status != 0:
+            errors.seek(0)
+            raise RuntimeError(f"failed: {' '.join(cmd)}\n{errors.read()[-3000:]}")
     return time.perf_counter() - start, usage.ru_maxrss * 1024, out
 
 
