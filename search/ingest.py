@@ -27,6 +27,8 @@ TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 JSONL_SUFFIXES = (".jsonl",)
 SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES
 MAX_FILE_BYTES = 50 * 1024 * 1024
+# Larger JSONL files are read this many bytes of whole lines at a time.
+JSONL_PIECE_BYTES = 8 * 1024 * 1024
 TITLE_MAX_CHARS = 120
 HEADLINE_MAX_WORDS = 25
 
@@ -226,24 +228,47 @@ def _read_bytes(path: Path) -> bytes:
 
 def read_jsonl(path: Path) -> Iterator[Article | Skipped]:
     """One article a line; a broken line is skipped and reported by number."""
+    number = 0
     try:
-        text = decode(_read_bytes(path))
+        for text in _jsonl_pieces(path):
+            lines = text.split("\n")
+            if text.endswith("\n"):
+                lines.pop()
+            for line in lines:
+                number += 1
+                if line.strip():
+                    yield _jsonl_line(line, f"{path}:{number}", str(path))
     except InputError as exc:
         yield Skipped(str(path), str(exc))
+
+
+def _jsonl_pieces(path: Path) -> Iterator[str]:
+    """The file decoded whole or, past MAX_FILE_BYTES, a run of whole lines
+    at a time: an archive export of any size streams through."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(f"file illeggibile ({exc.strerror or exc.__class__.__name__})") from None
+    if size <= MAX_FILE_BYTES:
+        yield decode(_read_bytes(path))
         return
-    for number, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Skipped(where, f"JSON non valido ({exc.msg}, colonna {exc.colno})")
-            continue
-        try:
-            yield _jsonl_article(record, str(path))
-        except InputError as exc:
-            yield Skipped(where, str(exc))
+    with path.open("rb") as fh:
+        if fh.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            raise InputError(f"file troppo grande ({size // 1_048_576} MB) in UTF-16")
+        fh.seek(0)
+        while lines := fh.readlines(JSONL_PIECE_BYTES):
+            yield decode(b"".join(lines))
+
+
+def _jsonl_line(line: str, where: str, origin: str) -> Article | Skipped:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return Skipped(where, f"JSON non valido ({exc.msg}, colonna {exc.colno})")
+    try:
+        return _jsonl_article(record, origin)
+    except InputError as exc:
+        return Skipped(where, str(exc))
 
 
 def _jsonl_article(record: Any, origin: str) -> Article:

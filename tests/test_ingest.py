@@ -172,3 +172,22 @@ def test_bad_inputs_are_skipped_with_a_reason(tmp_path):
 def test_missing_path_is_reported(tmp_path):
     _, skipped = read(tmp_path / "nope")
     assert skipped[0].reason == "percorso inesistente"
+
+
+def test_a_jsonl_file_past_the_size_limit_streams_in_pieces(tmp_path, monkeypatch):
+    """Archive exports are big: a JSONL file is read a run of lines at a time,
+    with line numbers that still point at the right line."""
+    from search import ingest
+
+    monkeypatch.setattr(ingest, "MAX_FILE_BYTES", 2_000)
+    monkeypatch.setattr(ingest, "JSONL_PIECE_BYTES", 500)
+    lines = [json.dumps({"id": f"a{i}", "text": f"Articolo {i} sul porto di Genova, città."},
+                        ensure_ascii=False) for i in range(100)]
+    lines.insert(50, "{rotta")
+    path = tmp_path / "archivio.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    items = list(ingest.read_path(path, tmp_path))
+    articles = [a for a in items if isinstance(a, Article)]
+    assert [a.id for a in articles] == [f"a{i}" for i in range(100)]
+    assert "città" in articles[-1].text
+    assert [s.path for s in items if isinstance(s, Skipped)] == [f"{path}:51"]
