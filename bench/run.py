@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import corpus  # noqa: E402
+from whoosh import index as whoosh_index  # noqa: E402
 
 from search.index import open_index  # noqa: E402
 
@@ -88,6 +89,9 @@ def bench_indexing(plain: Path, with_entities: Path | None, work: Path, repeat: 
             s, r, _ = timed(cmd(target))
             seconds.append(s)
             rss.append(r)
+            count = whoosh_index.open_dir(target).doc_count()
+            if count != docs:
+                raise RuntimeError(f"{name} indexed {count} of {docs} documents")
         wall = statistics.median(seconds)
         out[name] = {"seconds": wall, "docs_per_s": docs / wall, "mb_per_s": mb / wall,
                      "peak_rss_mb": max(rss) / 1e6, "index_mb": size_of(work / name) / 1e6,
