@@ -123,7 +123,7 @@ def _run(index, searcher, request, parsed, filt, mask, browsing) -> SearchResult
             docnums = order[offset:]
             found = [(searcher.stored_fields(d), None) for d in docnums]
         else:
-            ranking = _ranking_query(index, searcher, parsed, matched, wanted)
+            ranking = _ranking_query(index, searcher, ranker, parsed, matched, wanted)
             top = ranker.top(ranking, matched, wanted)
             if top is not None:
                 found = [(searcher.stored_fields(d), score) for d, score in top[offset:]]
@@ -151,14 +151,16 @@ def _run(index, searcher, request, parsed, filt, mask, browsing) -> SearchResult
     )
 
 
-def _ranking_query(index, searcher, parsed, matched: np.ndarray, wanted: int) -> wq.Query:
+def _ranking_query(index, searcher, ranker, parsed, matched: np.ndarray, wanted: int):
     """The full ranking query, or its all-words part when that alone fills
-    the page (the same order, far fewer postings; see TextQueryBuilder)."""
+    the page (the same order, fewer documents to score; see TextQueryBuilder)."""
     if parsed.all_words is None:
         return parsed.query
-    live = cached(index, searcher, "live", live_mask)
-    with_all = match_mask(searcher, parsed.all_words, live) & matched
-    return parsed.all_words_ranked if int(with_all.sum()) >= wanted else parsed.query
+    with_all = ranker.matches(parsed.all_words)
+    if with_all is None:
+        live = cached(index, searcher, "live", live_mask)
+        with_all = match_mask(searcher, parsed.all_words, live)
+    return parsed.all_words_ranked if int((with_all & matched).sum()) >= wanted else parsed.query
 
 
 def newest_first(matched: np.ndarray, day: np.ndarray, rank: np.ndarray,
