@@ -6,7 +6,6 @@ write are the same.
   with a column lookup and a seek. ``BulkFieldWriter`` adds a term's
   postings a block at a time and ``LengthListReader`` decodes a field's
   length column once (tests compare the files with Whoosh's own).
-  ``LeanPostingPool`` takes postings without Whoosh's per-posting checks.
 * Reading: a compound segment opened through a memory map is copied into
   memory file by file (Whoosh's BufferFile wraps each in a BytesIO), once
   per searcher: a whole index per serving thread. ``CercaSegment`` reads
@@ -32,7 +31,6 @@ from whoosh.codec.whoosh3 import (
 )
 from whoosh.filedb.compound import CompoundStorage
 from whoosh.util.numeric import byte_to_length
-from whoosh.writing import PostingPool
 
 
 class CercaCodec(W3Codec):
@@ -126,14 +124,3 @@ class LengthListReader(W3PerDocReader):
             return default
         return lengths[docnum]
 
-
-class LeanPostingPool(PostingPool):
-    def add(self, item):
-        """PostingPool.add without its type assertions; the same size estimate
-        (Python object sizes of the tuple and its parts), so runs spill alike."""
-        fieldname, text, _, _, value = item
-        self.fieldnames.add(fieldname)
-        self.currentsize += 150 + len(fieldname) + 2 * len(text) + len(value or b"")
-        if self.currentsize > self.limit:
-            self.save()
-        self.current.append(item)

@@ -23,7 +23,7 @@ from whoosh.index import LockError
 from whoosh.multiproc import MpWriter
 from whoosh.searching import Searcher
 
-from .codec import CercaCodec, LeanPostingPool
+from .codec import CercaCodec
 from .ingest import find_files, read_path
 from .models import Article, Skipped
 from .schema import ENTITY_TEXT_FIELDS, KEYWORD_SEPARATOR, build_schema
@@ -319,11 +319,10 @@ def update_index(
             # Compound segments: Whoosh's merge leaves separate segment files
             # open until garbage collection. Opening a compound segment costs
             # milliseconds, which is why searchers are kept per thread.
-            options = {"codec": CercaCodec(), "poolclass": LeanPostingPool}
             if jobs > 1:
                 return MpWriter(index.ix, procs=jobs, multisegment=True, batchsize=batch_size,
-                                limitmb=WRITER_LIMIT_MB // jobs, **options)
-            return index.ix.writer(limitmb=WRITER_LIMIT_MB, **options)
+                                limitmb=WRITER_LIMIT_MB // jobs, codec=CercaCodec())
+            return index.ix.writer(limitmb=WRITER_LIMIT_MB, codec=CercaCodec())
         except LockError:
             raise IndexBusy(
                 f"L'indice {index.path} è già in uso da un'altra indicizzazione: "

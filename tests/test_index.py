@@ -111,11 +111,10 @@ def test_writer_processes_build_the_same_index(tmp_path, articles_copy):
 
 
 def test_cerca_codec_writes_the_files_whoosh_writes(tmp_path, articles_copy):
-    """The bulk posting writer, the length lists and the lean pool change
-    speed, not bytes."""
+    """The bulk posting writer and the length lists change speed, not bytes."""
     from whoosh.codec.whoosh3 import W3Codec
 
-    from search.codec import CercaCodec, LeanPostingPool
+    from search.codec import CercaCodec
     from search.index import document
     from search.ingest import find_files, read_path
 
@@ -123,10 +122,9 @@ def test_cerca_codec_writes_the_files_whoosh_writes(tmp_path, articles_copy):
             for a in read_path(path, articles_copy) if not hasattr(a, "reason")]
     docs *= 30  # several blocks per common term
     written = {}
-    cerca = {"codec": CercaCodec(), "poolclass": LeanPostingPool}
-    for name, options in (("whoosh", {"codec": W3Codec()}), ("cerca", cerca)):
+    for name, codec in (("whoosh", W3Codec()), ("cerca", CercaCodec())):
         index = create_index(tmp_path / name)
-        writer = index.ix.writer(compound=False, **options)
+        writer = index.ix.writer(compound=False, codec=codec)
         for number, doc in enumerate(docs):
             writer.add_document(**{**doc, "id": f"{doc['id']}-{number}"})
         writer.commit()
