@@ -136,7 +136,8 @@ class EntityEnricher:
         self.cache = EntityCache(Path(index_dir) / CACHE_NAME)
         self.corrections = corrections or Corrections()
         self.canon = Canonicalizer(self.corrections, self.cache.registry())
-        self.version = f"{model_version()}/{CANON_VERSION}/{self.corrections.digest}"
+        self.model = model_version()
+        self.version = f"{self.model}/{CANON_VERSION}/{self.corrections.digest}"
         self.recognised = 0  # texts sent through NER (cache misses), for reports
 
     def __call__(self, articles: list[Article]) -> None:
@@ -147,7 +148,7 @@ class EntityEnricher:
         step that fills them in; with ``jobs`` > 1 NER runs meanwhile, so
         the indexer can write the previous batch while this one is read."""
         todo = [a for a in articles if not a.entities_given]
-        digests = {id(a): hashlib.sha1(ner_text(a).encode("utf-8")).hexdigest() for a in todo}
+        digests = {id(a): self._digest(ner_text(a)) for a in todo}
         cached = self.cache.get(list(digests.values()))
         missing = [(d, a) for a in todo if (d := digests[id(a)]) not in cached]
         found = self._recognise([ner_text(a) for _, a in missing]) if missing else None
@@ -172,6 +173,11 @@ class EntityEnricher:
             self.cache.save_registry(self.canon.registry)
 
         return finish
+
+    def _digest(self, text: str) -> str:
+        """The cache key: the text and the model that read it, so a new
+        model never reuses another's mentions."""
+        return hashlib.sha1(f"{self.model}\n{text}".encode()).hexdigest()
 
     def _recognise(self, texts: list[str]) -> Callable[[], list[list[Mention]]]:
         """Mentions per text, as a call that waits for them."""

@@ -134,6 +134,12 @@ def test_corrections_rederive_facets_without_ner(tmp_path):
     assert report.updated == 5 and again.recognised == 0
     persons = [v.value for v in search(index, SearchRequest()).facets["person"]]
     assert "Narendra Modi" not in persons and "Vladimir Putin" in persons
+    retrained = EntityEnricher(tmp_path)
+    retrained.model += "-retrained"  # as if a new model shipped: cached mentions are not its own
+    retrained.version += "-retrained"
+    update_index(index, [SEEDS], enrich=retrained)
+    retrained.close()
+    assert retrained.recognised == 5
 
 
 def test_extract_json_contract():
