@@ -1,13 +1,14 @@
 """Convert KIND Wikinews (wikinews_sentences.jsonl, or WN_*.tsv) into spaCy DocBins.
 
 Usage:
-    python training/prepare.py --input-dir /work/shared/data/kind --output-dir corpus
+    python search/training/prepare.py --input-dir /work/shared/data/kind --output-dir corpus
 
 Writes <output-dir>/train.spacy and <output-dir>/dev.spacy (one Doc per sentence,
 gold KIND tokenization, entity spans PER/LOC/ORG).
 If wikinews_sentences.jsonl exists it is used (character offsets -> spans);
 otherwise WN_train.tsv / WN_dev.tsv (BIO tags) are read.
 """
+
 import argparse
 import json
 from pathlib import Path
@@ -45,8 +46,9 @@ def docs_from_jsonl(path, vocab):
                 pass
             ents = []
             for e in r["entities"]:
-                span = doc.char_span(e["start"], e["end"], label=e["label"],
-                                     alignment_mode="contract")
+                span = doc.char_span(
+                    e["start"], e["end"], label=e["label"], alignment_mode="contract"
+                )
                 if span is None or span.text != e["text"]:
                     n_bad += 1
                     if span is None:
@@ -95,8 +97,10 @@ def main():
         splits, n_bad = docs_from_jsonl(jsonl, nlp.vocab)
         print(f"misaligned entities: {n_bad}")
     else:
-        splits = {"train": docs_from_tsv(inp / "WN_train.tsv", nlp.vocab),
-                  "dev": docs_from_tsv(inp / "WN_dev.tsv", nlp.vocab)}
+        splits = {
+            "train": docs_from_tsv(inp / "WN_train.tsv", nlp.vocab),
+            "dev": docs_from_tsv(inp / "WN_dev.tsv", nlp.vocab),
+        }
     for name, docs in splits.items():
         DocBin(docs=docs, store_user_data=False).to_disk(out / f"{name}.spacy")
         counts = {}

@@ -6,22 +6,22 @@ Step 2 trains vectors on it (floret = fastText with hashed subword table, or
 gensim word2vec), single thread by default.
 
 Usage (from /work/ner):
-  python training/vectors.py tokenize --out vectors/raw_tok.txt \
+  python search/training/vectors.py tokenize --out vectors/raw_tok.txt \
       --jsonl /work/shared/data/dice/docs.jsonl /work/shared/data/squad_it/corpus.jsonl \
       --kind-train /work/shared/data/kind/wikinews_sentences.jsonl
-  python training/vectors.py floret --corpus vectors/raw_tok.txt --out vectors/floret_it \
+  python search/training/vectors.py floret --corpus vectors/raw_tok.txt --out vectors/floret_it \
       --dim 100 --bucket 50000
   python -m spacy init vectors it vectors/floret_it.floret vectors/floret_it_spacy --mode floret
   # or word2vec:
-  python training/vectors.py word2vec --corpus vectors/raw_tok.txt \
-      --out vectors/w2v_it.txt --dim 100
+  python search/training/vectors.py word2vec --corpus vectors/raw_tok.txt --out vectors/w2v_it.txt --dim 100
   python -m spacy init vectors it vectors/w2v_it.txt vectors/w2v_it_spacy --prune 20000
   # raw text for `spacy pretrain`:
-  python training/vectors.py pretrain-jsonl --out vectors/pretrain_text.jsonl \
+  python search/training/vectors.py pretrain-jsonl --out vectors/pretrain_text.jsonl \
       --jsonl /work/shared/data/dice/docs.jsonl /work/shared/data/squad_it/corpus.jsonl \
       --kind-train /work/shared/data/kind/wikinews_sentences.jsonl
 Only KIND *train* sentences are used (split == "train"); dev text is never used.
 """
+
 import argparse
 import json
 import re
@@ -71,10 +71,20 @@ def cmd_pretrain_jsonl(a):
 
 def cmd_floret(a):
     import floret
+
     m = floret.train_unsupervised(
-        a.corpus, model=a.model, mode="floret", hashCount=a.hash_count, bucket=a.bucket,
-        minn=a.minn, maxn=a.maxn, dim=a.dim, epoch=a.epoch, minCount=a.min_count,
-        thread=a.threads)
+        a.corpus,
+        model=a.model,
+        mode="floret",
+        hashCount=a.hash_count,
+        bucket=a.bucket,
+        minn=a.minn,
+        maxn=a.maxn,
+        dim=a.dim,
+        epoch=a.epoch,
+        minCount=a.min_count,
+        thread=a.threads,
+    )
     m.save_floret_vectors(a.out + ".floret")
     print("saved", a.out + ".floret")
 
@@ -82,8 +92,17 @@ def cmd_floret(a):
 def cmd_word2vec(a):
     from gensim.models import Word2Vec
     from gensim.models.word2vec import LineSentence
-    m = Word2Vec(LineSentence(a.corpus), vector_size=a.dim, window=5, min_count=a.min_count,
-                 sg=0, workers=a.threads, epochs=a.epoch, seed=a.seed)
+
+    m = Word2Vec(
+        LineSentence(a.corpus),
+        vector_size=a.dim,
+        window=5,
+        min_count=a.min_count,
+        sg=0,
+        workers=a.threads,
+        epochs=a.epoch,
+        seed=a.seed,
+    )
     m.wv.save_word2vec_format(a.out, binary=False)
     print("saved", a.out, len(m.wv), "words")
 
@@ -94,8 +113,9 @@ def main():
     t = sub.add_parser("tokenize")
     t.add_argument("--out", required=True)
     t.add_argument("--jsonl", nargs="*", default=[], help="jsonl files with a 'text' field")
-    t.add_argument("--kind-train", default=None,
-                   help="KIND wikinews_sentences.jsonl (train split only)")
+    t.add_argument(
+        "--kind-train", default=None, help="KIND wikinews_sentences.jsonl (train split only)"
+    )
     pj = sub.add_parser("pretrain-jsonl")
     pj.add_argument("--out", required=True)
     pj.add_argument("--jsonl", nargs="*", default=[])
@@ -116,8 +136,12 @@ def main():
             s.add_argument("--minn", type=int, default=4)
             s.add_argument("--maxn", type=int, default=5)
     a = ap.parse_args()
-    {"tokenize": cmd_tokenize, "pretrain-jsonl": cmd_pretrain_jsonl, "floret": cmd_floret,
-     "word2vec": cmd_word2vec}[a.cmd](a)
+    {
+        "tokenize": cmd_tokenize,
+        "pretrain-jsonl": cmd_pretrain_jsonl,
+        "floret": cmd_floret,
+        "word2vec": cmd_word2vec,
+    }[a.cmd](a)
 
 
 if __name__ == "__main__":
