@@ -5,7 +5,7 @@ Usage:
     .venv/bin/python bench/ner_eval.py [MODEL_DIR] [--dev DEV.spacy] [--dice DOCS.jsonl]
                    [--n-docs 2000] [--batch-size 128]
 
-Defaults: the model shipped in search/ner_model, KIND dev converted on the
+Defaults: the model shipped in search/entities/ner_model, KIND dev converted on the
 fly from ../shared/data/kind, DICE from ../shared/data/dice.
 """
 import os
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
 sys.path.insert(0, str(ROOT))
 
-import search.gazetteer  # noqa: E402,F401 - registers the model's gazetteer pipe
+import search.entities.gazetteer  # noqa: E402,F401 - registers the model's gazetteer pipe
 
 LABELS = ["PER", "LOC", "ORG"]
 
@@ -82,7 +82,7 @@ def measure_speed(nlp, dice_path, n_docs, batch_size):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("model", nargs="?", default=str(ROOT / "search" / "ner_model"))
+    ap.add_argument("model", nargs="?", default=str(ROOT / "search" / "entities" / "ner_model"))
     ap.add_argument("--dev", default=None, help="dev DocBin (default: KIND dev, converted)")
     ap.add_argument("--dice", default=str(SHARED / "dice" / "docs.jsonl"))
     ap.add_argument("--n-docs", type=int, default=2000)
@@ -91,7 +91,7 @@ def main():
     a = ap.parse_args()
     if a.dev is None:
         out = tempfile.mkdtemp()
-        subprocess.run([sys.executable, str(ROOT / "search" / "training" / "prepare.py"),
+        subprocess.run([sys.executable, str(ROOT / "training" / "prepare.py"),
                         "--input-dir", str(SHARED / "kind"), "--output-dir", out], check=True,
                        stdout=subprocess.DEVNULL)
         a.dev = str(Path(out) / "dev.spacy")

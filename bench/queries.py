@@ -23,7 +23,7 @@ from whoosh import query as wq  # noqa: E402
 from search.analysis import STOPWORDS  # noqa: E402
 from search.index import open_index  # noqa: E402
 from search.models import SearchRequest  # noqa: E402
-from search.query import column, search  # noqa: E402
+from search.query.pipeline import column, search  # noqa: E402
 
 
 def query_set(index, n: int, seed: int = 7) -> list[SearchRequest]:

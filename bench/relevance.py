@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from search.index import create_index, update_index  # noqa: E402
 from search.models import SearchRequest  # noqa: E402
-from search.query import search  # noqa: E402
+from search.query.pipeline import search  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "squad_it"
 K = 10

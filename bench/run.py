@@ -43,7 +43,7 @@ from search.index import open_index  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 ENTITIES = RESULTS / "dice-entities.json"
-CERCA = [sys.executable, "-c", "from search.cli import main; main()"]
+CERCA = [sys.executable, "-c", "from cerca.cli import main; main()"]
 ENTITY_FIELDS = ("persons", "places", "orgs")
 
 

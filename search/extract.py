@@ -8,11 +8,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
-from .canonical import Canonicalizer, Corrections
-from .dates import find_dates
-from .entities import extract, ner_text, recognise
-from .ingest import read_path
-from .models import Article, Skipped, iso
+from search.entities.canonical import Canonicalizer, Corrections
+from search.entities.ner import extract, ner_text, recognise
+from search.ingest.dates import find_dates
+from search.ingest.readers import read_path
+from search.models import Article, Skipped, iso
 
 
 def extract_files(paths: list[Path], out: TextIO, as_json: bool) -> None:

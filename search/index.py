@@ -23,10 +23,10 @@ from whoosh.index import LockError
 from whoosh.multiproc import MpWriter
 from whoosh.searching import Searcher
 
-from .codec import CercaCodec
-from .ingest import find_files, read_path
-from .models import Article, Skipped
-from .schema import ENTITY_TEXT_FIELDS, KEYWORD_SEPARATOR, build_schema
+from search.codec import CercaCodec
+from search.ingest.readers import find_files, read_path
+from search.models import Article, Skipped
+from search.schema import ENTITY_TEXT_FIELDS, KEYWORD_SEPARATOR, build_schema
 
 INDEX_NAME = "MAIN"
 # Whoosh's posting pool spills sorted runs to disk past this and merges them

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .models import MAX_PAGE_SIZE, SORTS, SearchRequest
+from search.models import MAX_PAGE_SIZE, SORTS, SearchRequest
 
 MAX_VALUES = 20
 MAX_VALUE_CHARS = 200

@@ -12,8 +12,8 @@ from __future__ import annotations
 from whoosh.analysis import RegexTokenizer
 from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from . import analysis
-from .analysis import exact_analyzer, stemming_analyzer
+from search import analysis
+from search.analysis import exact_analyzer, stemming_analyzer
 
 # Facet name (as in the JSON and the URL) -> KEYWORD field.
 FACET_FIELDS = {"person": "persons", "place": "places", "org": "orgs"}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from search.entities import EntityEnricher
+from search.entities.ner import EntityEnricher
 from search.index import create_index, open_index, update_index
 
 ROOT = Path(__file__).resolve().parent.parent

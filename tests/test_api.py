@@ -18,10 +18,10 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
 )
 
-from search.cli import cli
+from cerca.cli import cli
 from search.index import create_index, open_index, update_index
 from search.models import SearchRequest
-from search.query import search
+from search.query.pipeline import search
 from webapp import create_app
 
 

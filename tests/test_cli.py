@@ -9,7 +9,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from search.cli import cli
+from cerca.cli import cli
 from tests.conftest import ARTICLES, SEEDS
 
 HIT_KEYS = {"id", "title", "date", "source", "url", "score", "snippet", "persons", "places",
@@ -106,7 +106,7 @@ def test_errors_exit_1_with_one_line(args, index_dir):
     if "--index" not in args:
         args = [*args, "--index", str(index_dir)]
     proc = subprocess.run(
-        [sys.executable, "-c", "from search.cli import main; main()", *args],
+        [sys.executable, "-c", "from cerca.cli import main; main()", *args],
         capture_output=True, text=True,
     )
     assert proc.returncode == 1

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from search.dates import find_dates, infer_date
-from search.ingest import read_paths
+from search.ingest.dates import find_dates, infer_date
+from search.ingest.readers import read_paths
 from tests.conftest import SEEDS
 
 PUBLISHED = dt.date(2025, 9, 10)  # a Wednesday

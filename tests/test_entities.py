@@ -7,12 +7,12 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from search.canonical import Canonicalizer, Corrections, name_key, resolve_aliases
-from search.cli import cli
-from search.entities import MODEL_DIR, EntityEnricher, recognise
+from cerca.cli import cli
+from search.entities.canonical import Canonicalizer, Corrections, name_key, resolve_aliases
+from search.entities.ner import MODEL_DIR, EntityEnricher, recognise
 from search.index import create_index, open_index, update_index
 from search.models import SearchRequest
-from search.query import search
+from search.query.pipeline import search
 from tests.conftest import SEEDS
 
 
@@ -172,7 +172,7 @@ def test_extract_jsonl_offsets():
 def test_gazetteer_marks_capitalised_places_and_names():
     import spacy
 
-    from search.gazetteer import Gazetteer
+    from search.entities.gazetteer import Gazetteer
 
     nlp = spacy.blank("it")
     gazetteer = Gazetteer(nlp)
@@ -184,7 +184,7 @@ def test_gazetteer_marks_capitalised_places_and_names():
 
 
 def test_shipped_model_has_the_gazetteer_pipe():
-    from search.entities import nlp
+    from search.entities.ner import nlp
 
     assert nlp().pipe_names == ["gazetteer", "tok2vec", "ner"]
 

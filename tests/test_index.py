@@ -7,7 +7,7 @@ from whoosh.index import LockError
 
 from search.index import IndexBusy, IndexMissing, create_index, open_index, update_index
 from search.models import SearchRequest
-from search.query import search
+from search.query.pipeline import search
 
 
 def ids(index):
@@ -116,7 +116,7 @@ def test_cerca_codec_writes_the_files_whoosh_writes(tmp_path, articles_copy):
 
     from search.codec import CercaCodec
     from search.index import document
-    from search.ingest import find_files, read_path
+    from search.ingest.readers import find_files, read_path
 
     docs = [document(a, "digest") for path in find_files(articles_copy)
             for a in read_path(path, articles_copy) if not hasattr(a, "reason")]
@@ -132,3 +132,17 @@ def test_cerca_codec_writes_the_files_whoosh_writes(tmp_path, articles_copy):
                          for p in (tmp_path / name).glob("MAIN_*.*")}
     assert {"pst", "trm"} <= set(written["cerca"])
     assert written["cerca"] == written["whoosh"]
+
+
+def test_an_index_written_before_the_layout_move_still_opens(tmp_path):
+    """Whoosh pickles the schema's classes by import path: analysis, schema
+    and codec must stay where an existing index expects them."""
+    import shutil
+    from pathlib import Path
+
+    old = tmp_path / "old"
+    shutil.copytree(Path(__file__).parent / "data" / "index_before_layout", old)
+    index = open_index(old)
+    assert index.doc_count() == 5
+    result = search(index, SearchRequest(q="missili"))
+    assert result.total >= 1 and "<mark>" in result.hits[0].snippet

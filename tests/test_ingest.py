@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from search.furniture import strip_furniture
-from search.ingest import decode, read_paths, split_title, strip_markdown, title_from_text
+from search.ingest.furniture import strip_furniture
+from search.ingest.readers import decode, read_paths, split_title, strip_markdown, title_from_text
 from search.models import Article, Skipped
 from tests.conftest import ARTICLES, SEEDS
 
@@ -177,7 +177,7 @@ def test_missing_path_is_reported(tmp_path):
 def test_a_jsonl_file_past_the_size_limit_streams_in_pieces(tmp_path, monkeypatch):
     """Archive exports are big: a JSONL file is read a run of lines at a time,
     with line numbers that still point at the right line."""
-    from search import ingest
+    from search.ingest import readers as ingest
 
     monkeypatch.setattr(ingest, "MAX_FILE_BYTES", 2_000)
     monkeypatch.setattr(ingest, "JSONL_PIECE_BYTES", 500)

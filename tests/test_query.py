@@ -9,7 +9,7 @@ import pytest
 
 from search.index import create_index, update_index
 from search.models import SearchRequest
-from search.query import search
+from search.query.pipeline import search
 from tests.conftest import make_index
 
 
@@ -174,9 +174,9 @@ def test_fast_match_sets_equal_whoosh_matching(two_segment_index, q):
     """The numpy match set agrees with Whoosh's own, deleted documents included."""
     import numpy as np
 
-    from search import ranking
-    from search.matchset import live_mask, match_mask
-    from search.query import WEIGHTING, builder, matched_docs
+    from search.query import ranking
+    from search.query.matchset import live_mask, match_mask
+    from search.query.pipeline import WEIGHTING, builder, matched_docs
 
     parsed = builder().build(q)
     index = two_segment_index
@@ -201,9 +201,9 @@ def test_numpy_ranking_equals_whoosh_scoring_every_match(two_segment_index, q):
     Not Whoosh's top-N collector: in 2.7.5 its matcher replacement drops
     boosted matches, which is one reason ranking moved to numpy.
     """
-    from search import ranking
-    from search.matchset import live_mask, match_mask
-    from search.query import WEIGHTING, builder
+    from search.query import ranking
+    from search.query.matchset import live_mask, match_mask
+    from search.query.pipeline import WEIGHTING, builder
 
     parsed = builder().build(q)
     with two_segment_index.searcher(weighting=WEIGHTING) as searcher:
@@ -228,7 +228,7 @@ def test_quoted_phrase_with_stop_words_needs_the_whole_phrase(tmp_path):
 
 def test_snippet_matching_finds_what_a_word_by_word_scan_finds():
     from search.analysis import match_keys
-    from search.snippets import TOKEN_PATTERN, matches
+    from search.query.snippets import TOKEN_PATTERN, matches
 
     text = ("PERCHÉ la città? L'Europa e dell’Unione: più missili, il Missile; "
             "Jong-un, Città-Stato, perche 3.000 euro, Più grande. İstanbul e Kim")

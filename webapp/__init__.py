@@ -48,7 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["cerca"] = IndexHolder(str(app.config["INDEX_DIR"]))
 
-    from . import api, errors, formatting, pages
+    from webapp import api, errors, formatting, pages
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)

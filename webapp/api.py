@@ -17,15 +17,14 @@ from xml.sax.saxutils import escape
 from flask import Blueprint, Flask, Response, abort, current_app, jsonify, request, url_for
 from flask_cors import CORS
 
-from search.articles import get_article
-from search.complete import autocomplete
 from search.models import FACETS, SearchRequest
 from search.params import InvalidRequest, parse_int
-from search.query import export_rows, facet_values, search
-
-from . import get_index
-from .errors import error_response
-from .params import search_request
+from search.query.articles import get_article
+from search.query.autocomplete import autocomplete
+from search.query.pipeline import export_rows, facet_values, search
+from webapp import get_index
+from webapp.errors import error_response
+from webapp.params import search_request
 
 bp = Blueprint("api", __name__)
 
@@ -295,7 +294,7 @@ def openapi():
       responses:
         200: {description: The OpenAPI document, content: {application/json: {schema: {type: object}}}}
     """
-    from .openapi import build_spec
+    from webapp.openapi import build_spec
 
     spec = current_app.extensions.get("cerca_openapi")
     if spec is None:  # the routes do not change while the app runs

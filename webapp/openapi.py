@@ -16,8 +16,8 @@ from apispec import APISpec
 from apispec_webframeworks.flask import FlaskPlugin
 from flask import Flask
 
-from search.articles import StoredArticle
 from search.models import MAX_PAGE_SIZE, SORTS, FacetValue, Hit, SearchResult
+from search.query.articles import StoredArticle
 
 _SCALARS = {str: "string", int: "integer", float: "number", bool: "boolean"}
 

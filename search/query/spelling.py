@@ -10,7 +10,7 @@ import re
 
 from whoosh.searching import Searcher
 
-from .analysis import STOPWORDS, fold, stem
+from search.analysis import STOPWORDS, fold, stem
 
 FIELD = "body_exact"
 MIN_LENGTH = 4

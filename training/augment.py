@@ -1,5 +1,5 @@
 """Training-only code: entity-swap augmenter `cerca.entity_swap.v1` (+ imports gazetteer.py so that
-`spacy train ... --code search/training/augment.py` registers both the augmenter and the cerca_gazetteer factory).
+`spacy train ... --code training/augment.py` registers both the augmenter and the cerca_gazetteer factory).
 NOT needed at inference time.
 
 For each training sentence that has entities, the original is always yielded; with probability `prob`
@@ -22,7 +22,7 @@ from spacy.tokens import Doc, DocBin  # noqa: E402
 from spacy.training import Example  # noqa: E402
 from spacy.util import registry  # noqa: E402
 
-import search.gazetteer  # noqa: F401,E402  (registers cerca_gazetteer)
+import search.entities.gazetteer  # noqa: F401,E402  (registers cerca_gazetteer)
 
 LOWER_PARTICLES = {
     "di",

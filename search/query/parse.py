@@ -27,8 +27,8 @@ from whoosh.qparser import (
     QueryParser,
 )
 
-from .analysis import STOPWORDS, TOKEN_PATTERN, exact_analyzer, fold, stemming_analyzer
-from .schema import FIELD_ALIASES
+from search.analysis import STOPWORDS, TOKEN_PATTERN, exact_analyzer, fold, stemming_analyzer
+from search.schema import FIELD_ALIASES
 
 RAW = "q"
 # Field -> boost. A word found in the form typed scores on both its stemmed

@@ -4,7 +4,7 @@ It marks tokens found in a list of places, first names, surnames and
 organisation cue words by writing a class into ``Token.lemma`` (the model
 has no lemmatizer, so LEMMA is free); the tok2vec layer reads it as one
 more hashed feature, so the model learns how far to trust the hint. On KIND
-dev it bought about 3 F1 points overall (search/training/README.md).
+dev it bought about 3 F1 points overall (training/README.md).
 
 Values (tokens without a match keep lemma 0): ``gz<P><flags>`` where P is
 S (single token), B or I (first or inner token of a multi-token place,
@@ -14,7 +14,7 @@ a capitalised token only; a multi-token entry when its first token is
 capitalised ("Golfo del Messico").
 
 The list travels inside the model (``<model>/gazetteer/gazetteer.tsv.xz``,
-built by search/training/build_gazetteer.py). Import this module before
+built by training/build_gazetteer.py). Import this module before
 ``spacy.load`` so that the factory is registered.
 """
 

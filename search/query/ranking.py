@@ -30,7 +30,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from .matchset import leaf_postings, phrase_docs
+from search.query.matchset import leaf_postings, phrase_docs
 
 # Whoosh stores field lengths as one byte; this decodes them all at once.
 _LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)

@@ -1,7 +1,7 @@
 """Convert KIND Wikinews (wikinews_sentences.jsonl, or WN_*.tsv) into spaCy DocBins.
 
 Usage:
-    python search/training/prepare.py --input-dir /work/shared/data/kind --output-dir corpus
+    python training/prepare.py --input-dir /work/shared/data/kind --output-dir corpus
 
 Writes <output-dir>/train.spacy and <output-dir>/dev.spacy (one Doc per sentence,
 gold KIND tokenization, entity spans PER/LOC/ORG).

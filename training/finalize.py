@@ -1,6 +1,6 @@
 """Copy a trained pipeline (e.g. runs/F_final/model-best) to the shipped model dir and set its meta.
 
-Usage: python search/training/finalize.py runs/F_final/model-best model
+Usage: python training/finalize.py runs/F_final/model-best model
 """
 
 import argparse
@@ -55,7 +55,7 @@ if (dst / "gazetteer").is_dir():
         "surnames / org cue words written to Token.lemma) + tok2vec (hash embeddings incl. the gazetteer "
         "class + floret static vectors trained on DICE/SQuAD-it/KIND-train raw text) + transition-based NER, "
         "trained from scratch on KIND Wikinews train with entity-swap augmentation. Requires "
-        "`import search.gazetteer` before spacy.load; Token.lemma_ holds gazetteer codes."
+        "`import search.entities.gazetteer` before spacy.load; Token.lemma_ holds gazetteer codes."
     )
     meta["sources"] += [
         {
@@ -75,7 +75,7 @@ if (dst / "gazetteer").is_dir():
         },
     ]
     meta["notes"] += (
-        " Gazetteer list (gazetteer/gazetteer.tsv.xz) built by search/training/build_gazetteer.py; "
+        " Gazetteer list (gazetteer/gazetteer.tsv.xz) built by training/build_gazetteer.py; "
         "attribution required for GeoNames (CC BY 4.0)."
     )
 meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf8")

@@ -6,17 +6,17 @@ Step 2 trains vectors on it (floret = fastText with hashed subword table, or
 gensim word2vec), single thread by default.
 
 Usage (from /work/ner):
-  python search/training/vectors.py tokenize --out vectors/raw_tok.txt \
+  python training/vectors.py tokenize --out vectors/raw_tok.txt \
       --jsonl /work/shared/data/dice/docs.jsonl /work/shared/data/squad_it/corpus.jsonl \
       --kind-train /work/shared/data/kind/wikinews_sentences.jsonl
-  python search/training/vectors.py floret --corpus vectors/raw_tok.txt --out vectors/floret_it \
+  python training/vectors.py floret --corpus vectors/raw_tok.txt --out vectors/floret_it \
       --dim 100 --bucket 50000
   python -m spacy init vectors it vectors/floret_it.floret vectors/floret_it_spacy --mode floret
   # or word2vec:
-  python search/training/vectors.py word2vec --corpus vectors/raw_tok.txt --out vectors/w2v_it.txt --dim 100
+  python training/vectors.py word2vec --corpus vectors/raw_tok.txt --out vectors/w2v_it.txt --dim 100
   python -m spacy init vectors it vectors/w2v_it.txt vectors/w2v_it_spacy --prune 20000
   # raw text for `spacy pretrain`:
-  python search/training/vectors.py pretrain-jsonl --out vectors/pretrain_text.jsonl \
+  python training/vectors.py pretrain-jsonl --out vectors/pretrain_text.jsonl \
       --jsonl /work/shared/data/dice/docs.jsonl /work/shared/data/squad_it/corpus.jsonl \
       --kind-train /work/shared/data/kind/wikinews_sentences.jsonl
 Only KIND *train* sentences are used (split == "train"); dev text is never used.

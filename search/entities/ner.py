@@ -1,6 +1,6 @@
 """Named entities: the trained Italian spaCy model, cached by content.
 
-The model (``search/ner_model``, trained on KIND Wikinews; CC BY-NC 4.0)
+The model (``search/entities/ner_model``, trained on KIND Wikinews; CC BY-NC 4.0)
 is loaded once per process. Raw mentions are cached by a hash of the text
 in ``entities.sqlite`` beside the index, so an unchanged article never goes
 through NER twice, and corrections re-derive facets from the cache.
@@ -19,8 +19,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .canonical import Canonicalizer, Corrections, clean, media_spellings, resolve_aliases
-from .models import Article
+from search.entities.canonical import (
+    Canonicalizer,
+    Corrections,
+    clean,
+    media_spellings,
+    resolve_aliases,
+)
+from search.models import Article
 
 MODEL_DIR = Path(__file__).resolve().parent / "ner_model"
 CACHE_NAME = "entities.sqlite"
@@ -42,7 +48,7 @@ def nlp():
     """The NER pipeline, loaded from the installed package, only what NER needs."""
     import spacy
 
-    from . import gazetteer  # noqa: F401 - registers the model's gazetteer pipe
+    from search.entities import gazetteer  # noqa: F401 - registers the model's gazetteer pipe
 
     return spacy.load(MODEL_DIR)
 

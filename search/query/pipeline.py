@@ -19,17 +19,17 @@ from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 from whoosh.sorting import FieldFacet
 
-from . import facets as facet_counts
-from . import ranking
-from .analysis import fold
-from .index import Index
-from .matchset import live_mask, match_mask
-from .models import FacetValue, Hit, SearchRequest, SearchResult, iso
-from .ranking import Ranker
-from .schema import FACET_FIELDS
-from .snippets import highlight_terms, snippet
-from .suggest import suggest_query
-from .textquery import TextQueryBuilder
+from search.analysis import fold
+from search.index import Index
+from search.models import FacetValue, Hit, SearchRequest, SearchResult, iso
+from search.query import facets as facet_counts
+from search.query import ranking
+from search.query.matchset import live_mask, match_mask
+from search.query.parse import TextQueryBuilder
+from search.query.ranking import Ranker
+from search.query.snippets import highlight_terms, snippet
+from search.query.spelling import suggest_query
+from search.schema import FACET_FIELDS
 
 # BM25F; a low K1 (term frequency saturates early) measured best on
 # SQuAD-it (bench/relevance.py). Titles are short: less length normalisation.

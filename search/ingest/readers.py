@@ -19,9 +19,9 @@ from typing import Any
 import charset_normalizer
 import yaml
 
-from .dates import find_dates, infer_date
-from .furniture import strip_furniture
-from .models import Article, Skipped
+from search.ingest.dates import find_dates, infer_date
+from search.ingest.furniture import strip_furniture
+from search.models import Article, Skipped
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 JSONL_SUFFIXES = (".jsonl",)

@@ -16,7 +16,7 @@ from typing import Any, TextIO
 
 import click
 
-from .index import (
+from search.index import (
     PARALLEL_BATCH,
     PARALLEL_MIN,
     IndexError_,
@@ -26,9 +26,9 @@ from .index import (
     open_index,
     update_index,
 )
-from .models import SearchResult
-from .params import InvalidRequest, parse_request
-from .query import search
+from search.models import SearchResult
+from search.params import InvalidRequest, parse_request
+from search.query.pipeline import search
 
 DEFAULT_INDEX = "index"
 DEFAULT_SOURCES = ("seeds",)
@@ -125,8 +125,8 @@ def index_command(paths: tuple[str, ...], index_dir: str, rebuild: bool, no_enti
     try:
         index = create_index(index_dir, rebuild=rebuild)
         if not no_entities:
-            from .canonical import Corrections
-            from .entities import EntityEnricher
+            from search.entities.canonical import Corrections
+            from search.entities.ner import EntityEnricher
 
             enricher = EntityEnricher(index_dir, Corrections.load(corrections), jobs=jobs)
     except (IndexError_, OSError, ValueError) as exc:
@@ -284,7 +284,7 @@ def stats_command(index_dir: str, as_json: bool) -> None:
               help="Legge righe JSON {id, text} (da FILE o '-') e scrive entità con offset.")
 def extract_command(files: tuple[str, ...], as_json: bool, as_jsonl: bool) -> None:
     """Persone, luoghi, organizzazioni e date di articoli, senza indicizzarli."""
-    from .extract import extract_files, extract_lines
+    from search.extract import extract_files, extract_lines
 
     if as_jsonl:
         extract_lines(files or ("-",), sys.stdout)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from whoosh import query as wq
 
-from .analysis import TOKEN_PATTERN, fold, match_keys
+from search.analysis import TOKEN_PATTERN, fold, match_keys
 
 FRAGMENTS = 3
 FRAGMENT_CHARS = 220

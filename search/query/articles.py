@@ -11,11 +11,11 @@ from typing import Any
 
 from whoosh import query as wq
 
-from .analysis import stemming_analyzer
-from .index import Index
-from .models import iso
-from .query import builder
-from .snippets import highlight_terms, mark_all
+from search.analysis import stemming_analyzer
+from search.index import Index
+from search.models import iso
+from search.query.pipeline import builder
+from search.query.snippets import highlight_terms, mark_all
 
 RELATED = 5
 KEY_TERMS = 20

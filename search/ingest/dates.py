@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
-from .models import MentionedDate
+from search.models import MentionedDate
 
 MONTHS = {
     name: i for i, names in enumerate(

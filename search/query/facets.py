@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh.searching import Searcher
 
-from .models import FacetValue
+from search.models import FacetValue
 
 NO_DATE = "senza data"
 

@@ -17,7 +17,7 @@ Ambiguity filter: a single-token entry is dropped when the raw corpus (vectors/r
 SQuAD-it + KIND-train text) uses the word in lower case at least as often as capitalised (e.g. "Come",
 "Pace", "Rosa" as common nouns), or when it is shorter than 3 characters (except org cue words).
 
-Usage: python search/training/build_gazetteer.py --raw vectors/raw_tok.txt --out search/training/gazetteer.tsv.xz
+Usage: python training/build_gazetteer.py --raw vectors/raw_tok.txt --out training/gazetteer.tsv.xz
 """
 
 import argparse
@@ -135,7 +135,7 @@ def is_latin(s):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--raw", default="vectors/raw_tok.txt")
-    ap.add_argument("--out", default="search/training/gazetteer.tsv.xz")
+    ap.add_argument("--out", default="training/gazetteer.tsv.xz")
     ap.add_argument("--min-pop", type=int, default=1000)
     ap.add_argument("--alt-min-pop", type=int, default=50000)
     a = ap.parse_args()

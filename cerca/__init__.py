@@ -1,0 +1,1 @@
+"""The ``cerca`` command, a shell over the ``search`` core like ``webapp``."""

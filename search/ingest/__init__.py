@@ -1,0 +1,1 @@
+"""Reading inputs into Articles: file formats, page furniture, dates."""
