@@ -24,7 +24,7 @@ from whoosh.fields import ID, TEXT, Schema
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from search.index import create_index, update_index  # noqa: E402
+from search import create_index, update_index  # noqa: E402
 from search.models import SearchRequest  # noqa: E402
 from search.query.pipeline import search  # noqa: E402
 

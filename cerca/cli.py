@@ -11,24 +11,28 @@ import os
 import re
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
 import click
 
-from search.index import (
-    PARALLEL_BATCH,
-    PARALLEL_MIN,
-    IndexError_,
+from search import (
+    Corrections,
+    IndexProblem,
     IndexReport,
+    InvalidLine,
+    InvalidRequest,
+    SearchResult,
+    Skipped,
     count_units,
-    create_index,
+    extract_files,
+    extract_records,
+    index_paths,
     open_index,
-    update_index,
+    parse_request,
+    search,
 )
-from search.models import SearchResult
-from search.params import InvalidRequest, parse_request
-from search.query.pipeline import search
 
 DEFAULT_INDEX = "index"
 DEFAULT_SOURCES = ("seeds",)
@@ -90,7 +94,8 @@ class Progress:
             self.bar.__exit__(None, None, None)
 
 
-def print_report(report: IndexReport, index_dir: str, count: int, seconds: float) -> None:
+def print_report(report: IndexReport, index_dir: str, seconds: float) -> None:
+    count = report.documents
     if not report.changed:
         click.echo(f"Nessuna modifica: l'indice {index_dir} è già aggiornato ({count} articoli).")
     else:
@@ -119,32 +124,19 @@ def index_command(paths: tuple[str, ...], index_dir: str, rebuild: bool, no_enti
     """Indicizza file .txt, .md e .jsonl (predefinito: seeds/)."""
     roots = [Path(p) for p in (paths or DEFAULT_SOURCES)]
     started = time.monotonic()
-    enricher = None
-    units = count_units(roots)
-    jobs = jobs if units >= PARALLEL_MIN else 1
+    progress = Progress(count_units(roots))
     try:
-        index = create_index(index_dir, rebuild=rebuild)
-        if not no_entities:
-            from search.entities.canonical import Corrections
-            from search.entities.ner import EntityEnricher
-
-            enricher = EntityEnricher(index_dir, Corrections.load(corrections), jobs=jobs)
-    except (IndexError_, OSError, ValueError) as exc:
-        raise Failure(str(exc)) from None
-    progress = Progress(units)
-    try:
-        report = update_index(index, roots, enrich=enricher, progress=progress, jobs=jobs,
-                              batch_size=PARALLEL_BATCH if jobs > 1 else 64)
-    except IndexError_ as exc:
+        report = index_paths(index_dir, roots, entities=not no_entities,
+                             corrections=corrections, jobs=jobs, rebuild=rebuild,
+                             progress=progress)
+    except (IndexProblem, OSError, ValueError) as exc:
         raise Failure(str(exc)) from None
     finally:
         progress.close()
-        if enricher is not None:
-            enricher.close()
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
     else:
-        print_report(report, index_dir, index.doc_count(), time.monotonic() - started)
+        print_report(report, index_dir, time.monotonic() - started)
 
 
 # -- search ------------------------------------------------------------------
@@ -153,7 +145,7 @@ def index_command(paths: tuple[str, ...], index_dir: str, rebuild: bool, no_enti
 def _open(index_dir: str):
     try:
         return open_index(index_dir)
-    except IndexError_ as exc:
+    except IndexProblem as exc:
         raise Failure(str(exc)) from None
 
 
@@ -282,16 +274,60 @@ def stats_command(index_dir: str, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Un oggetto JSON per file.")
 @click.option("--jsonl", "as_jsonl", is_flag=True,
               help="Legge righe JSON {id, text} (da FILE o '-') e scrive entità con offset.")
-def extract_command(files: tuple[str, ...], as_json: bool, as_jsonl: bool) -> None:
+@click.option("--corrections", type=click.Path(dir_okay=False), envvar="CERCA_CORRECTIONS",
+              help="File YAML di correzioni delle entità, come per «cerca index».")
+def extract_command(files: tuple[str, ...], as_json: bool, as_jsonl: bool,
+                    corrections: str | None) -> None:
     """Persone, luoghi, organizzazioni e date di articoli, senza indicizzarli."""
-    from search.extract import extract_files, extract_lines
-
-    if as_jsonl:
-        extract_lines(files or ("-",), sys.stdout)
-    elif files:
-        extract_files([Path(f) for f in files], sys.stdout, as_json=as_json)
-    else:
+    if not as_jsonl and not files:
         raise Failure("indica almeno un file (o --jsonl con '-' per leggere da stdin)")
+    try:
+        fixes = Corrections.load(corrections)
+    except ValueError as exc:
+        raise Failure(str(exc)) from None
+    if as_jsonl:
+        for answer in extract_records(_json_lines(files or ("-",)), fixes):
+            click.echo(json.dumps(answer, ensure_ascii=False))
+        return
+    for record in extract_files([Path(f) for f in files], fixes):
+        if isinstance(record, Skipped):
+            click.echo(f"cerca: saltato {record.path}: {record.reason}", err=True)
+        elif as_json:
+            click.echo(json.dumps(record, ensure_ascii=False))
+        else:
+            click.echo(f"{record['id']}: {record['title']}")
+            for key in ("date", "persons", "places", "orgs"):
+                click.echo(f"  {key}: {record[key]}")
+
+
+def _decoded(handle: TextIO, source: str) -> Iterator[str]:
+    try:
+        yield from handle
+    except UnicodeDecodeError:
+        raise Failure(f"{source}: il testo non è UTF-8") from None
+
+
+def _json_lines(sources: tuple[str, ...]) -> Iterator[dict[str, Any] | InvalidLine]:
+    """Records of JSON lines files ('-' is stdin); a bad line as InvalidLine."""
+    number = 0
+    for source in sources:
+        try:
+            handle = click.open_file(source, encoding="utf-8")
+        except OSError as exc:
+            raise Failure(f"{source}: {exc.strerror}") from None
+        with handle:
+            for line in _decoded(handle, source):
+                number += 1
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except ValueError:
+                    record = None
+                if isinstance(record, dict) and isinstance(record.get("text"), str):
+                    yield record
+                else:
+                    yield InvalidLine(number)
 
 
 @cli.command("serve")

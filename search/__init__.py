@@ -1,23 +1,43 @@
 """Cerca's search core, and its Python API.
 
-The rule of this package: no module here imports Flask or touches a web
-request. The core reads articles, analyses Italian, extracts entities and
-builds and queries a Whoosh index; the CLI (``cerca.cli``), the pages and
-the JSON API are thin shells that turn their input into a ``SearchRequest``
-and render the ``SearchResult``.
+The rule of this package: no module here imports Flask, click or a shell,
+or touches a web request. The core reads articles, analyses Italian,
+extracts entities and builds and queries a Whoosh index; the shells (the
+``cerca`` command in ``cerca/``, the pages and JSON API in ``webapp/``)
+import only what this module exports, turn their input into a
+``SearchRequest`` and render the ``SearchResult``.
 
-    from search import SearchRequest, open_index, search
+    from search import SearchRequest, index_paths, open_index, search
 
+    index_paths("index", ["seeds"])
     index = open_index("index")
     result = search(index, SearchRequest(q="missili", page_size=5))
 """
 
-from search.index import Index, IndexReport, create_index, open_index, update_index
-from search.models import FacetValue, Hit, SearchRequest, SearchResult
-from search.query.articles import StoredArticle, get_article
-from search.query.pipeline import search
+from search.entities.canonical import Corrections
+from search.extract import InvalidLine, extract_files, extract_records
+from search.index import Index, IndexBusy, IndexMissing, IndexProblem, create_index, open_index
+from search.indexing import IndexReport, count_units, index_paths, update_index
+from search.models import (
+    FACETS,
+    MAX_PAGE_SIZE,
+    SORTS,
+    FacetValue,
+    Hit,
+    SearchRequest,
+    SearchResult,
+    Skipped,
+)
+from search.params import LIST_KEYS, InvalidRequest, parse_int, parse_request
+from search.query.articles import Related, StoredArticle, get_article, marked_text, related
+from search.query.autocomplete import autocomplete
+from search.query.pipeline import export_hits, facet_values, search
 
 __all__ = [
-    "FacetValue", "Hit", "Index", "IndexReport", "SearchRequest", "SearchResult",
-    "StoredArticle", "create_index", "get_article", "open_index", "search", "update_index",
+    "FACETS", "LIST_KEYS", "MAX_PAGE_SIZE", "SORTS", "Corrections", "FacetValue", "Hit", "Index",
+    "IndexBusy", "IndexMissing", "IndexProblem", "IndexReport", "InvalidLine",
+    "InvalidRequest", "Related", "SearchRequest", "SearchResult", "Skipped", "StoredArticle",
+    "autocomplete", "count_units", "create_index", "export_hits", "extract_files",
+    "extract_records", "facet_values", "get_article", "index_paths", "marked_text",
+    "open_index", "parse_int", "parse_request", "related", "search", "update_index",
 ]

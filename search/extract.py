@@ -1,34 +1,41 @@
-"""``cerca extract``: entities and dates of articles, without indexing them."""
+"""Entities and dates of articles without indexing them (``cerca extract``).
+
+The values are the ones ``cerca index`` stores: the same model, the same
+news-agency list, the same corrections and canonical names.
+"""
 
 from __future__ import annotations
 
-import json
-import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import Any
 
-from search.entities.canonical import Canonicalizer, Corrections
-from search.entities.ner import extract, ner_text, recognise
+from search.entities.canonical import Canonicalizer, Corrections, clean, resolve_aliases
+from search.entities.ner import Mention, media_spans, ner_text, recognise, with_media
 from search.ingest.dates import find_dates
 from search.ingest.readers import read_path
 from search.models import Article, Skipped, iso
 
+LINE_BATCH = 64
 
-def extract_files(paths: list[Path], out: TextIO, as_json: bool) -> None:
-    """One object per article: canonical entities, the date and the dates mentioned."""
+
+def extract_files(
+    paths: Iterable[Path], corrections: Corrections | None = None
+) -> Iterator[dict[str, Any] | Skipped]:
+    """One record per article (or a Skipped): canonical entities, the
+    article's date and the dates it mentions."""
     articles: list[Article] = []
     for path in paths:
         for item in read_path(path.resolve(), path.resolve().parent):
             if isinstance(item, Skipped):
-                print(f"cerca: saltato {item.path}: {item.reason}", file=sys.stderr)
+                yield item
             else:
                 articles.append(item)
-    canon = Canonicalizer(Corrections(), {})
-    for article, mentions in zip(articles, recognise([ner_text(a) for a in articles]),
-                                 strict=True):
-        values = canon.article([(m.label, m.text) for m in mentions])
-        record = {
+    canon = Canonicalizer(corrections or Corrections(), {})
+    texts = [ner_text(a) for a in articles]
+    for article, text, mentions in zip(articles, texts, recognise(texts), strict=True):
+        values = canon.article(with_media([(m.label, m.text) for m in mentions], text))
+        yield {
             "id": article.id,
             "title": article.title,
             "date": iso(article.date),
@@ -39,49 +46,54 @@ def extract_files(paths: list[Path], out: TextIO, as_json: bool) -> None:
             "dates": [{"text": d.text, "value": d.value, "granularity": d.granularity}
                       for d in article.dates],
         }
-        if as_json:
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        else:
-            out.write(f"{article.id}: {article.title}\n")
-            for key in ("date", "persons", "places", "orgs"):
-                out.write(f"  {key}: {record[key]}\n")
 
 
-def _read_lines(sources: Iterable[str]):
-    for source in sources:
-        handle = sys.stdin if source == "-" else open(source, encoding="utf-8")  # noqa: SIM115
-        with handle:
-            yield from handle
+class InvalidLine(ValueError):
+    """A JSON line that is not an object with a "text" string."""
 
 
-def extract_lines(sources: Iterable[str], out: TextIO) -> None:
-    """JSON lines {id, text} in; {id, entities, dates} with offsets out."""
-    batch: list[dict] = []
-
-    def flush() -> None:
-        if not batch:
-            return
-        for record, entities in zip(batch, extract([r["text"] for r in batch]), strict=True):
-            dates = [{"start": d.start, "end": d.end, "text": d.text, "value": d.value,
-                      "granularity": d.granularity} for d in find_dates(record["text"])]
-            out.write(json.dumps({"id": record["id"], "entities": entities, "dates": dates},
-                                 ensure_ascii=False) + "\n")
-        batch.clear()
-
-    for number, line in enumerate(_read_lines(sources), 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-                raise ValueError
-        except ValueError:
-            flush()  # keep output lines in input order
-            out.write(json.dumps({"line": number, "error": {
+def extract_records(
+    records: Iterable[dict[str, Any] | InvalidLine], corrections: Corrections | None = None
+) -> Iterator[dict[str, Any]]:
+    """``{id, text}`` records in, ``{id, entities, dates}`` with offsets out,
+    in input order; an ``InvalidLine`` in the input yields its error."""
+    canon = Canonicalizer(corrections or Corrections(), {})
+    batch: list[dict[str, Any]] = []
+    for record in records:
+        if isinstance(record, InvalidLine):
+            yield from _extract_batch(batch, canon)
+            batch.clear()
+            yield {"line": record.args[0], "error": {
                 "code": "invalid_line", "message": "riga non valida: serve {\"id\", \"text\"}",
-                "message_en": "invalid line: {\"id\", \"text\"} expected"}}) + "\n")
+                "message_en": "invalid line: {\"id\", \"text\"} expected"}}
             continue
-        batch.append({"id": record.get("id"), "text": record["text"]})
-        if len(batch) >= 64:
-            flush()
-    flush()
+        batch.append(record)
+        if len(batch) >= LINE_BATCH:
+            yield from _extract_batch(batch, canon)
+            batch.clear()
+    yield from _extract_batch(batch, canon)
+
+
+def _extract_batch(batch: list[dict[str, Any]], canon: Canonicalizer) -> Iterator[dict]:
+    texts = [r["text"] for r in batch]
+    for record, text, found in zip(batch, texts, recognise(texts), strict=True):
+        mentions = _with_media(text, found)
+        aliases = resolve_aliases([(m.label, clean(m.text)) for m in mentions])
+        entities = []
+        for m in mentions:
+            value = canon.value(m.label, aliases.get(clean(m.text), m.text))
+            if value:
+                entities.append({"start": m.start, "end": m.end, "text": m.text,
+                                 "label": value[0], "canonical": value[1]})
+        dates = [{"start": d.start, "end": d.end, "text": d.text, "value": d.value,
+                  "granularity": d.granularity} for d in find_dates(text)]
+        yield {"id": record.get("id"), "entities": entities, "dates": dates}
+
+
+def _with_media(text: str, mentions: list[Mention]) -> list[Mention]:
+    """The model's mentions plus the news agencies it missed, with offsets,
+    in text order."""
+    taken = [(m.start, m.end) for m in mentions]
+    extra = [m for m in media_spans(text)
+             if not any(s < m.end and m.start < e for s, e in taken)]
+    return sorted(mentions + extra, key=lambda m: m.start)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from search import create_index, open_index, update_index
 from search.entities.ner import EntityEnricher
-from search.index import create_index, open_index, update_index
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"

@@ -19,7 +19,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from cerca.cli import cli
-from search.index import create_index, open_index, update_index
+from search import create_index, open_index, update_index
 from search.models import SearchRequest
 from search.query.pipeline import search
 from webapp import create_app

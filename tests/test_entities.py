@@ -8,9 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from cerca.cli import cli
+from search import create_index, open_index, update_index
 from search.entities.canonical import Canonicalizer, Corrections, name_key, resolve_aliases
 from search.entities.ner import MODEL_DIR, EntityEnricher, recognise
-from search.index import create_index, open_index, update_index
 from search.models import SearchRequest
 from search.query.pipeline import search
 from tests.conftest import SEEDS

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from whoosh.index import LockError
 
-from search.index import IndexBusy, IndexMissing, create_index, open_index, update_index
+from search import IndexBusy, IndexMissing, create_index, open_index, update_index
 from search.models import SearchRequest
 from search.query.pipeline import search
 
@@ -75,11 +75,16 @@ def test_a_second_indexer_gets_a_clear_message(tmp_path, articles_copy):
 def test_a_failed_run_releases_the_lock(tmp_path, articles_copy):
     index = create_index(tmp_path / "ix")
 
-    def explode(batch):
-        raise RuntimeError("boom")
+    class Exploding:
+        """An entity step that fails mid-run."""
+
+        version = "boom"
+
+        def start(self, articles):
+            raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError):
-        update_index(index, [articles_copy], enrich=explode)
+        update_index(index, [articles_copy], enrich=Exploding())
     try:
         index.ix.writer().cancel()
     except LockError:  # pragma: no cover - the failure this test guards against
@@ -115,7 +120,7 @@ def test_cerca_codec_writes_the_files_whoosh_writes(tmp_path, articles_copy):
     from whoosh.codec.whoosh3 import W3Codec
 
     from search.codec import CercaCodec
-    from search.index import document
+    from search.indexing import document
     from search.ingest.readers import find_files, read_path
 
     docs = [document(a, "digest") for path in find_files(articles_copy)

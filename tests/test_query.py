@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from search.index import create_index, update_index
+from search import create_index, update_index
 from search.models import SearchRequest
 from search.query.pipeline import search
 from tests.conftest import make_index
@@ -174,16 +174,15 @@ def test_fast_match_sets_equal_whoosh_matching(two_segment_index, q):
     """The numpy match set agrees with Whoosh's own, deleted documents included."""
     import numpy as np
 
-    from search.query import ranking
     from search.query.matchset import live_mask, match_mask
-    from search.query.pipeline import WEIGHTING, builder, matched_docs
+    from search.query.parse import parse_query
+    from search.query.pipeline import WEIGHTING, find, plan
 
-    parsed = builder().build(q)
+    parsed = parse_query(q)
     index = two_segment_index
     with index.searcher(weighting=WEIGHTING) as searcher:
         fast = np.flatnonzero(match_mask(searcher, parsed.matching, live_mask(searcher)))
-        ranker = ranking.Ranker(searcher, lambda f: ranking.field_lengths(searcher, f))
-        scored = np.flatnonzero(matched_docs(index, searcher, parsed.matching, None, None, ranker))
+        scored = np.flatnonzero(find(index, searcher, plan(SearchRequest(q=q))).matched)
         slow = sorted(searcher.docs_for_query(parsed.query))
     assert list(fast) == slow
     assert list(scored) == slow
@@ -203,9 +202,10 @@ def test_numpy_ranking_equals_whoosh_scoring_every_match(two_segment_index, q):
     """
     from search.query import ranking
     from search.query.matchset import live_mask, match_mask
-    from search.query.pipeline import WEIGHTING, builder
+    from search.query.parse import parse_query
+    from search.query.pipeline import WEIGHTING
 
-    parsed = builder().build(q)
+    parsed = parse_query(q)
     with two_segment_index.searcher(weighting=WEIGHTING) as searcher:
         matched = match_mask(searcher, parsed.matching, live_mask(searcher))
         ranker = ranking.Ranker(searcher, lambda f: ranking.field_lengths(searcher, f))

@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Flask
 
-from search.index import Index, IndexError_, open_index
+from search import Index, IndexProblem, open_index
 
 
 class IndexHolder:
@@ -29,7 +29,7 @@ class IndexHolder:
                 if self._index is None:
                     try:
                         self._index = open_index(self.path)
-                    except IndexError_:
+                    except IndexProblem:
                         return None
         return self._index
 

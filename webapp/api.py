@@ -8,6 +8,7 @@ is in the description and validates it.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 from collections.abc import Iterator
@@ -17,14 +18,21 @@ from xml.sax.saxutils import escape
 from flask import Blueprint, Flask, Response, abort, current_app, jsonify, request, url_for
 from flask_cors import CORS
 
-from search.models import FACETS, SearchRequest
-from search.params import InvalidRequest, parse_int
-from search.query.articles import get_article
-from search.query.autocomplete import autocomplete
-from search.query.pipeline import export_rows, facet_values, search
+from search import (
+    FACETS,
+    Hit,
+    InvalidRequest,
+    SearchRequest,
+    autocomplete,
+    export_hits,
+    facet_values,
+    get_article,
+    parse_int,
+    search,
+)
 from webapp import get_index
 from webapp.errors import error_response
-from webapp.params import search_request
+from webapp.urls import search_request
 
 bp = Blueprint("api", __name__)
 
@@ -56,8 +64,11 @@ def _request() -> SearchRequest:
 
 
 def _conditional(response: Response, index) -> Response:
-    """ETag and Last-Modified from the index generation, so caches can revalidate."""
-    response.set_etag(f"{index.generation}-{hash(request.full_path) & 0xFFFFFFFF:x}")
+    """ETag and Last-Modified from the index generation, so caches can
+    revalidate; the same in every worker process (a digest, not ``hash()``,
+    which Python salts per process)."""
+    digest = hashlib.sha1(request.full_path.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    response.set_etag(f"{index.generation}-{digest}")
     response.last_modified = index.last_update()
     response.cache_control.public = True
     response.cache_control.max_age = 0
@@ -167,6 +178,10 @@ def api_suggest():
     return _conditional(jsonify({"query": q, "suggestions": autocomplete(index, q, limit)}), index)
 
 
+def _row(hit: Hit) -> dict:
+    return {f: getattr(hit, f) for f in EXPORT_FIELDS}
+
+
 def _csv_rows(rows: Iterator[dict]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -207,7 +222,7 @@ def api_export():
     if fmt not in ("csv", "jsonl"):
         return error_response(400, "invalid_format", "format: usa csv o jsonl",
                               "format: use csv or jsonl")
-    rows = export_rows(index, req)
+    rows = (_row(hit) for hit in export_hits(index, req))
     if fmt == "csv":
         body, mimetype = _csv_rows(rows), "text/csv; charset=utf-8"
     else:

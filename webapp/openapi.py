@@ -16,8 +16,7 @@ from apispec import APISpec
 from apispec_webframeworks.flask import FlaskPlugin
 from flask import Flask
 
-from search.models import MAX_PAGE_SIZE, SORTS, FacetValue, Hit, SearchResult
-from search.query.articles import StoredArticle
+from search import MAX_PAGE_SIZE, SORTS, FacetValue, Hit, SearchResult, StoredArticle
 
 _SCALARS = {str: "string", int: "integer", float: "number", bool: "boolean"}
 

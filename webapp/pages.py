@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, make_response, render_template, request
 
-from search.models import SearchRequest
-from search.params import InvalidRequest
-from search.query.articles import get_article, marked_text, related
-from search.query.pipeline import facet_values, search
+from search import (
+    InvalidRequest,
+    SearchRequest,
+    facet_values,
+    get_article,
+    marked_text,
+    related,
+    search,
+)
 from webapp import get_index
-from webapp.params import Links, query_string, search_request
+from webapp.urls import Links, query_string, search_request
 
 bp = Blueprint("pages", __name__)
 

@@ -15,16 +15,14 @@ import multiprocessing
 import multiprocessing.pool
 import re
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from search.entities.canonical import (
     Canonicalizer,
     Corrections,
-    clean,
     media_spellings,
-    resolve_aliases,
 )
 from search.models import Article
 
@@ -66,10 +64,19 @@ def recognise(texts: list[str]) -> list[list[Mention]]:
     ]
 
 
-def media_mentions(text: str) -> list[tuple[str, str]]:
-    """News agencies named in the text that the model missed: a gazetteer."""
-    return [("ORG", name) for name in media_names() if re.search(
-        rf"(?<!\w){re.escape(name)}(?!\w)", text)]
+def media_spans(text: str) -> list[Mention]:
+    """Every mention of a news agency or broadcaster: a gazetteer, since
+    the model misses many."""
+    return [Mention(m.start(), m.end(), m.group(), "ORG")
+            for name in media_names()
+            for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text)]
+
+
+def with_media(mentions: list[tuple[str, str]], text: str) -> list[tuple[str, str]]:
+    """(label, text) mentions of an article for its facet values: the
+    model's, plus each news agency the text names (once per name)."""
+    named = dict.fromkeys(m.text for m in media_spans(text))
+    return mentions + [("ORG", name) for name in named]
 
 
 @functools.cache
@@ -146,9 +153,6 @@ class EntityEnricher:
         self.version = f"{self.model}/{CANON_VERSION}/{self.corrections.digest}"
         self.recognised = 0  # texts sent through NER (cache misses), for reports
 
-    def __call__(self, articles: list[Article]) -> None:
-        self.start(articles)()
-
     def start(self, articles: list[Article]) -> Callable[[], None]:
         """Send the articles the cache does not know to NER and return the
         step that fills them in; with ``jobs`` > 1 NER runs meanwhile, so
@@ -172,7 +176,7 @@ class EntityEnricher:
                                 (("PER", article.persons), ("LOC", article.places),
                                  ("ORG", article.orgs)) for name in names]
                 else:
-                    mentions = cached[digests[id(article)]] + media_mentions(ner_text(article))
+                    mentions = with_media(cached[digests[id(article)]], ner_text(article))
                 values = self.canon.article(mentions)
                 article.persons, article.places, article.orgs = (
                     values["persons"], values["places"], values["orgs"])
@@ -202,21 +206,3 @@ class EntityEnricher:
             self._pool.close()
             self._pool.join()
         self.cache.close()
-
-
-def extract(texts: Iterable[str], canon: Canonicalizer | None = None) -> list[dict]:
-    """``cerca extract --jsonl``: mentions with offsets and canonical names."""
-    canon = canon or Canonicalizer(Corrections(), {})
-    texts = list(texts)
-    out = []
-    for mentions in recognise(texts):
-        pairs = [(m.label, m.text) for m in mentions]
-        aliases = resolve_aliases([(label, clean(t)) for label, t in pairs])
-        entities = []
-        for m in mentions:
-            value = canon.value(m.label, aliases.get(clean(m.text), m.text))
-            if value:
-                entities.append({"start": m.start, "end": m.end, "text": m.text,
-                                 "label": value[0], "canonical": value[1]})
-        out.append(entities)
-    return out

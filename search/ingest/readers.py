@@ -115,7 +115,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     return meta, text[match.end():]
 
 
-def parse_date(value: Any) -> dt.date | None:
+def metadata_date(value: Any) -> dt.date | None:
     """Front matter and JSON dates: a date, a datetime or an ISO string."""
     if value in (None, ""):
         return None
@@ -184,7 +184,7 @@ def make_article(
     if not body:
         raise InputError("il testo dell'articolo è vuoto")
     entities_given = any(k in meta for k in ("persons", "places", "orgs"))
-    date = parse_date(meta.get("date"))
+    date = metadata_date(meta.get("date"))
     inferred = date is None
     if inferred:
         date = infer_date(body)

@@ -14,7 +14,7 @@ from whoosh import query as wq
 from search.analysis import stemming_analyzer
 from search.index import Index
 from search.models import iso
-from search.query.pipeline import builder
+from search.query.parse import parse_query
 from search.query.snippets import highlight_terms, mark_all
 
 RELATED = 5
@@ -75,7 +75,7 @@ def marked_text(index: Index, text: str, q: str) -> str:
     """The text, escaped, with the words of query ``q`` marked."""
     if not q.strip():
         return html.escape(text)
-    parsed = builder().build(q)
+    parsed = parse_query(q)
     with index.searcher() as searcher:
         terms = highlight_terms(parsed.query, searcher.reader())
     return mark_all(text, terms)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
 from search.analysis import fold
 from search.index import Index
-from search.query.pipeline import column, title_matches
 
 
 def autocomplete(index: Index, text: str, limit: int = 10) -> list[dict[str, str]]:
@@ -19,7 +23,7 @@ def autocomplete(index: Index, text: str, limit: int = 10) -> list[dict[str, str
     found: list[dict[str, str]] = []
     with index.searcher() as searcher:
         for kind, field in (("person", "persons"), ("place", "places"), ("org", "orgs")):
-            col = column(index, searcher, field)
+            col = index.columns.column(searcher, field)
             sizes = col.sizes()
             for i, value in enumerate(col.values):
                 if needle in fold(value.casefold()):
@@ -29,3 +33,15 @@ def autocomplete(index: Index, text: str, limit: int = 10) -> list[dict[str, str
         for title in title_matches(searcher, text, limit - len(found)):
             found.append({"value": title, "kind": "title"})
     return found
+
+
+def title_matches(searcher: Searcher, text: str, limit: int) -> list[str]:
+    """Titles with a word starting like the last word of ``text``."""
+    words = re.findall(r"\w+", fold(text.casefold()))
+    if not words or limit <= 0:
+        return []
+    clauses = [wq.Term("title_exact", w) for w in words[:-1]] + [
+        wq.Prefix("title_exact", words[-1])
+    ]
+    hits = searcher.search(wq.And(clauses), limit=limit)
+    return [h["title"] for h in hits]

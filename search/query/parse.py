@@ -13,6 +13,7 @@ A query the parser cannot make sense of falls back to its plain words.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ from whoosh.qparser import (
     PlusMinusPlugin,
     QueryParser,
 )
+from whoosh.qparser.common import QueryParserError
 
 from search.analysis import STOPWORDS, TOKEN_PATTERN, exact_analyzer, fold, stemming_analyzer
 from search.schema import FIELD_ALIASES
@@ -62,6 +64,16 @@ _MINUS = r"(?<![^\s(])-"
 _OR_WORD = re.compile(r"(?<!\S)OR(?!\S)")
 # A "?" that ends a word ends a question; only inside a word is it a wildcard.
 _QUESTION_MARK = re.compile(r"\?+(?=[\s\"')]|$)")
+
+
+class Unsupported(Exception):
+    """Query syntax Cerca does not search by (field ranges, for one)."""
+
+
+# What parsing typed text can raise: Whoosh's own error, and the
+# NotImplementedError its syntax tree raises for some stray operators
+# ("a -)"); a query that raises either falls back to its plain words.
+PARSER_ERRORS = (QueryParserError, NotImplementedError, Unsupported)
 
 
 @dataclass
@@ -128,7 +140,7 @@ class TextQueryBuilder:
         try:
             parsed = self._parser.parse(text)
             built = self._expand(parsed, bool(_OR_WORD.search(text)), ignore)
-        except Exception:  # noqa: BLE001 - any parser failure means "plain words"
+        except PARSER_ERRORS:
             built = None
         if built is None:
             return self._fallback(text, ignore)
@@ -188,7 +200,9 @@ class TextQueryBuilder:
             return None
         if isinstance(q, wq.Every):
             return wq.Every()  # "*": every article, whatever its fields
-        return q
+        if isinstance(q, (wq.Term, wq.Phrase, wq.Prefix, wq.Wildcard)):
+            return q  # a field prefix: persona:, luogo:, fonte:
+        raise Unsupported(type(q).__name__)  # ranges and the like: plain words
 
     def _forms(self, field: str, text: str) -> list[str]:
         return [t.text for t in self._analyzers[field](text)]
@@ -281,6 +295,17 @@ class TextQueryBuilder:
                 pairs.append(wq.Phrase("body_exact", forms, slop=PROXIMITY_SLOP,
                                        boost=PROXIMITY_BOOST))
         return pairs
+
+
+@functools.cache
+def _builder() -> TextQueryBuilder:
+    return TextQueryBuilder()
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """``text`` as a query, through one shared builder (building is
+    thread-safe: the parser keeps no state between calls)."""
+    return _builder().build(text)
 
 
 class WordGroup(wq.Or):

@@ -1,31 +1,31 @@
-"""The one search function every shell calls.
+"""The one search pipeline every shell goes through.
 
-``search(index, request)`` parses the text, applies the entity and date
-filters, counts facets over the whole filtered set, sorts, pages and makes
-snippets for the hits shown. The CLI, the pages and the JSON API differ
-only in how they build the request and render the result.
+A request is planned once (``plan``: text parsed, filters built), then one
+step finds every matching document and their order (``find`` ->
+``Matches``). Everything a shell shows comes from a ``Matches``: the page
+(``search``: a slice of the order, facets, snippets for the hits shown),
+the export (the whole order), the Atom feed (a page sorted by date) and the
+facet box (``facet_values``: one facet with the page's own flags). So two
+shells can never disagree on which articles match or in what order.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import numpy as np
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
-from whoosh.sorting import FieldFacet
 
 from search.analysis import fold
 from search.index import Index
 from search.models import FacetValue, Hit, SearchRequest, SearchResult, iso
 from search.query import facets as facet_counts
-from search.query import ranking
-from search.query.matchset import live_mask, match_mask
-from search.query.parse import TextQueryBuilder
+from search.query.matchset import match_mask
+from search.query.parse import ParsedQuery, parse_query
 from search.query.ranking import Ranker
 from search.query.snippets import highlight_terms, snippet
 from search.query.spelling import suggest_query
@@ -35,132 +35,221 @@ from search.schema import FACET_FIELDS
 # SQuAD-it (bench/relevance.py). Titles are short: less length normalisation.
 WEIGHTING = BM25F(B=0.75, K1=0.6, title_B=0.5, title_exact_B=0.5)
 
-
-NEWEST_FIRST = FieldFacet("day", reverse=True)
-
-
-@functools.cache
-def builder() -> TextQueryBuilder:
-    """The shared query builder (it holds a parser; building is thread-safe)."""
-    return TextQueryBuilder()
+_ENTITY_FILTERS = (
+    ("person", "persons", "persons", "not_persons"),
+    ("place", "places", "places", "not_places"),
+    ("org", "orgs", "orgs", "not_orgs"),
+)
 
 
-def filter_query(request: SearchRequest) -> wq.Query | None:
-    """Entities every hit must have, and the date range."""
-    clauses: list[wq.Query] = []
-    for field, values in (
-        ("persons", request.persons),
-        ("places", request.places),
-        ("orgs", request.orgs),
-    ):
-        clauses += [wq.Term(field, v) for v in values]
+@dataclass(frozen=True)
+class Plan:
+    """A request as Whoosh queries, built once per request."""
+
+    request: SearchRequest
+    parsed: ParsedQuery
+    required: wq.Query | None  # entities and dates every hit must have
+    forbidden: wq.Query | None  # entities no hit may have
+
+    @property
+    def by_date(self) -> bool:
+        """Newest first: asked for, or a blank query (browsing)."""
+        return self.request.sort == "date" or not self.request.q.strip()
+
+    def chosen(self, facet: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The values of ``facet`` the request selects and excludes."""
+        for name, _, selected, excluded in _ENTITY_FILTERS:
+            if name == facet:
+                return getattr(self.request, selected), getattr(self.request, excluded)
+        raise KeyError(facet)
+
+
+def plan(request: SearchRequest) -> Plan:
+    """Parse the text and build the filters of ``request``."""
+    return Plan(request, parse_query(request.q), _required(request), _forbidden(request))
+
+
+def _required(request: SearchRequest) -> wq.Query | None:
+    clauses: list[wq.Query] = [
+        wq.Term(field, v)
+        for _, field, selected, _ in _ENTITY_FILTERS
+        for v in getattr(request, selected)
+    ]
     if request.date_from or request.date_to:
         start = dt.datetime.combine(request.date_from, dt.time()) if request.date_from else None
-        end = (
-            dt.datetime.combine(request.date_to, dt.time.max) if request.date_to else None
-        )
+        end = dt.datetime.combine(request.date_to, dt.time.max) if request.date_to else None
         clauses.append(wq.DateRange("date", start, end))
     if not clauses:
         return None
     return clauses[0] if len(clauses) == 1 else wq.And(clauses)
 
 
-def mask_query(request: SearchRequest) -> wq.Query | None:
-    """Entities no hit may have."""
-    clauses = [
+def _forbidden(request: SearchRequest) -> wq.Query | None:
+    clauses: list[wq.Query] = [
         wq.Term(field, v)
-        for field, values in (
-            ("persons", request.not_persons),
-            ("places", request.not_places),
-            ("orgs", request.not_orgs),
-        )
-        for v in values
+        for _, field, _, excluded in _ENTITY_FILTERS
+        for v in getattr(request, excluded)
     ]
     if not clauses:
         return None
     return clauses[0] if len(clauses) == 1 else wq.Or(clauses)
 
 
-def matched_docs(
-    index: Index, searcher: Searcher, q: wq.Query, filt, mask, ranker: Ranker | None = None
-) -> np.ndarray:
-    """A boolean mask over docnums: every document the search matches.
+@dataclass
+class Matches:
+    """Every document one search matches, and their order (see module doc)."""
 
-    With a ``ranker``, the text part comes from its scores when they are
-    exact, so the postings it reads serve the ranking too.
+    index: Index
+    searcher: Searcher
+    plan: Plan
+    ranker: Ranker
+    matched: np.ndarray  # a boolean array over docnums
+
+    @property
+    def total(self) -> int:
+        return int(self.matched.sum())
+
+    def ordered(self, limit: int | None = None) -> list[tuple[int, float | None]]:
+        """(docnum, score) of the first ``limit`` matches (all if None), in
+        result order; the score is None when sorted by date."""
+        total = self.total
+        wanted = total if limit is None else min(limit, total)
+        if not wanted:
+            return []
+        columns = self.index.columns
+        if self.plan.by_date:
+            order = newest_first(self.matched, columns.days(self.searcher),
+                                 columns.id_ranks(self.searcher), wanted)
+            return [(int(d), None) for d in order]
+        ranking = self._ranking_query(wanted)
+        top = self.ranker.top(ranking, self.matched, wanted)
+        if top is not None:
+            return list(top)
+        # Every match, not a top-N collector: Whoosh 2.7.5's collectors swap
+        # matchers mid-search (Matcher.replace) and can drop the best
+        # matches of boosted queries.
+        results = self.searcher.search(ranking, filter=self.plan.required,
+                                       mask=self.plan.forbidden, limit=None)
+        return [(hit.docnum, hit.score) for hit in results[:wanted]]
+
+    def _ranking_query(self, wanted: int) -> wq.Query:
+        """The full ranking query, or its all-words part when that alone
+        fills the page (the same order, fewer documents to score)."""
+        parsed = self.plan.parsed
+        if parsed.all_words is None or parsed.all_words_ranked is None:
+            return parsed.query
+        with_all = self.ranker.matches(parsed.all_words)
+        if with_all is None:
+            with_all = match_mask(self.searcher, parsed.all_words,
+                                  self.index.columns.live(self.searcher))
+        enough = int((with_all & self.matched).sum()) >= wanted
+        return parsed.all_words_ranked if enough else parsed.query
+
+    def facet(self, name: str, limit: int | None) -> list[FacetValue]:
+        """One entity facet's values with counts, the request's selected
+        and excluded values always listed and flagged."""
+        selected, excluded = self.plan.chosen(name)
+        column = self.index.columns.column(self.searcher, FACET_FIELDS[name])
+        return facet_counts.count_values(column, self.matched, selected, excluded, limit)
+
+    def facets(self) -> dict[str, list[FacetValue]]:
+        limit = self.plan.request.facet_limit
+        result = {name: self.facet(name, limit) for name in FACET_FIELDS}
+        months = self.index.columns.column(self.searcher, "month")
+        result["date"] = facet_counts.count_months(months, self.matched)
+        return result
+
+    def hit(self, docnum: int, score: float | None, terms: frozenset[str] | None) -> Hit:
+        """One hit with its stored fields; with ``terms``, its snippet."""
+        fields = self.searcher.stored_fields(docnum)
+        return Hit(
+            id=fields["id"],
+            title=fields.get("title", ""),
+            date=iso(fields.get("date")),
+            source=fields.get("source", ""),
+            url=fields.get("url", ""),
+            score=round(float(score or 0.0), 4),
+            snippet=snippet(fields.get("body", ""), terms) if terms is not None else "",
+            persons=list(fields.get("persons") or []),
+            places=list(fields.get("places") or []),
+            orgs=list(fields.get("orgs") or []),
+            date_inferred=bool(fields.get("date_inferred")),
+        )
+
+
+def find(index: Index, searcher: Searcher, planned: Plan) -> Matches:
+    """The step every shell shares: which documents match ``planned``.
+
+    The text part comes from the ranker's scores when they are exact, so
+    the postings it reads serve the ranking too.
     """
-    live = cached(index, searcher, "live", live_mask)
-    text = ranker.matches(q) if ranker is not None else None
+    columns = index.columns
+    ranker = Ranker(searcher, lambda field: columns.lengths(searcher, field))
+    live = columns.live(searcher)
+    matching = planned.parsed.matching
+    text = ranker.matches(matching)
     if text is None:
-        text = match_mask(searcher, q, live)
-    if filt is not None:
-        text = text & match_mask(searcher, filt, live)
-    if mask is not None:
-        text = text & ~match_mask(searcher, mask, live)
-    return text & live
+        text = match_mask(searcher, matching, live)
+    if planned.required is not None:
+        text = text & match_mask(searcher, planned.required, live)
+    if planned.forbidden is not None:
+        text = text & ~match_mask(searcher, planned.forbidden, live)
+    return Matches(index, searcher, planned, ranker, text & live)
 
 
 def search(index: Index, request: SearchRequest) -> SearchResult:
-    """Run one search; see the module docstring."""
-    parsed = builder().build(request.q)
-    filt, mask = filter_query(request), mask_query(request)
-    browsing = not request.q.strip()
+    """One page of results, with facets and a spelling suggestion."""
+    planned = plan(request)
     with index.searcher(weighting=WEIGHTING) as searcher:
-        return _run(index, searcher, request, parsed, filt, mask, browsing)
+        found = find(index, searcher, planned)
+        page = max(1, request.page)
+        offset = (page - 1) * request.page_size
+        hits: list[Hit] = []
+        if offset < found.total:
+            terms = highlight_terms(planned.parsed.query, searcher.reader())
+            order = found.ordered(offset + request.page_size)[offset:]
+            hits = [found.hit(docnum, score, terms) for docnum, score in order]
+        parsed = planned.parsed
+        suggestion = None
+        if parsed.words and not parsed.fallback:
+            suggestion = suggest_query(searcher, request.q, parsed.words)
+        return SearchResult(
+            query=request.q,
+            total=found.total,
+            page=page,
+            page_size=request.page_size,
+            hits=hits,
+            facets=found.facets() if request.facets else {},
+            suggestion=suggestion,
+            request=request,
+        )
 
 
-def _run(index, searcher, request, parsed, filt, mask, browsing) -> SearchResult:
-    ranker = Ranker(searcher, functools.partial(field_lengths, index, searcher))
-    matched = matched_docs(index, searcher, parsed.matching, filt, mask, ranker)
-    total = int(matched.sum())
-    page = max(1, request.page)
-    offset = (page - 1) * request.page_size
-    hits: list[Hit] = []
-    if total and offset < total:
-        wanted = offset + request.page_size
-        if request.sort == "date" or browsing:
-            order = newest_first(matched, days(index, searcher), id_ranks(index, searcher), wanted)
-            docnums = order[offset:]
-            found = [(searcher.stored_fields(d), None) for d in docnums]
-        else:
-            ranking = _ranking_query(index, searcher, ranker, parsed, matched, wanted)
-            top = ranker.top(ranking, matched, wanted)
-            if top is not None:
-                found = [(searcher.stored_fields(d), score) for d, score in top[offset:]]
-            else:
-                # Every match, not a top-N collector: Whoosh 2.7.5's collectors
-                # swap matchers mid-search (Matcher.replace) and can drop the
-                # best matches of boosted queries.
-                results = searcher.search(ranking, filter=filt, mask=mask, limit=None)
-                found = [(h.fields(), h.score) for h in results[offset:wanted]]
-        terms = highlight_terms(parsed.query, searcher.reader())
-        hits = [_hit(fields, terms, score) for fields, score in found]
-    facets = _facets(index, searcher, matched, request) if request.facets else {}
-    suggestion = None
-    if parsed.words and not parsed.fallback:
-        suggestion = suggest_query(searcher, request.q, parsed.words)
-    return SearchResult(
-        query=request.q,
-        total=total,
-        page=page,
-        page_size=request.page_size,
-        hits=hits,
-        facets=facets,
-        suggestion=suggestion,
-        request=request,
-    )
+def export_hits(index: Index, request: SearchRequest) -> Iterator[Hit]:
+    """Every hit of a search in page order, without paging or snippets."""
+    planned = plan(request)
+    with index.searcher(weighting=WEIGHTING) as searcher:
+        found = find(index, searcher, planned)
+        for docnum, score in found.ordered():
+            yield found.hit(docnum, score, None)
 
 
-def _ranking_query(index, searcher, ranker, parsed, matched: np.ndarray, wanted: int):
-    """The full ranking query, or its all-words part when that alone fills
-    the page (the same order, fewer documents to score; see TextQueryBuilder)."""
-    if parsed.all_words is None:
-        return parsed.query
-    with_all = ranker.matches(parsed.all_words)
-    if with_all is None:
-        live = cached(index, searcher, "live", live_mask)
-        with_all = match_mask(searcher, parsed.all_words, live)
-    return parsed.all_words_ranked if int((with_all & matched).sum()) >= wanted else parsed.query
+def facet_values(
+    index: Index, request: SearchRequest, name: str, contains: str = "", limit: int = 50
+) -> list[FacetValue]:
+    """One facet's values for a search, as the page counts them, those
+    containing ``contains`` (case- and accent-insensitive, so "lavrov"
+    finds "Sergey Lavrov"); selected and excluded values are always kept,
+    so a form built from them keeps the user's filters."""
+    if name not in FACET_FIELDS:
+        raise KeyError(name)
+    with index.searcher(weighting=WEIGHTING) as searcher:
+        values = find(index, searcher, plan(request)).facet(name, None)
+    needle = fold(contains.strip().casefold())
+    chosen = [v for v in values if v.selected or v.excluded]
+    shown = [v for v in values if not (v.selected or v.excluded)
+             and needle in fold(v.value.casefold())]
+    return chosen + shown[:max(0, limit - len(chosen))]
 
 
 def newest_first(matched: np.ndarray, day: np.ndarray, rank: np.ndarray,
@@ -174,130 +263,3 @@ def newest_first(matched: np.ndarray, day: np.ndarray, rank: np.ndarray,
         top = np.argpartition(-key, limit - 1)[:limit]
         docs, key = docs[top], key[top]
     return docs[np.argsort(-key, kind="stable")]
-
-
-def id_ranks(index: Index, searcher: Searcher) -> np.ndarray:
-    """Each document's place in id order, per generation: date ties then
-    page the same way however the index is split into segments."""
-    def build(s: Searcher) -> np.ndarray:
-        ids = np.array(list(s.reader().column_reader("id")), dtype=object)
-        ranks = np.empty(len(ids), dtype=np.int64)
-        ranks[np.argsort(ids, kind="stable")] = np.arange(len(ids))
-        return ranks
-
-    return cached(index, searcher, "id rank", build)
-
-
-def field_lengths(index: Index, searcher: Searcher, field: str) -> np.ndarray:
-    """Each document's length in ``field`` for scoring, per generation."""
-    return cached(index, searcher, f"length:{field}", lambda s: ranking.field_lengths(s, field))
-
-
-def days(index: Index, searcher: Searcher) -> np.ndarray:
-    """Each document's date as YYYYMMDD (0 when undated), per generation."""
-    return cached(index, searcher, "day", lambda s: facet_counts.read_numbers(s, "day"))
-
-
-def _hit(fields: dict, terms: frozenset[str], score: float | None) -> Hit:
-    return Hit(
-        id=fields["id"],
-        title=fields.get("title", ""),
-        date=iso(fields.get("date")),
-        source=fields.get("source", ""),
-        url=fields.get("url", ""),
-        score=round(float(score or 0.0), 4),
-        snippet=snippet(fields.get("body", ""), terms),
-        persons=list(fields.get("persons") or []),
-        places=list(fields.get("places") or []),
-        orgs=list(fields.get("orgs") or []),
-        date_inferred=bool(fields.get("date_inferred")),
-    )
-
-
-def cached(index: Index, searcher: Searcher, name: str, build):
-    """``build(searcher)``, computed once per index generation, kept on the index."""
-    key = (name, searcher.reader().generation())
-    value = index.caches.get(key)
-    if value is None:
-        for old in [k for k in index.caches if k[0] == name]:
-            del index.caches[old]
-        value = index.caches[key] = build(searcher)
-    return value
-
-
-def column(index: Index, searcher: Searcher, field: str) -> facet_counts.FacetColumn:
-    """The facet column for ``field`` at the searcher's generation."""
-    return cached(index, searcher, field, lambda s: facet_counts.read_column(s, field))
-
-
-def export_rows(index: Index, request: SearchRequest) -> Iterator[dict]:
-    """Every hit of a search, in order, without paging or snippets: for export."""
-    parsed = builder().build(request.q)
-    filt, mask = filter_query(request), mask_query(request)
-    by_date = request.sort == "date" or not request.q.strip()
-    with index.searcher(weighting=WEIGHTING) as searcher:
-        results = searcher.search(
-            parsed.query, filter=filt, mask=mask, limit=None,
-            sortedby=NEWEST_FIRST if by_date else None,
-        )
-        for hit in results:
-            fields = hit.fields()
-            yield {
-                "id": fields["id"],
-                "title": fields.get("title", ""),
-                "date": iso(fields.get("date")),
-                "source": fields.get("source", ""),
-                "url": fields.get("url", ""),
-                "score": round(float(hit.score or 0.0), 4) if not by_date else 0.0,
-                "persons": list(fields.get("persons") or []),
-                "places": list(fields.get("places") or []),
-                "orgs": list(fields.get("orgs") or []),
-            }
-
-
-def title_matches(searcher: Searcher, text: str, limit: int) -> list[str]:
-    """Titles with a word starting like the last word of ``text``."""
-    words = re.findall(r"\w+", fold(text.casefold()))
-    if not words or limit <= 0:
-        return []
-    clauses = [wq.Term("title_exact", w) for w in words[:-1]] + [
-        wq.Prefix("title_exact", words[-1])
-    ]
-    hits = searcher.search(wq.And(clauses), limit=limit)
-    return [h["title"] for h in hits]
-
-
-def facet_values(
-    index: Index, request: SearchRequest, name: str, contains: str = "", limit: int = 50
-) -> list[FacetValue]:
-    """One facet's values for a search, those containing ``contains``
-    (case- and accent-insensitive, so "lavrov" finds "Sergey Lavrov")."""
-    if name not in FACET_FIELDS:
-        raise KeyError(name)
-    parsed = builder().build(request.q)
-    with index.searcher(weighting=WEIGHTING) as searcher:
-        matched = matched_docs(index, searcher, parsed.matching, filter_query(request),
-                               mask_query(request))
-        values = facet_counts.count_values(
-            column(index, searcher, FACET_FIELDS[name]), matched, limit=None
-        )
-    needle = fold(contains.strip().casefold())
-    if needle:
-        values = [v for v in values if needle in fold(v.value.casefold())]
-    return values[:limit]
-
-
-def _facets(index, searcher, matched, request) -> dict[str, list[FacetValue]]:
-    chosen = {
-        "person": (request.persons, request.not_persons),
-        "place": (request.places, request.not_places),
-        "org": (request.orgs, request.not_orgs),
-    }
-    result = {}
-    for name, field in FACET_FIELDS.items():
-        selected, excluded = chosen[name]
-        result[name] = facet_counts.count_values(
-            column(index, searcher, field), matched, selected, excluded, request.facet_limit
-        )
-    result["date"] = facet_counts.count_months(column(index, searcher, "month"), matched)
-    return result

@@ -12,8 +12,7 @@ from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
 
-from search.models import SearchRequest
-from search.params import LIST_KEYS, parse_request
+from search import LIST_KEYS, SearchRequest, parse_request
 
 DEFAULT_PAGE_SIZE = 10
 # URL key -> (SearchRequest field, the opposite key).
