@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any, TextIO
 
 import click
 
@@ -47,7 +47,7 @@ class Failure(click.ClickException):
 
     exit_code = 1
 
-    def show(self, file: TextIO | None = None) -> None:
+    def show(self, file: IO[Any] | None = None) -> None:
         click.echo(f"cerca: errore: {self.format_message()}", err=True)
 
 
@@ -68,7 +68,7 @@ class Progress:
         self.done = 0
         self.start = time.monotonic()
         self.tty = sys.stderr.isatty()
-        self.bar = None
+        self.bar: Any = None  # click's ProgressBar, on a terminal
         self.next_line = max(1, total // 10)
         if self.tty and total:
             self.bar = click.progressbar(
@@ -300,7 +300,7 @@ def extract_command(files: tuple[str, ...], as_json: bool, as_jsonl: bool,
                 click.echo(f"  {key}: {record[key]}")
 
 
-def _decoded(handle: TextIO, source: str) -> Iterator[str]:
+def _decoded(handle: IO[Any], source: str) -> Iterator[str]:
     try:
         yield from handle
     except UnicodeDecodeError:

@@ -43,7 +43,7 @@ def _data_words(name: str) -> frozenset[str]:
     return frozenset(w.strip() for w in text.splitlines() if w.strip())
 
 
-@functools.cache
+@functools.lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Strip accents so that "piu" matches "più"; NFD then drop combining marks."""
     if text.isascii():
@@ -183,7 +183,7 @@ def terms(text: str, stemmed: bool) -> tuple[int, list[str]]:
     first = next((i for i, (exact, _) in enumerate(forms) if exact is not None), 0)
     kept = [f for f in forms if f[0] is not None]
     if not stemmed:
-        return first, [exact for exact, _ in kept]
+        return first, [exact for exact, _ in kept if exact is not None]
     first += next((i for i, (_, stem) in enumerate(kept) if stem is not None), 0)
     return first, [stem for _, stem in kept if stem is not None]
 

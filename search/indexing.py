@@ -16,7 +16,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from whoosh.index import LockError
 from whoosh.multiproc import MpWriter
@@ -103,7 +103,7 @@ def content_hash(article: Article, salt: str = "") -> str:
 
 def document(article: Article, digest: str) -> dict:
     """An Article as Whoosh field values."""
-    doc = {
+    doc: dict[str, Any] = {
         "id": article.id,
         "title": article.title,
         "title_exact": article.title,
@@ -211,12 +211,12 @@ def update_index(
     processes, each writing its own segment (Whoosh's multi-process writer);
     reading, hashing and entities stay here.
     """
-    roots = [Path(r).resolve() for r in roots]
+    folders = [Path(r).resolve() for r in roots]
     report = IndexReport()
     existing = _existing(index)
     seen: set[str] = set()
     unreadable: set[str] = set()
-    writer = None
+    writer: Any = None  # a Whoosh writer, opened at the first change
 
     def open_writer():
         try:
@@ -262,7 +262,7 @@ def update_index(
                         report.added += 1
             in_flight = started
 
-        for article in _articles(roots, report, unreadable, progress):
+        for article in _articles(folders, report, unreadable, progress):
             if article.id in seen:
                 report.skipped.append(Skipped(article.origin, f"id duplicato «{article.id}»"))
                 continue
@@ -277,7 +277,7 @@ def update_index(
         flush()  # starts the last batch and writes the one before
         flush()  # writes the last batch
         for doc_id, (_, origin) in existing.items():
-            if doc_id not in seen and origin not in unreadable and _within(origin, roots):
+            if doc_id not in seen and origin not in unreadable and _within(origin, folders):
                 writer = writer or open_writer()
                 writer.delete_by_term("id", doc_id)
                 report.removed += 1

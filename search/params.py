@@ -89,7 +89,7 @@ def parse_int(name: str, raw: Any, default: int, low: int, high: int) -> int:
 
 def parse_request(params: Mapping[str, Any], default_page_size: int = 10) -> SearchRequest:
     """Validate ``params`` (single values or lists) into a SearchRequest."""
-    entity_lists: dict[str, tuple[str, ...]] = {}
+    entity_lists: dict[str, Any] = {}
     for key, field in LIST_KEYS.items():
         values = [v.strip() for v in _values(params.get(key)) if v.strip()]
         if len(values) > MAX_VALUES or any(len(v) > MAX_VALUE_CHARS for v in values):

@@ -45,7 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("CERCA")
     if test_config:
         app.config.update(test_config)
-    app.json.ensure_ascii = False
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["cerca"] = IndexHolder(str(app.config["INDEX_DIR"]))
 
     from webapp import api, errors, formatting, pages

@@ -21,6 +21,7 @@ from flask_cors import CORS
 from search import (
     FACETS,
     Hit,
+    Index,
     InvalidRequest,
     SearchRequest,
     autocomplete,
@@ -63,7 +64,7 @@ def _request() -> SearchRequest:
         abort(error_response(400, exc.code, exc.message_it, exc.message_en))
 
 
-def _conditional(response: Response, index) -> Response:
+def _conditional(response: Response, index: Index) -> Response:
     """ETag and Last-Modified from the index generation, so caches can
     revalidate; the same in every worker process (a digest, not ``hash()``,
     which Python salts per process)."""
@@ -72,7 +73,8 @@ def _conditional(response: Response, index) -> Response:
     response.last_modified = index.last_update()
     response.cache_control.public = True
     response.cache_control.max_age = 0
-    return response.make_conditional(request)
+    response.make_conditional(request)
+    return response
 
 
 @bp.get("/api/search")

@@ -35,7 +35,7 @@ def json_schema(tp: Any) -> dict[str, Any]:
         return {"type": "array", "items": json_schema(args[0]) if args else {}}
     if origin is typing.Literal:
         return {"type": "string", "enum": list(args)}
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return dataclass_schema(tp)
     return {"type": "object"}
 

@@ -103,7 +103,7 @@ def facet_filter(name: str):
 def article_page(article_id: str):
     index = get_index()
     article = get_article(index, article_id) if index is not None else None
-    if article is None:
+    if index is None or article is None:
         abort(404)
     q = request.args.get("q", "")[:1000]
     return render_template(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from typing import Any
 from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
@@ -70,6 +71,7 @@ class Links:
         """Add ``value`` under ``key`` (dropping it from the opposite), or remove it."""
         field, opposite = LIST_KEYS[key], LIST_KEYS[OPPOSITE[key]]
         current = getattr(self.request, field)
+        changes: dict[str, Any]
         if value in current:
             changes = {field: tuple(v for v in current if v != value)}
         else:
@@ -100,4 +102,5 @@ class Links:
 
     def filter_query(self, key: str, value: str) -> str:
         """A fresh search filtered by one value (entity links on articles)."""
-        return self.url(SearchRequest(**{LIST_KEYS[key]: (value,)}), base="/")
+        only: dict[str, Any] = {LIST_KEYS[key]: (value,)}
+        return self.url(SearchRequest(**only), base="/")

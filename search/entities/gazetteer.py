@@ -44,7 +44,9 @@ class Gazetteer:
     # -- data ------------------------------------------------------------------
 
     def _load_lines(self, lines: list[str]) -> None:
-        single, multi, first = {}, {}, {}
+        single: dict[str, int] = {}
+        multi: dict[tuple[str, ...], int] = {}
+        first: dict[str, int] = {}
         for line in lines:
             entry, _, flags = line.rstrip("\n").partition("\t")
             if not entry or not flags:

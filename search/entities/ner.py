@@ -13,6 +13,7 @@ import hashlib
 import json
 import multiprocessing
 import multiprocessing.pool
+import os
 import re
 import sqlite3
 from collections.abc import Callable
@@ -142,7 +143,7 @@ class EntityEnricher:
     """
 
     def __init__(
-        self, index_dir: str | Path, corrections: Corrections | None = None, jobs: int = 1
+        self, index_dir: str | os.PathLike, corrections: Corrections | None = None, jobs: int = 1
     ) -> None:
         self.jobs = jobs
         self._pool: multiprocessing.pool.Pool | None = None
@@ -161,7 +162,7 @@ class EntityEnricher:
         digests = {id(a): self._digest(ner_text(a)) for a in todo}
         cached = self.cache.get(list(digests.values()))
         missing = [(d, a) for a in todo if (d := digests[id(a)]) not in cached]
-        found = self._recognise([ner_text(a) for _, a in missing]) if missing else None
+        found = self._recognise([ner_text(a) for _, a in missing])
 
         def finish() -> None:
             if missing:
@@ -191,6 +192,8 @@ class EntityEnricher:
 
     def _recognise(self, texts: list[str]) -> Callable[[], list[list[Mention]]]:
         """Mentions per text, as a call that waits for them."""
+        if not texts:
+            return list
         if self.jobs <= 1 or len(texts) < 2 * self.jobs:
             result = recognise(texts)
             return lambda: result

@@ -99,7 +99,7 @@ def related(index: Index, article_id: str, limit: int = RELATED) -> list[Related
             df = reader.doc_frequency("body", term)
             if df > 1 and len(term) > 2:
                 weights[term] = count * math.log(n_docs / df)
-        chosen = sorted(weights, key=weights.get, reverse=True)[:KEY_TERMS]
+        chosen = sorted(weights, key=lambda t: weights[t], reverse=True)[:KEY_TERMS]
         if not chosen:
             return []
         q = wq.Or([wq.Term("body", t, boost=weights[t]) for t in chosen])

@@ -20,16 +20,16 @@ def autocomplete(index: Index, text: str, limit: int = 10) -> list[dict[str, str
     needle = fold(text.strip().casefold())
     if len(needle) < 2:
         return []
-    found: list[dict[str, str]] = []
+    named: list[tuple[int, dict[str, str]]] = []
     with index.searcher() as searcher:
         for kind, field in (("person", "persons"), ("place", "places"), ("org", "orgs")):
             col = index.columns.column(searcher, field)
             sizes = col.sizes()
             for i, value in enumerate(col.values):
                 if needle in fold(value.casefold()):
-                    found.append({"value": value, "kind": kind, "_n": int(sizes[i])})
-        found.sort(key=lambda f: -f.pop("_n"))
-        found = found[:limit]
+                    named.append((int(sizes[i]), {"value": value, "kind": kind}))
+        named.sort(key=lambda pair: -pair[0])
+        found = [entry for _, entry in named[:limit]]
         for title in title_matches(searcher, text, limit - len(found)):
             found.append({"value": title, "kind": "title"})
     return found

@@ -53,13 +53,13 @@ def _blocks(matcher, weights: bool):
     while matcher.is_active():
         if matcher._ids is None:
             matcher._read_ids()
-        ids = np.asarray(matcher._ids, dtype=np.int64)
+        block = np.asarray(matcher._ids, dtype=np.int64)
         if weights:
             if matcher._weights is None:
                 matcher._read_weights()
-            yield ids, np.asarray(matcher._weights, dtype=np.float64)
+            yield block, np.asarray(matcher._weights, dtype=np.float64)
         else:
-            yield ids, np.zeros(0)
+            yield block, np.zeros(0)
         matcher._next_block()
 
 

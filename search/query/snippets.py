@@ -43,7 +43,7 @@ def matches(text: str, terms: frozenset[str]) -> list[_Match]:
     those go through ``match_keys``.
     """
     folded = _fold_chars(text)
-    found = []
+    found: list[_Match] = []
     for candidate in _prefixes(terms).finditer(folded):
         m = _WORD.match(text, candidate.start())
         if m is None or (found and m.start() < found[-1].end):
