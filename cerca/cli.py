@@ -26,6 +26,7 @@ from search import (
     SearchResult,
     Skipped,
     count_units,
+    display,
     extract_files,
     extract_records,
     index_paths,
@@ -106,7 +107,7 @@ def print_report(report: IndexReport, index_dir: str, seconds: float) -> None:
         f"saltati: {len(report.skipped)}"
     )
     for skipped in report.skipped:
-        click.echo(f"  saltato {skipped.path}: {skipped.reason}")
+        click.echo(f"  saltato {display(skipped.path)}: {skipped.reason}")
 
 
 @cli.command("index")

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import TOC, clean_files
 from whoosh.scoring import WeightingModel
 from whoosh.searching import Searcher
 
@@ -110,21 +111,78 @@ def open_index(path: str | os.PathLike) -> Index:
     return Index(path, whoosh_index.open_dir(path, indexname=INDEX_NAME))
 
 
-def create_index(path: str | os.PathLike, rebuild: bool = False) -> Index:
-    """Open the index at ``path``, creating it (or starting clean) as needed."""
+def create_index(path: str | os.PathLike) -> Index:
+    """Open the index at ``path``, creating an empty one if there is none."""
     path = Path(path)
-    if rebuild and whoosh_index.exists_in(path, indexname=INDEX_NAME):
-        _remove_index_files(path)
     if whoosh_index.exists_in(path, indexname=INDEX_NAME):
         return open_index(path)
     path.mkdir(parents=True, exist_ok=True)
     return Index(path, whoosh_index.create_in(path, build_schema(), indexname=INDEX_NAME))
 
 
-def _remove_index_files(path: Path) -> None:
-    for child in path.iterdir():
-        if child.name.startswith(("_", INDEX_NAME)) or child.suffix in (".seg", ".toc", ".lock"):
-            if child.is_dir():
-                shutil.rmtree(child)
-            else:
-                child.unlink()
+def busy_message(path: Path) -> str:
+    return (f"L'indice {path} è già in uso da un'altra indicizzazione: riprova più tardi "
+            "(se nessuna è in corso, controlla che nessun processo «cerca index» sia rimasto "
+            "attivo).")
+
+
+@contextmanager
+def write_lock(path: str | os.PathLike) -> Iterator[None]:
+    """Hold the index's write lock, Whoosh's own, so that any other writer
+    is refused meanwhile. It is an OS lock (flock): it dies with the
+    process holding it, so it can never be left behind by a crash."""
+    path = Path(path)
+    lock = FileStorage(str(path)).lock(f"{INDEX_NAME}_WRITELOCK")
+    if not lock.acquire(blocking=False):
+        raise IndexBusy(busy_message(path))
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def replace_index(path: str | os.PathLike, built: str | os.PathLike) -> int:
+    """Make the complete index at ``built`` the index at ``path`` in one
+    atomic step, and return its generation.
+
+    The new segments move in first (unreferenced, so no reader sees them);
+    then a TOC one generation past the current one, naming only them, is
+    renamed into place: before that rename readers see the old index,
+    after it the new one, and never an empty one. The generation always
+    grows, so every server and every ETag sees the change. The caller
+    holds ``path``'s write lock.
+    """
+    target, source = Path(path), Path(built)
+    new = TOC.read(FileStorage(str(source)), INDEX_NAME)
+    storage = FileStorage(str(target))
+    generation = TOC._latest_generation(storage, INDEX_NAME) + 1
+    names = {segment.segment_id() for segment in new.segments}
+    for file in source.iterdir():
+        if file.name.split(".", 1)[0] in names:
+            _fsync(file)
+            os.replace(file, target / file.name)
+    _fsync(target)
+    TOC(new.schema, new.segments, generation).write(storage, INDEX_NAME)
+    _fsync(target)
+    clean_files(storage, INDEX_NAME, generation, new.segments)
+    return generation
+
+
+def remove_unreferenced(path: str | os.PathLike) -> None:
+    """Delete segment files no commit refers to: what a failed or killed
+    run wrote. The caller holds the write lock."""
+    storage = FileStorage(str(path))
+    toc = TOC.read(storage, INDEX_NAME)
+    clean_files(storage, INDEX_NAME, toc.generation, toc.segments)
+    for stray in Path(path).glob(f"_{INDEX_NAME}_*.toc.*"):  # TOCs never renamed in
+        stray.unlink(missing_ok=True)
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file or folder to disk, so a power cut cannot leave a TOC
+    naming segments that were never written."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

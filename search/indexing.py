@@ -10,21 +10,36 @@ file disappeared from an indexed folder are removed.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
 import os
+import shutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.multiproc import MpWriter
 
 from search.codec import CercaCodec
-from search.index import Index, IndexBusy, IndexProblem, create_index
-from search.ingest.readers import find_files, read_path
+from search.index import (
+    INDEX_NAME,
+    Index,
+    IndexBusy,
+    IndexProblem,
+    busy_message,
+    create_index,
+    open_index,
+    remove_unreferenced,
+    replace_index,
+    write_lock,
+)
+from search.ingest.readers import display, find_files, read_path
 from search.models import Article, Skipped
+from search.processes import die_with_parent
 from search.schema import ENTITY_TEXT_FIELDS, KEYWORD_SEPARATOR
 
 # Whoosh's posting pool spills sorted runs to disk past this and merges them
@@ -38,6 +53,10 @@ PARALLEL_MIN = 1000
 # process busy between hand-overs.
 PARALLEL_BATCH = 256
 SERIAL_BATCH = 64
+# A rebuild is built in a hidden folder inside the index folder (the same
+# file system, so its files can move in atomically; Whoosh ignores names
+# starting with a dot).
+REBUILD_PREFIX = ".rebuild-"
 
 
 class Enricher(Protocol):
@@ -76,7 +95,7 @@ class IndexReport:
             "unchanged": self.unchanged,
             "removed": self.removed,
             "documents": self.documents,
-            "skipped": [{"path": s.path, "reason": s.reason} for s in self.skipped],
+            "skipped": [{"path": display(s.path), "reason": s.reason} for s in self.skipped],
         }
 
 
@@ -214,7 +233,7 @@ def update_index(
     folders = [Path(r).resolve() for r in roots]
     report = IndexReport()
     existing = _existing(index)
-    seen: set[str] = set()
+    seen: dict[str, str] = {}  # id -> the file it came from
     unreadable: set[str] = set()
     writer: Any = None  # a Whoosh writer, opened at the first change
 
@@ -228,10 +247,7 @@ def update_index(
                                 limitmb=WRITER_LIMIT_MB // jobs, codec=CercaCodec())
             return index.ix.writer(limitmb=WRITER_LIMIT_MB, codec=CercaCodec())
         except LockError:
-            raise IndexBusy(
-                f"L'indice {index.path} è già in uso da un'altra indicizzazione: "
-                "riprova più tardi."
-            ) from None
+            raise IndexBusy(busy_message(index.path)) from None
 
     def begin(articles: list[Article]) -> Callable[[], None]:
         """Start the entity step on a batch; the call returned completes it."""
@@ -264,9 +280,10 @@ def update_index(
 
         for article in _articles(folders, report, unreadable, progress):
             if article.id in seen:
-                report.skipped.append(Skipped(article.origin, f"id duplicato «{article.id}»"))
+                report.skipped.append(Skipped(article.origin, (
+                    f"id duplicato «{article.id}»: resta quello di {display(seen[article.id])}")))
                 continue
-            seen.add(article.id)
+            seen[article.id] = article.origin
             digest = content_hash(article, enrich.version if enrich is not None else "")
             if existing.get(article.id, ("",))[0] == digest:
                 report.unchanged += 1
@@ -283,10 +300,11 @@ def update_index(
                 report.removed += 1
         if writer is not None:
             writer.commit()
-    except BaseException:
-        # Whoosh 2.7 keeps the write lock after a failed commit otherwise.
+    except BaseException as exc:
         if writer is not None:
-            writer.cancel()
+            _abandon(writer, index.path)
+        if isinstance(exc, OSError):
+            raise IndexProblem(disk_message(exc, index.path)) from None
         raise
     expected = len(existing) + report.added - report.removed
     if index.doc_count() != expected:
@@ -298,6 +316,28 @@ def update_index(
         )
     report.documents = expected
     return report
+
+
+def _abandon(writer: Any, path: Path) -> None:
+    """Undo a failed run: stop its writer processes (Whoosh's cancel only
+    tells its own copy of them), release the lock, delete what it wrote."""
+    for task in getattr(writer, "tasks", ()):
+        task.terminate()
+        task.join()
+    writer.cancel()  # Whoosh 2.7 keeps the write lock after a failed commit otherwise
+    try:
+        with write_lock(path):
+            remove_unreferenced(path)
+    except (IndexBusy, OSError):
+        pass  # another run owns the index now; its commit cleans up
+
+
+def disk_message(exc: OSError, path: Path) -> str:
+    """An OSError while writing, as one line for the user."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return (f"spazio su disco esaurito scrivendo l'indice {path}: l'indice resta com'era; "
+                "libera spazio e riprova")
+    return f"errore scrivendo l'indice {path}: {exc.strerror or exc}; l'indice resta com'era"
 
 
 def index_paths(
@@ -321,23 +361,72 @@ def index_paths(
     Raises ``IndexProblem`` (and ``OSError``, ``ValueError`` for a bad
     corrections file) with a message for the user.
     """
-    roots = [Path(p) for p in paths]
+    path, roots = Path(index_dir), [Path(p) for p in paths]
+    missing = [r for r in roots if not r.exists()]
+    if missing:
+        raise IndexProblem(f"percorso inesistente: {display(str(missing[0]))}; "
+                           "l'indice non è stato toccato")
+    loaded = None
+    if entities:
+        from search.entities.canonical import Corrections
+
+        loaded = Corrections.load(str(corrections) if corrections else None)
     jobs = jobs or os.cpu_count() or 1
     if count_units(roots) < PARALLEL_MIN:
         jobs = 1
-    enricher = None
-    if entities:
-        from search.entities.canonical import Corrections
-        from search.entities.ner import EntityEnricher
+    if jobs > 1 or entities:
+        die_with_parent()
 
-        loaded = Corrections.load(str(corrections) if corrections else None)
-    index = create_index(index_dir, rebuild=rebuild)
-    try:
-        if entities:
-            enricher = EntityEnricher(index_dir, loaded, jobs=jobs)
-        return update_index(index, roots, enrich=enricher, progress=progress, jobs=jobs,
-                            batch_size=PARALLEL_BATCH if jobs > 1 else SERIAL_BATCH)
-    finally:
-        if enricher is not None:
-            enricher.close()
-        index.close()
+    def run(index: Index) -> IndexReport:
+        enricher = None
+        try:
+            if loaded is not None:
+                from search.entities.ner import EntityEnricher
+
+                enricher = EntityEnricher(path, loaded, jobs=jobs)
+            return update_index(index, roots, enrich=enricher, progress=progress, jobs=jobs,
+                                batch_size=PARALLEL_BATCH if jobs > 1 else SERIAL_BATCH)
+        finally:
+            if enricher is not None:
+                enricher.close()
+            index.close()
+
+    existed = whoosh_index.exists_in(path, indexname=INDEX_NAME)
+    if existed:
+        with write_lock(path):  # busy now rather than after reading every file
+            _remove_leftovers(path)
+    if rebuild and existed:
+        return _rebuild(path, run)
+    return run(create_index(path))
+
+
+def _remove_leftovers(path: Path) -> None:
+    """What killed runs left: a half-built rebuild, unreferenced segments."""
+    for stale in path.glob(f"{REBUILD_PREFIX}*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    remove_unreferenced(path)
+
+
+def _rebuild(path: Path, run: Callable[[Index], IndexReport]) -> IndexReport:
+    """Build a new index beside the old one and switch to it only once it
+    is complete and verified; until then, and if anything fails, the old
+    one stays as it was and keeps being served."""
+    before = _existing(open_index(path))
+    with write_lock(path):
+        fresh = path / f"{REBUILD_PREFIX}{os.getpid()}"
+        try:
+            report = run(create_index(fresh))
+            if not report.documents:
+                raise IndexProblem("la ricostruzione non ha trovato articoli da indicizzare: "
+                                   "l'indice resta com'era")
+            after = _existing(open_index(fresh))
+            replace_index(path, fresh)
+        except OSError as exc:
+            raise IndexProblem(disk_message(exc, path)) from None
+        finally:
+            shutil.rmtree(fresh, ignore_errors=True)
+    report.added = len(after.keys() - before.keys())
+    report.updated = len(after.keys() & before.keys())
+    report.removed = len(before.keys() - after.keys())
+    report.unchanged = 0
+    return report

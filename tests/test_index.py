@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 from whoosh.index import LockError
 
-from search import IndexBusy, IndexMissing, create_index, open_index, update_index
+from search import (
+    IndexBusy,
+    IndexMissing,
+    create_index,
+    index_paths,
+    open_index,
+    update_index,
+)
 from search.models import SearchRequest
 from search.query.pipeline import search
 
@@ -32,8 +39,9 @@ def test_incremental_runs(tmp_path, articles_copy):
     assert "cronaca/mercato" not in ids(index)
     assert search(index, SearchRequest(q="decine")).total == 1
 
-    rebuilt = update_index(create_index(tmp_path / "ix", rebuild=True), [articles_copy])
-    assert rebuilt.added == 10
+    rebuilt = index_paths(tmp_path / "ix", [articles_copy], entities=False, rebuild=True)
+    assert (rebuilt.added, rebuilt.updated, rebuilt.removed, rebuilt.documents) == (0, 10, 0, 10)
+    assert open_index(tmp_path / "ix").generation > generation
 
 
 def test_unreadable_file_keeps_its_indexed_article(tmp_path, articles_copy):

@@ -108,6 +108,10 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
         meta = yaml.safe_load(match.group(1))
     except yaml.YAMLError as exc:
         raise InputError(f"front matter YAML non valido: {exc.__class__.__name__}") from None
+    except ValueError as exc:  # YAML reads 2025-13-40 as a date, and fails
+        raise InputError(f"front matter con un valore non valido ({exc})") from None
+    except RecursionError:
+        raise InputError("front matter annidato troppo in profondità") from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
@@ -301,14 +305,40 @@ def article_id(path: Path, root: Path) -> str:
 
 
 def read_path(path: Path, root: Path) -> Iterator[Article | Skipped]:
-    """Every article in one file, or the reason it has none."""
-    if path.suffix.lower() in JSONL_SUFFIXES:
-        yield from read_jsonl(path)
+    """Every article in one file, or the reason it has none.
+
+    One bad file never stops a run: whatever goes wrong reading it, the
+    file is reported with the reason and the others are read.
+    """
+    if not _utf8_name(path):
+        yield Skipped(str(path), "nome del file non in UTF-8: rinominalo per indicizzarlo")
         return
     try:
-        yield read_text_file(path, article_id(path, root))
+        if path.suffix.lower() in JSONL_SUFFIXES:
+            yield from read_jsonl(path)
+        else:
+            yield read_text_file(path, article_id(path, root))
     except InputError as exc:
         yield Skipped(str(path), str(exc))
+    except RecursionError:
+        yield Skipped(str(path), "struttura annidata troppo in profondità")
+    except Exception as exc:  # noqa: BLE001 - reported: one file must not stop the run
+        yield Skipped(str(path), f"errore imprevisto nella lettura ({type(exc).__name__}: {exc})")
+
+
+def _utf8_name(path: Path) -> bool:
+    """File names are ids and are shown: they must be text. Undecodable
+    bytes reach Python as lone surrogates (surrogateescape)."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def display(path: str) -> str:
+    """A path as printable text, undecodable bytes shown as �."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def read_paths(roots: Iterable[Path]) -> Iterator[Article | Skipped]:
