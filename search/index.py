@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -176,6 +177,9 @@ def remove_unreferenced(path: str | os.PathLike) -> None:
     clean_files(storage, INDEX_NAME, toc.generation, toc.segments)
     for stray in Path(path).glob(f"_{INDEX_NAME}_*.toc.*"):  # TOCs never renamed in
         stray.unlink(missing_ok=True)
+    for pool in Path(path).glob("*.tmp"):  # a writer's spill folder
+        if pool.is_dir():
+            shutil.rmtree(pool, ignore_errors=True)
 
 
 def _fsync(path: Path) -> None:

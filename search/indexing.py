@@ -324,7 +324,12 @@ def _abandon(writer: Any, path: Path) -> None:
     for task in getattr(writer, "tasks", ()):
         task.terminate()
         task.join()
-    writer.cancel()  # Whoosh 2.7 keeps the write lock after a failed commit otherwise
+    try:
+        writer.cancel()  # Whoosh 2.7 keeps the write lock after a failed commit otherwise
+    except OSError:  # cancelling flushes too, and a full disk refuses that
+        lock = getattr(writer, "writelock", None)
+        if getattr(lock, "fd", None) is not None:
+            lock.release()
     try:
         with write_lock(path):
             remove_unreferenced(path)

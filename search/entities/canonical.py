@@ -113,7 +113,10 @@ class Corrections:
         try:
             data = yaml.safe_load(text) or {}
         except yaml.YAMLError as exc:
-            raise ValueError(f"file delle correzioni non valido: {exc}") from None
+            mark = getattr(exc, "problem_mark", None)
+            where = f" alla riga {mark.line + 1}, colonna {mark.column + 1}" if mark else ""
+            raise ValueError(f"file delle correzioni non valido{where}: "
+                             f"{getattr(exc, 'problem', None) or 'YAML non leggibile'}") from None
         if not isinstance(data, dict):
             raise ValueError("il file delle correzioni deve contenere rename, suppress o label")
         labels = {name_key(k): str(v).upper() for k, v in (data.get("label") or {}).items()}
