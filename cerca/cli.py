@@ -236,7 +236,10 @@ def search_command(query: str, index_dir: str, as_json: bool, batch: TextIO | No
         request = parse_request(params)
     except InvalidRequest as exc:
         raise Failure(str(exc)) from None
-    result = search(index, request)
+    try:
+        result = search(index, request)
+    except InvalidRequest as exc:  # QueryTooCostly
+        raise Failure(str(exc)) from None
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
     else:

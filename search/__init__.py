@@ -32,13 +32,15 @@ from search.models import (
 from search.params import LIST_KEYS, InvalidRequest, parse_int, parse_request
 from search.query.articles import Related, StoredArticle, get_article, marked_text, related
 from search.query.autocomplete import autocomplete
+from search.query.budget import DEFAULT_SECONDS, QueryTooCostly
 from search.query.pipeline import export_hits, facet_values, search
 
 __all__ = [
-    "FACETS", "LIST_KEYS", "MAX_PAGE_SIZE", "SORTS", "Corrections", "FacetValue", "Hit", "Index",
-    "IndexBusy", "IndexMissing", "IndexProblem", "IndexReport", "InvalidLine",
-    "InvalidRequest", "Related", "SearchRequest", "SearchResult", "Skipped", "StoredArticle",
-    "autocomplete", "count_units", "create_index", "display", "export_hits", "extract_files",
-    "extract_records", "facet_values", "get_article", "index_paths", "marked_text",
-    "open_index", "parse_int", "parse_request", "related", "search", "update_index",
+    "DEFAULT_SECONDS", "FACETS", "LIST_KEYS", "MAX_PAGE_SIZE", "SORTS", "Corrections",
+    "FacetValue", "Hit", "Index", "IndexBusy", "IndexMissing", "IndexProblem", "IndexReport",
+    "InvalidLine", "InvalidRequest", "QueryTooCostly", "Related", "SearchRequest",
+    "SearchResult", "Skipped", "StoredArticle", "autocomplete", "count_units", "create_index",
+    "display", "export_hits", "extract_files", "extract_records", "facet_values", "get_article",
+    "index_paths", "marked_text", "open_index", "parse_int", "parse_request", "related",
+    "search", "update_index",
 ]

@@ -327,7 +327,7 @@ def _abandon(writer: Any, path: Path) -> None:
     try:
         writer.cancel()  # Whoosh 2.7 keeps the write lock after a failed commit otherwise
     except OSError:  # cancelling flushes too, and a full disk refuses that
-        lock = getattr(writer, "writelock", None)
+        lock: Any = getattr(writer, "writelock", None)
         if getattr(lock, "fd", None) is not None:
             lock.release()
     try:

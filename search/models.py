@@ -124,6 +124,8 @@ class SearchResult:
     facets: dict[str, list[FacetValue]]
     suggestion: str | None = None
     request: SearchRequest = field(default_factory=SearchRequest)
+    # How the query was changed to stay affordable, in Italian ("«a*»: …").
+    notices: list[str] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
@@ -141,4 +143,5 @@ class SearchResult:
                 for name, values in self.facets.items()
             },
             "suggestion": self.suggestion,
+            "notices": self.notices,
         }

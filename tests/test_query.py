@@ -238,3 +238,46 @@ def test_snippet_matching_finds_what_a_word_by_word_scan_finds():
              if any(k in terms for k in match_keys(m.group()))]
     assert [(m.start, m.end) for m in matches(text, terms)] == naive
     assert len(naive) >= 12
+
+
+@pytest.mark.parametrize(("q", "note"), [
+    ("*e", "almeno 2 lettere"), ("??*", "almeno 2 lettere"), ("*a*", "almeno 2 lettere"),
+    ("a~5", "al massimo 2"), ("sindaco~3", "al massimo 2"),
+    (" ".join(f"mi{c}*" for c in "abcdef"), "Al massimo 4"),
+])
+def test_costly_patterns_are_bounded_and_say_so(index, q, note):
+    result = run(index, q)
+    assert any(note in n for n in result.notices), result.notices
+
+
+def test_a_pattern_expands_to_the_most_frequent_words_only(tmp_path):
+    from search.query import expansion
+
+    records = [{"id": f"d{i}", "text": f"Parola{i:03d} e parola{i % 7:03d} nel testo."}
+               for i in range(300)]
+    index = make_index(tmp_path, records)
+    result = run(index, "parola*")
+    assert result.total == 300
+    assert any(f"{expansion.MAX_EXPANSIONS} più frequenti" in n for n in result.notices)
+    # Every article has one of parola000..parola006 (the most frequent words):
+    # all 300 match only if those are among the words kept.
+    top = run(index, "parola*", page_size=100).hits
+    assert all("<mark>" in h.snippet for h in top)
+
+
+def test_a_search_past_its_budget_is_refused(index):
+    from search import QueryTooCostly
+
+    with pytest.raises(QueryTooCostly) as caught:
+        search(index, SearchRequest(q='"presidente della repubblica"'), seconds=0.0)
+    assert caught.value.code == "query_too_costly" and "troppo tempo" in caught.value.message_it
+
+
+def test_a_field_range_is_plain_words_not_an_error(client, index):
+    """Typed into the box, "date:[… TO …]" used to give a 500 everywhere."""
+    q = "date:[20200101 TO 20211231]"
+    assert run(index, q).total == 0
+    for url in ("/", "/api/search", "/embed", "/feed.atom", "/api/export", "/api/facets/person",
+                "/facette/person"):
+        response = client.get(url, query_string={"q": q})
+        assert response.status_code == 200, url

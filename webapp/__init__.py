@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Flask
 
-from search import Index, IndexProblem, open_index
+from search import DEFAULT_SECONDS, Index, IndexProblem, open_index
 
 
 class IndexHolder:
@@ -40,6 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         INDEX_DIR="index",
         CORS_ORIGINS=[],
         MAX_CONTENT_LENGTH=64 * 1024,
+        QUERY_BUDGET=DEFAULT_SECONDS,  # seconds one search may take
         JSON_AS_ASCII=False,
     )
     app.config.from_prefixed_env("CERCA")
@@ -69,6 +70,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.register(app)
     formatting.register(app)
     return app
+
+
+def query_budget() -> float:
+    """Seconds one search may take (``CERCA_QUERY_BUDGET``)."""
+    from flask import current_app
+
+    return float(current_app.config["QUERY_BUDGET"])
 
 
 def get_index() -> Index | None:

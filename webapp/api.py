@@ -10,9 +10,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from typing import TypeVar
 from xml.sax.saxutils import escape
 
 from flask import Blueprint, Flask, Response, abort, current_app, jsonify, request, url_for
@@ -23,6 +25,7 @@ from search import (
     Hit,
     Index,
     InvalidRequest,
+    QueryTooCostly,
     SearchRequest,
     autocomplete,
     export_hits,
@@ -31,11 +34,12 @@ from search import (
     parse_int,
     search,
 )
-from webapp import get_index
+from webapp import get_index, query_budget
 from webapp.errors import error_response
 from webapp.urls import search_request
 
 bp = Blueprint("api", __name__)
+T = TypeVar("T")
 
 EXPORT_FIELDS = ("id", "title", "date", "source", "url", "score", "persons", "places", "orgs")
 FEED_SIZE = 20
@@ -61,6 +65,14 @@ def _request() -> SearchRequest:
     try:
         return search_request(request.args)
     except InvalidRequest as exc:
+        abort(error_response(400, exc.code, exc.message_it, exc.message_en))
+
+
+def _costly(call: Callable[[], T]) -> T:
+    """``call()``, a search past its time budget answered as a 400."""
+    try:
+        return call()
+    except QueryTooCostly as exc:
         abort(error_response(400, exc.code, exc.message_it, exc.message_en))
 
 
@@ -95,7 +107,7 @@ def api_search():
         503: NoIndex
     """
     index = _index()
-    result = search(index, _request())
+    result = _costly(lambda: search(index, _request(), query_budget()))
     return _conditional(jsonify(result.to_dict()), index)
 
 
@@ -150,7 +162,7 @@ def api_facets(name: str):
     if len(prefix) > 100:
         return error_response(400, "invalid_prefix", "prefix: al massimo 100 caratteri",
                               "prefix: at most 100 characters")
-    values = facet_values(index, req, name, prefix, limit)
+    values = _costly(lambda: facet_values(index, req, name, prefix, limit, query_budget()))
     body = {"facet": name, "values": [{"value": v.value, "count": v.count} for v in values]}
     return _conditional(jsonify(body), index)
 
@@ -224,7 +236,9 @@ def api_export():
     if fmt not in ("csv", "jsonl"):
         return error_response(400, "invalid_format", "format: usa csv o jsonl",
                               "format: use csv or jsonl")
-    rows = (_row(hit) for hit in export_hits(index, req))
+    hits = export_hits(index, req, query_budget())
+    first = _costly(lambda: next(hits, None))  # finds and orders before streaming starts
+    rows = (_row(hit) for hit in itertools.chain([first] if first else [], hits))
     if fmt == "csv":
         body, mimetype = _csv_rows(rows), "text/csv; charset=utf-8"
     else:
@@ -253,7 +267,7 @@ def feed():
     base = _request()
     req = SearchRequest(**{**base.__dict__, "sort": "date", "page": 1,
                            "page_size": FEED_SIZE, "facets": False})
-    result = search(index, req)
+    result = _costly(lambda: search(index, req, query_budget()))
     updated = (index.last_update() or datetime.now(UTC)).isoformat(timespec="seconds")
     page_url = request.url_root.rstrip("/") + url_for("pages.search_page") + "?" + \
         request.query_string.decode("utf-8", "replace")

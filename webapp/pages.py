@@ -13,7 +13,7 @@ from search import (
     related,
     search,
 )
-from webapp import get_index
+from webapp import get_index, query_budget
 from webapp.urls import Links, query_string, search_request
 
 bp = Blueprint("pages", __name__)
@@ -45,7 +45,12 @@ def _search_args(index):
         req = search_request(request.args)
     except InvalidRequest as exc:
         return SearchRequest(q=request.args.get("q", "")[:1000]), None, exc
-    return req, (search(index, req) if index is not None else None), None
+    if index is None:
+        return req, None, None
+    try:
+        return req, search(index, req, query_budget()), None
+    except InvalidRequest as exc:  # QueryTooCostly: past the time budget
+        return req, None, exc
 
 
 @bp.get("/")
@@ -94,7 +99,10 @@ def facet_filter(name: str):
     except InvalidRequest:
         req = SearchRequest()
     contains = request.args.get("contains", "")[:100]
-    values = facet_values(index, req, name, contains, FACET_FILTER_LIMIT)
+    try:
+        values = facet_values(index, req, name, contains, FACET_FILTER_LIMIT, query_budget())
+    except InvalidRequest:  # too costly: the box keeps what the page shows
+        abort(400)
     return render_template("_facet_values.html", name=name, values=values,
                            links=Links(req), contains=contains, shown=FACET_SHOWN)
 

@@ -20,6 +20,8 @@ from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 from whoosh.system import _INT_SIZE
 
+from search.query import budget
+
 
 def leaf_postings(
     searcher: Searcher, field: str, text: str | bytes, weights: bool = True
@@ -73,6 +75,7 @@ def phrase_docs(
     Whoosh's span matchers do."""
     found: list[np.ndarray] = []
     for leaf, offset in searcher.reader().leaf_readers():
+        budget.check()
         local = docnums[(docnums >= offset) & (docnums < offset + leaf.doc_count_all())] - offset
         if not len(local):
             continue
@@ -80,9 +83,13 @@ def phrase_docs(
             encoded = [_positions(_raw(leaf.postings(field, w)), local) for w in words]
         except TermNotFound:
             continue
-        shared = set.intersection(*(set(e) for e in encoded))
-        hits = [d for d in shared
-                if _in_sequence([_decode(e[d]) for e in encoded], slop)]
+        shared = sorted(set.intersection(*(set(e) for e in encoded)))
+        hits = []
+        for i, d in enumerate(shared):
+            if i % 512 == 0:
+                budget.check()
+            if _in_sequence([_decode(e[d]) for e in encoded], slop):
+                hits.append(d)
         found.append(np.sort(np.asarray(hits, dtype=np.int64)) + offset)
     return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 

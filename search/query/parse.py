@@ -13,6 +13,7 @@ A query the parser cannot make sense of falls back to its plain words.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass
@@ -66,6 +67,63 @@ _OR_WORD = re.compile(r"(?<!\S)OR(?!\S)")
 _QUESTION_MARK = re.compile(r"\?+(?=[\s\"')]|$)")
 
 
+# Patterns expand over the vocabulary (see expansion.py): they need a
+# literal start, an edit distance Lucene would accept, and a few per query.
+MIN_PATTERN_START = 2
+MAX_EDITS = 2
+MAX_PATTERNS = 4
+_PHRASE = re.compile(r'"[^"]*"?')
+_PATTERN = re.compile(
+    r"(?<![^\s(])(?P<field>\w+:)?"
+    r"(?P<word>[^\s\"()~:]*[*?][^\s\"()~]*|[^\s\"()~:*?]+~(?P<edits>\d*)(?P<rest>/\d+)?)"
+)
+
+
+def bound_patterns(text: str) -> tuple[str, list[str]]:
+    """``text`` with its wildcard and fuzzy terms made affordable, and a
+    note in Italian for each change: a pattern without two literal letters
+    first becomes a plain word, edit distances are capped at 2, and past
+    ``MAX_PATTERNS`` patterns the rest are plain words."""
+    notices: list[str] = []
+    count = 0
+
+    def police(m: re.Match) -> str:
+        nonlocal count
+        word, field_prefix = m.group("word"), m.group("field") or ""
+        fuzzy = "~" in word
+        plain = re.sub(r"[*?]|~.*$", "", word)
+        count += 1
+        if count > MAX_PATTERNS:
+            _note(notices, f"Al massimo {MAX_PATTERNS} parole con * ? o ~ per ricerca: "
+                           "le altre sono cercate come parole intere.")
+            return field_prefix + plain
+        if fuzzy:
+            edits = int(m.group("edits") or 1)
+            if edits > MAX_EDITS:
+                _note(notices, f"«{word}»: al massimo {MAX_EDITS} lettere di differenza.")
+                return f"{field_prefix}{plain}~{MAX_EDITS}{m.group('rest') or ''}"
+            return m.group(0)
+        start = re.split(r"[*?]", word, maxsplit=1)[0]
+        if len(start) < MIN_PATTERN_START:
+            _note(notices, f"«{word}»: * e ? vanno dopo almeno {MIN_PATTERN_START} lettere; "
+                           "cercato come parola intera.")
+            return field_prefix + plain
+        return m.group(0)
+
+    parts, last = [], 0
+    for quoted in _PHRASE.finditer(text):  # inside quotes * and ? are not operators
+        parts.append(_PATTERN.sub(police, text[last:quoted.start()]))
+        parts.append(quoted.group())
+        last = quoted.end()
+    parts.append(_PATTERN.sub(police, text[last:]))
+    return "".join(parts).strip(), notices
+
+
+def _note(notices: list[str], text: str) -> None:
+    if text not in notices:
+        notices.append(text)
+
+
 class Unsupported(Exception):
     """Query syntax Cerca does not search by (field ranges, for one)."""
 
@@ -90,6 +148,8 @@ class ParsedQuery:
     # ranking of ``query`` restricted to those (see ``all_words_first``).
     all_words: wq.Query | None = None
     all_words_ranked: wq.Query | None = None
+    # What was changed in the query to keep it bounded, for the user.
+    notices: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def matching(self) -> wq.Query:
@@ -135,16 +195,18 @@ class TextQueryBuilder:
         text = text.strip()[:MAX_QUERY_CHARS]
         ignore = _question_words(text)
         text = _QUESTION_MARK.sub(" ", text).strip()
+        text, notices = bound_patterns(text)
         if not text:
-            return ParsedQuery(wq.Every(), [])
+            return ParsedQuery(wq.Every(), [], notices=notices)
         try:
             parsed = self._parser.parse(text)
             built = self._expand(parsed, bool(_OR_WORD.search(text)), ignore)
         except PARSER_ERRORS:
             built = None
-        if built is None:
-            return self._fallback(text, ignore)
-        return ParsedQuery(words=_words(parsed), **built)
+        result = self._fallback(text, ignore) if built is None else ParsedQuery(
+            words=_words(parsed), **built)
+        result.notices = notices
+        return result
 
     def _fallback(self, text: str, ignore: frozenset[str]) -> ParsedQuery:
         words = re.findall(r"\w+(?:['’]\w+)?", text)
@@ -247,8 +309,8 @@ class TextQueryBuilder:
             boost = FIELD_BOOSTS[field] * q.boost
             if isinstance(q, wq.FuzzyTerm):
                 clauses.append(
-                    wq.FuzzyTerm(field, text, boost=boost, maxdist=q.maxdist,
-                                 prefixlength=q.prefixlength)
+                    wq.FuzzyTerm(field, text, boost=boost, maxdist=min(q.maxdist, MAX_EDITS),
+                                 prefixlength=max(q.prefixlength, 1))
                 )
             else:
                 clauses.append(q.__class__(field, text, boost=boost))

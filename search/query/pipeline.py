@@ -13,17 +13,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.collectors import TimeLimitCollector
 from whoosh.scoring import BM25F
-from whoosh.searching import Searcher
+from whoosh.searching import Searcher, TimeLimit
 
 from search.analysis import fold
 from search.index import Index
 from search.models import FacetValue, Hit, SearchRequest, SearchResult, iso
+from search.query import budget
 from search.query import facets as facet_counts
+from search.query.budget import QueryTooCostly
+from search.query.expansion import Expander
 from search.query.matchset import match_mask
 from search.query.parse import ParsedQuery, parse_query
 from search.query.ranking import Ranker
@@ -102,8 +107,10 @@ class Matches:
     index: Index
     searcher: Searcher
     plan: Plan
+    parsed: ParsedQuery  # the plan's query, its patterns expanded over this index
     ranker: Ranker
     matched: np.ndarray  # a boolean array over docnums
+    notices: list[str]  # what was changed to keep the search bounded (Italian)
 
     @property
     def total(self) -> int:
@@ -127,15 +134,23 @@ class Matches:
             return list(top)
         # Every match, not a top-N collector: Whoosh 2.7.5's collectors swap
         # matchers mid-search (Matcher.replace) and can drop the best
-        # matches of boosted queries.
-        results = self.searcher.search(ranking, filter=self.plan.required,
-                                       mask=self.plan.forbidden, limit=None)
+        # matches of boosted queries. Within what is left of the budget.
+        collector = self.searcher.collector(limit=None, filter=self.plan.required,
+                                            mask=self.plan.forbidden)
+        left = budget.remaining()
+        if left is not None:
+            collector = TimeLimitCollector(collector, max(left, 0.01), use_alarm=False)
+        try:
+            self.searcher.search_with_collector(ranking, collector)
+        except TimeLimit:
+            raise QueryTooCostly() from None
+        results = collector.results()
         return [(hit.docnum, hit.score) for hit in results[:wanted]]
 
     def _ranking_query(self, wanted: int) -> wq.Query:
         """The full ranking query, or its all-words part when that alone
         fills the page (the same order, fewer documents to score)."""
-        parsed = self.plan.parsed
+        parsed = self.parsed
         if parsed.all_words is None or parsed.all_words_ranked is None:
             return parsed.query
         with_all = self.ranker.matches(parsed.all_words)
@@ -186,7 +201,8 @@ def find(index: Index, searcher: Searcher, planned: Plan) -> Matches:
     columns = index.columns
     ranker = Ranker(searcher, lambda field: columns.lengths(searcher, field))
     live = columns.live(searcher)
-    matching = planned.parsed.matching
+    parsed, notices = _expanded(planned.parsed, searcher)
+    matching = parsed.matching
     text = ranker.matches(matching)
     if text is None:
         text = match_mask(searcher, matching, live)
@@ -194,22 +210,36 @@ def find(index: Index, searcher: Searcher, planned: Plan) -> Matches:
         text = text & match_mask(searcher, planned.required, live)
     if planned.forbidden is not None:
         text = text & ~match_mask(searcher, planned.forbidden, live)
-    return Matches(index, searcher, planned, ranker, text & live)
+    budget.check()
+    return Matches(index, searcher, planned, parsed, ranker, text & live, notices)
 
 
-def search(index: Index, request: SearchRequest) -> SearchResult:
-    """One page of results, with facets and a spelling suggestion."""
+def _expanded(parsed: ParsedQuery, searcher: Searcher) -> tuple[ParsedQuery, list[str]]:
+    """The parsed query with its wildcard and fuzzy terms replaced by the
+    words of this index they stand for (see expansion.py)."""
+    expander = Expander(searcher.reader())
+    parts: dict[str, Any] = {name: getattr(parsed, name) for name in (
+        "query", "match", "all_words", "all_words_ranked")}
+    expanded: dict[str, Any] = {name: q if q is None else expander.expand(q)
+                                for name, q in parts.items()}
+    return replace(parsed, **expanded), parsed.notices + expander.notices
+
+
+def search(index: Index, request: SearchRequest,
+           seconds: float | None = budget.DEFAULT_SECONDS) -> SearchResult:
+    """One page of results, with facets and a spelling suggestion, within
+    ``seconds`` (raises ``QueryTooCostly`` past them; None: no limit)."""
     planned = plan(request)
-    with index.searcher(weighting=WEIGHTING) as searcher:
+    with budget.budget(seconds), index.searcher(weighting=WEIGHTING) as searcher:
         found = find(index, searcher, planned)
         page = max(1, request.page)
         offset = (page - 1) * request.page_size
         hits: list[Hit] = []
         if offset < found.total:
-            terms = highlight_terms(planned.parsed.query, searcher.reader())
+            terms = highlight_terms(found.parsed.query, searcher.reader())
             order = found.ordered(offset + request.page_size)[offset:]
             hits = [found.hit(docnum, score, terms) for docnum, score in order]
-        parsed = planned.parsed
+        parsed = found.parsed
         suggestion = None
         if parsed.words and not parsed.fallback:
             suggestion = suggest_query(searcher, request.q, parsed.words)
@@ -222,20 +252,26 @@ def search(index: Index, request: SearchRequest) -> SearchResult:
             facets=found.facets() if request.facets else {},
             suggestion=suggestion,
             request=request,
+            notices=found.notices,
         )
 
 
-def export_hits(index: Index, request: SearchRequest) -> Iterator[Hit]:
-    """Every hit of a search in page order, without paging or snippets."""
+def export_hits(index: Index, request: SearchRequest,
+                seconds: float | None = budget.DEFAULT_SECONDS) -> Iterator[Hit]:
+    """Every hit of a search in page order, without paging or snippets;
+    finding and ordering them is within ``seconds``, streaming is not."""
     planned = plan(request)
     with index.searcher(weighting=WEIGHTING) as searcher:
-        found = find(index, searcher, planned)
-        for docnum, score in found.ordered():
+        with budget.budget(seconds):
+            found = find(index, searcher, planned)
+            order = found.ordered()
+        for docnum, score in order:
             yield found.hit(docnum, score, None)
 
 
 def facet_values(
-    index: Index, request: SearchRequest, name: str, contains: str = "", limit: int = 50
+    index: Index, request: SearchRequest, name: str, contains: str = "", limit: int = 50,
+    seconds: float | None = budget.DEFAULT_SECONDS,
 ) -> list[FacetValue]:
     """One facet's values for a search, as the page counts them, those
     containing ``contains`` (case- and accent-insensitive, so "lavrov"
@@ -243,7 +279,7 @@ def facet_values(
     so a form built from them keeps the user's filters."""
     if name not in FACET_FIELDS:
         raise KeyError(name)
-    with index.searcher(weighting=WEIGHTING) as searcher:
+    with budget.budget(seconds), index.searcher(weighting=WEIGHTING) as searcher:
         values = find(index, searcher, plan(request)).facet(name, None)
     needle = fold(contains.strip().casefold())
     chosen = [v for v in values if v.selected or v.excluded]

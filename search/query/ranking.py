@@ -30,6 +30,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
+from search.query import budget
 from search.query.matchset import leaf_postings, phrase_docs
 
 # Whoosh stores field lengths as one byte; this decodes them all at once.
@@ -111,6 +112,7 @@ class Ranker:
         found: list[tuple[int, float]] = []
         done, batch = 0, max(2 * limit, 32)
         while done < len(docs):
+            budget.check()
             chunk = np.sort(docs[done:done + batch])
             done += len(chunk)
             verified = {id(p): self._phrase_mask(p, chunk) for p in phrases}

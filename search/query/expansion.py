@@ -1,0 +1,100 @@
+"""Wildcard and fuzzy terms, expanded within bounds.
+
+Whoosh expands ``a*`` or ``a~5`` over the whole vocabulary of a field,
+which took tens of seconds on a 10k-article index and could keep a server
+worker busy long after its client gave up. Here the parser already refuses
+what cannot be bounded (a pattern without a literal start, edit distances
+past 2; see ``parse.py``), and each pattern left is replaced, against the
+index being searched, by an OR of at most ``MAX_EXPANSIONS`` of its words:
+the most frequent ones. The result is plain terms, which the numpy ranking
+scores and the snippets mark like any typed word.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import heapq
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz.distance import Levenshtein
+from rapidfuzz.process import extract
+from whoosh import query as wq
+from whoosh.reading import IndexReader
+
+from search.query import budget
+
+MAX_EXPANSIONS = 200
+PATTERNS = (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)
+
+
+@dataclass
+class Expansion:
+    """A query with its patterns expanded, and notes for the user."""
+
+    query: wq.Query
+    notices: list[str] = field(default_factory=list)
+
+
+class Expander:
+    """Expands the patterns of several queries over one reader; a pattern
+    shared by them (the parsed query's parts share nodes) expands once."""
+
+    def __init__(self, reader: IndexReader) -> None:
+        self.reader = reader
+        self.notices: list[str] = []
+        self._done: dict[int, wq.Query] = {}
+
+    def expand(self, q: wq.Query) -> wq.Query:
+        if isinstance(q, PATTERNS):
+            if id(q) not in self._done:
+                self._done[id(q)] = self._terms(q)
+            return self._done[id(q)]
+        return q.apply(self.expand)
+
+    def _terms(self, q: wq.Query) -> wq.Query:
+        words = self._candidates(q)
+        if len(words) > MAX_EXPANSIONS:
+            note = (f"«{_typed(q)}» corrisponde a {len(words)} parole: "
+                    f"cercate le {MAX_EXPANSIONS} più frequenti.")
+            if note not in self.notices:
+                self.notices.append(note)
+            frequency = self.reader.doc_frequency
+            words = heapq.nlargest(MAX_EXPANSIONS, words, key=lambda w: frequency(q.fieldname, w))
+        if not words:
+            return wq.NullQuery
+        return wq.Or([wq.Term(q.fieldname, w, boost=q.boost) for w in sorted(words)])
+
+    def _candidates(self, q: wq.Query) -> list[str]:
+        if isinstance(q, wq.FuzzyTerm):
+            return self._near(q)
+        text = q.text
+        start = re.split(r"[*?]", text, maxsplit=1)[0]
+        pattern = re.compile(fnmatch.translate(text)) if isinstance(q, wq.Wildcard) else None
+        words = []
+        for i, btext in enumerate(self.reader.expand_prefix(q.fieldname, start)):
+            if i % 2048 == 0:
+                budget.check()
+            word = btext.decode("utf-8")
+            if pattern is None or pattern.match(word):
+                words.append(word)
+        return words
+
+    def _near(self, q: wq.FuzzyTerm) -> list[str]:
+        """Words within ``maxdist`` edits that share the first
+        ``prefixlength`` letters: a C scorer over words of a near length."""
+        text, limit = q.text, q.maxdist
+        words = []
+        for i, btext in enumerate(self.reader.expand_prefix(q.fieldname, text[:q.prefixlength])):
+            if i % 4096 == 0:
+                budget.check()
+            if abs(len(btext) - len(text)) <= limit + 2:  # bytes: accents are 2
+                words.append(btext.decode("utf-8"))
+        found = extract(text, words, scorer=Levenshtein.distance, score_cutoff=limit, limit=None)
+        return [word for word, _, _ in found]
+
+
+def _typed(q: wq.Query) -> str:
+    if isinstance(q, wq.FuzzyTerm):
+        return f"{q.text}~{q.maxdist}"
+    return q.text + ("*" if isinstance(q, wq.Prefix) else "")
