@@ -137,6 +137,8 @@ class Ranker:
         by ``id()`` of each phrase, the documents known to contain it."""
         if isinstance(q, wq.Term):
             return self._term(q.fieldname, q.text, q.boost)
+        if q is wq.NullQuery:  # a pattern no word of the index fits
+            return Scores(np.zeros(self.n), np.zeros(self.n, dtype=bool), True)
         if isinstance(q, wq.Phrase):
             scored = self._phrase_bound(q)
             checked = self._phrase_matches.get(id(q))
