@@ -32,7 +32,9 @@ from search import (
     index_paths,
     open_index,
     parse_request,
+    restore_snapshot,
     search,
+    take_snapshot,
 )
 
 DEFAULT_INDEX = "index"
@@ -271,6 +273,39 @@ def stats_command(index_dir: str, as_json: bool) -> None:
     click.echo(f"Aggiornato:    {stats['last_update'] or 'mai'}")
     click.echo(f"Spazio:        {stats['size_bytes'] / 1_048_576:.1f} MB")
     click.echo(f"Campi:         {', '.join(stats['fields'])}")
+
+
+@cli.command("snapshot")
+@click.argument("dest", type=click.Path(file_okay=False))
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Riepilogo in JSON.")
+def snapshot_command(dest: str, index_dir: str, as_json: bool) -> None:
+    """Copia coerente dell'indice in DEST, anche durante un'indicizzazione."""
+    try:
+        snap = take_snapshot(index_dir, dest)
+    except (IndexProblem, OSError) as exc:
+        raise Failure(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps({"path": str(snap.path), "generation": snap.generation,
+                               "documents": snap.documents, "files": snap.files,
+                               "bytes": snap.bytes, "hard_links": snap.linked}))
+        return
+    how = "collegamenti fisici" if snap.linked else "file copiati"
+    click.echo(f"Copia di {index_dir} in {dest}: {snap.documents} articoli, "
+               f"generazione {snap.generation}, {snap.files} file ({how}), "
+               f"{snap.bytes / 1_048_576:.1f} MB; manifest in {dest}/manifest.json")
+
+
+@cli.command("restore")
+@click.argument("snapshot", type=click.Path(file_okay=False, exists=True))
+@index_option
+def restore_command(snapshot: str, index_dir: str) -> None:
+    """Rimette in servizio una copia fatta con «cerca snapshot» (verificata)."""
+    try:
+        generation = restore_snapshot(snapshot, index_dir)
+    except (IndexProblem, OSError) as exc:
+        raise Failure(str(exc)) from None
+    click.echo(f"Indice {index_dir} ripristinato da {snapshot} (generazione {generation}).")
 
 
 @cli.command("extract")

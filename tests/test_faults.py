@@ -301,3 +301,37 @@ def test_duplicate_ids_say_which_file_wins(tmp_path):
     assert report["added"] == 1
     (skipped,) = report["skipped"]
     assert skipped["path"].endswith("dup.txt") and "dup.md" in skipped["reason"]
+
+
+def test_a_snapshot_taken_during_indexing_opens_and_restores(indexed, tmp_path):
+    """A consistent copy while an indexer commits; restoring it is a new
+    generation, as a rebuild is, and the snapshot itself stays intact."""
+    from search import verify_snapshot
+
+    writer = subprocess.Popen([*CERCA, "index", str(corpus(tmp_path, 3000)), "--index",
+                               str(indexed), "--no-entities", "--jobs", "1"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    snaps = []
+    for i in range(3):
+        result = cerca("snapshot", str(tmp_path / f"snap{i}"), "--index", str(indexed), "--json")
+        assert result.returncode == 0, result.stderr
+        snaps.append(json.loads(result.stdout))
+        time.sleep(0.5)
+    writer.wait(timeout=300)
+    for i, snap in enumerate(snaps):
+        assert doc_count(tmp_path / f"snap{i}") == snap["documents"] in (11, 3011)
+        assert verify_snapshot(tmp_path / f"snap{i}")["generation"] == snap["generation"]
+    assert doc_count(indexed) == 3011
+    before = open_index(indexed).generation
+    restored = cerca("restore", str(tmp_path / "snap0"), "--index", str(indexed))
+    assert restored.returncode == 0, restored.stderr
+    assert doc_count(indexed) == snaps[0]["documents"]
+    assert open_index(indexed).generation > before
+    verify_snapshot(tmp_path / "snap0")
+    # A damaged snapshot is refused, and the index keeps what it had.
+    seg = next((tmp_path / "snap1").glob("MAIN_*.seg"))
+    seg.unlink()
+    seg.write_bytes(b"rotto")  # a new file: the hard link to the index is not touched
+    refused = cerca("restore", str(tmp_path / "snap1"), "--index", str(indexed))
+    assert refused.returncode == 1 and "danneggiata" in refused.stderr
+    assert doc_count(indexed) == snaps[0]["documents"]
