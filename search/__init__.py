@@ -18,6 +18,7 @@ from search.entities.canonical import Corrections
 from search.extract import InvalidLine, extract_files, extract_records
 from search.index import Index, IndexBusy, IndexMissing, IndexProblem, create_index, open_index
 from search.indexing import IndexReport, count_units, index_paths, update_index
+from search.links import web_url
 from search.models import (
     FACETS,
     MAX_PAGE_SIZE,
@@ -40,4 +41,5 @@ __all__ = [
     "autocomplete", "count_units", "create_index", "export_hits", "extract_files",
     "extract_records", "facet_values", "get_article", "index_paths", "marked_text",
     "open_index", "parse_int", "parse_request", "related", "search", "update_index",
+    "web_url",
 ]
