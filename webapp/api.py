@@ -33,7 +33,7 @@ from search import (
 )
 from webapp import get_index
 from webapp.errors import error_response
-from webapp.urls import search_request
+from webapp.urls import public_url, search_request
 
 bp = Blueprint("api", __name__)
 
@@ -184,13 +184,27 @@ def _row(hit: Hit) -> dict:
     return {f: getattr(hit, f) for f in EXPORT_FIELDS}
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A value as a spreadsheet will not execute it: text that would start a
+    formula (``=HYPERLINK(...)``, ``=cmd|...``) gets a leading ``'``, as OWASP
+    advises for CSV injection. Numbers stay numbers."""
+    if isinstance(value, list):
+        value = "; ".join(value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _csv_rows(rows: Iterator[dict]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_FIELDS)
     for row in rows:
-        writer.writerow(["; ".join(row[f]) if isinstance(row[f], list) else row[f]
-                         for f in EXPORT_FIELDS])
+        writer.writerow([csv_cell(row[f]) for f in EXPORT_FIELDS])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
@@ -255,12 +269,13 @@ def feed():
                            "page_size": FEED_SIZE, "facets": False})
     result = search(index, req)
     updated = (index.last_update() or datetime.now(UTC)).isoformat(timespec="seconds")
-    page_url = request.url_root.rstrip("/") + url_for("pages.search_page") + "?" + \
-        request.query_string.decode("utf-8", "replace")
+    query = request.query_string.decode("utf-8", "replace")
+    page_url = public_url(url_for("pages.search_page") + "?" + query)
+    self_url = public_url(request.script_root + request.path + (f"?{query}" if query else ""))
     title = f"Cerca: {req.q}" if req.q else "Cerca: articoli più recenti"
     entries = []
     for hit in result.hits:
-        link = request.url_root.rstrip("/") + url_for("pages.article_page", article_id=hit.id)
+        link = public_url(url_for("pages.article_page", article_id=hit.id))
         when = f"{hit.date}T00:00:00Z" if hit.date else updated
         entries.append(
             "<entry>"
@@ -274,7 +289,7 @@ def feed():
         '<?xml version="1.0" encoding="utf-8"?>'
         '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="it">'
         f"<id>{escape(page_url)}</id><title>{escape(title)}</title>"
-        f'<link rel="self" href="{escape(request.url, {chr(34): "&quot;"})}"/>'
+        f'<link rel="self" href="{escape(self_url, {chr(34): "&quot;"})}"/>'
         f'<link href="{escape(page_url, {chr(34): "&quot;"})}"/>'
         f"<updated>{updated}</updated><author><name>Cerca</name></author>"
         + "".join(entries) + "</feed>"
