@@ -302,18 +302,27 @@ def health():
     """Health.
     ---
     get:
-      summary: Index document count and last update
+      summary: Index document count and last update; 503 if the index cannot be read
       responses:
         200: {description: The index is open, content: {application/json: {schema: Health}}}
         503: NoIndex
     """
     index = _index()
-    updated = index.last_update()
+    try:
+        # Reads the current commit afresh (not this thread's searcher), so a
+        # deleted or damaged TOC shows here.
+        documents, generation, updated = index.doc_count(), index.generation, index.last_update()
+    except Exception as exc:  # noqa: BLE001 - reporting any failure to read is health's job
+        abort(error_response(
+            503, "index_unreadable",
+            f"L'indice non si apre ({type(exc).__name__}): ricostruiscilo con «cerca index "
+            "--rebuild» o ripristina una copia.",
+            f"The index cannot be opened ({type(exc).__name__}): rebuild or restore it."))
     return jsonify({
         "status": "ok",
-        "documents": index.doc_count(),
+        "documents": documents,
         "last_update": updated.isoformat(timespec="seconds") if updated else None,
-        "generation": index.generation,
+        "generation": generation,
     })
 
 
