@@ -220,3 +220,11 @@ def test_rate_limits_come_from_the_environment(index_dir, monkeypatch):
     monkeypatch.setenv("CERCA_RATE_LIMIT_EXPORT", "1/minute")
     client = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)}).test_client()
     assert [client.get("/api/export?q=missili").status_code for _ in range(2)] == [200, 429]
+
+
+def test_openapi_documents_the_new_refusals(client):
+    paths = client.get("/api/openapi.json").json["paths"]
+    for path, operations in paths.items():
+        assert "414" in operations["get"]["responses"], path
+    for path in ("/api/search", "/api/export"):
+        assert "429" in paths[path]["get"]["responses"]

@@ -92,6 +92,8 @@ def api_search():
       responses:
         200: {description: Results, content: {application/json: {schema: SearchResult}}}
         400: BadRequest
+        414: UriTooLong
+        429: RateLimited
         503: NoIndex
     """
     index = _index()
@@ -109,6 +111,7 @@ def api_article(article_id: str):
       responses:
         200: {description: The article, content: {application/json: {schema: StoredArticle}}}
         404: NotFound
+        414: UriTooLong
         503: NoIndex
     """
     index = _index()
@@ -134,6 +137,7 @@ def api_facets(name: str):
       responses:
         200: {description: Values, content: {application/json: {schema: FacetValues}}}
         400: BadRequest
+        414: UriTooLong
         503: NoIndex
     """
     index = _index()
@@ -166,6 +170,7 @@ def api_suggest():
       responses:
         200: {description: Suggestions, content: {application/json: {schema: Suggestions}}}
         400: BadRequest
+        414: UriTooLong
         503: NoIndex
     """
     index = _index()
@@ -230,6 +235,8 @@ def api_export():
             text/csv: {schema: {type: string}}
             application/x-ndjson: {schema: {type: string}}
         400: BadRequest
+        414: UriTooLong
+        429: RateLimited
         503: NoIndex
     """
     index = _index()
@@ -261,6 +268,7 @@ def feed():
       responses:
         200: {description: Atom feed, content: {application/atom+xml: {schema: {type: string}}}}
         400: BadRequest
+        414: UriTooLong
         503: NoIndex
     """
     index = _index()
@@ -305,6 +313,7 @@ def health():
       summary: Index document count and last update; 503 if the index cannot be read
       responses:
         200: {description: The index is open, content: {application/json: {schema: Health}}}
+        414: UriTooLong
         503: NoIndex
     """
     index = _index()
@@ -334,6 +343,7 @@ def openapi():
       summary: This description (OpenAPI 3.1)
       responses:
         200: {description: The OpenAPI document, content: {application/json: {schema: {type: object}}}}
+        414: UriTooLong
     """
     from webapp.openapi import build_spec
 
