@@ -30,9 +30,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _get(url: str) -> tuple[int, str, bytes]:
+def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, str, bytes]:
     try:
-        with urllib.request.urlopen(url, timeout=30) as r:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}),
+                                    timeout=30) as r:
             return r.status, r.headers["Content-Type"], r.read()
     except urllib.error.HTTPError as e:
         return e.code, e.headers["Content-Type"], e.read()
@@ -62,7 +63,8 @@ def _server(command: list[str], env: dict[str, str], base: str):
 
 def _assert_json_error(status, content_type, body, expected=414):
     assert status == expected and content_type.startswith("application/json"), (status, body[:200])
-    assert json.loads(body)["error"]["code"] in ("uri_too_long", "not_found")
+    error = json.loads(body)["error"]
+    assert error["code"] in ("uri_too_long", "headers_too_large") and error["message"]
 
 
 def _assert_italian_page(status, content_type, body):
@@ -106,6 +108,7 @@ def test_cerca_serve_answers_long_urls_in_json_and_logs_each_request(server_env)
         _assert_json_error(*_get(base + LONG_ID))
         _assert_italian_page(*_get(base + "/?q=" + "a" * 100_000))
         _assert_italian_page(*_get(base + "/?q=" + "a" * 20_000))
+        _assert_json_error(*_get(base + "/api/health", {"X-Lungo": "a" * 70_000}), 431)
         status, _, _ = _get(base + "/api/search?q=missili")
         assert status == 200
         time.sleep(0.3)
@@ -115,7 +118,7 @@ def test_cerca_serve_answers_long_urls_in_json_and_logs_each_request(server_env)
     line = searches[0]
     assert line["method"] == "GET" and line["remote"] == "127.0.0.1"
     assert line["ms"] > 0 and line["bytes"] > 100
-    assert sum(1 for line in lines if line["status"] == 414) == 5
+    assert sum(1 for line in lines if line["status"] in (414, 431)) == 6
     assert '"GET /api/search' not in log()  # werkzeug's own access line is off
 
 
@@ -131,11 +134,12 @@ def test_gunicorn_answers_long_urls_in_json(server_env):
         # Between the app's limit and gunicorn's: the app answers, knowing the path.
         _assert_json_error(*_get(base + "/api/search?q=" + "a" * 8_050))
         _assert_italian_page(*_get(base + "/?q=" + "a" * 8_050))
+        _assert_json_error(*_get(base + "/api/health", {"X-Lungo": "a" * 10_000}), 431)
         assert _get(base + "/api/search?q=missili")[0] == 200
         time.sleep(0.3)
         lines = _log_lines(log())
     assert any(line["path"] == "/api/search" and line["status"] == 200 for line in lines)
-    assert sum(1 for line in lines if line["status"] == 414) == 4
+    assert sum(1 for line in lines if line["status"] in (414, 431)) == 5
 
 
 # -- request log ------------------------------------------------------------
@@ -228,3 +232,20 @@ def test_openapi_documents_the_new_refusals(client):
         assert "414" in operations["get"]["responses"], path
     for path in ("/api/search", "/api/export"):
         assert "429" in paths[path]["get"]["responses"]
+
+
+def test_behind_a_proxy_the_client_is_the_forwarded_address(index_dir, capsys):
+    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "REQUEST_LOG": True,
+                      "PROXY_COUNT": 1, "RATE_LIMIT_SEARCH": "1/minute"})
+    capsys.readouterr()
+    client = app.test_client()
+
+    def status(headers=None):
+        with client.get("/api/search?q=missili", headers=headers or {}) as response:
+            return response.status_code
+
+    forwarded = {"X-Forwarded-For": "203.0.113.7"}
+    assert [status(forwarded), status(forwarded)] == [200, 429]
+    assert status() == 200  # the proxy's own address is another client
+    lines = _log_lines(capsys.readouterr().err)
+    assert [line["remote"] for line in lines] == ["203.0.113.7", "203.0.113.7", "127.0.0.1"]
