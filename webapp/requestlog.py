@@ -23,9 +23,6 @@ class _Stderr(logging.StreamHandler):
     """Writes to whatever ``sys.stderr`` is at the time (as logging's own
     last-resort handler does), so a replaced stderr is never a closed one."""
 
-    def __init__(self) -> None:
-        super().__init__()
-
     @property
     def stream(self):
         return sys.stderr
