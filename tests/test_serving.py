@@ -249,3 +249,9 @@ def test_behind_a_proxy_the_client_is_the_forwarded_address(index_dir, capsys):
     assert status() == 200  # the proxy's own address is another client
     lines = _log_lines(capsys.readouterr().err)
     assert [line["remote"] for line in lines] == ["203.0.113.7", "203.0.113.7", "127.0.0.1"]
+
+
+def test_a_mistyped_rate_limit_stops_the_app_with_a_message(index_dir):
+    with pytest.raises(ValueError, match="CERCA_RATE_LIMIT_SEARCH non valido"):
+        create_app({"TESTING": True, "INDEX_DIR": str(index_dir),
+                    "RATE_LIMIT_SEARCH": "60 al minuto"})
