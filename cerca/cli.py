@@ -110,6 +110,8 @@ def print_report(report: IndexReport, index_dir: str, seconds: float) -> None:
     )
     for skipped in report.skipped:
         click.echo(f"  saltato {display(skipped.path)}: {skipped.reason}")
+    for note in report.notes:
+        click.echo(f"  nota {display(note.path)}: {note.reason}")
 
 
 @cli.command("index")

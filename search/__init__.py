@@ -19,6 +19,7 @@ from search.extract import InvalidLine, extract_files, extract_records
 from search.index import Index, IndexBusy, IndexMissing, IndexProblem, create_index, open_index
 from search.indexing import IndexReport, count_units, index_paths, update_index
 from search.ingest.readers import display
+from search.links import web_url
 from search.models import (
     FACETS,
     MAX_PAGE_SIZE,
@@ -44,5 +45,5 @@ __all__ = [
     "create_index", "display", "export_hits", "extract_files", "extract_records",
     "facet_values", "get_article", "index_paths", "marked_text", "open_index", "parse_int",
     "parse_request", "related", "restore_snapshot", "search", "take_snapshot", "update_index",
-    "verify_snapshot",
+    "verify_snapshot", "web_url",
 ]

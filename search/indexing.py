@@ -82,6 +82,8 @@ class IndexReport:
     unchanged: int = 0
     removed: int = 0
     skipped: list[Skipped] = field(default_factory=list)
+    # Indexed, but with something the user should know (a url dropped, ...).
+    notes: list[Skipped] = field(default_factory=list)
     documents: int = 0  # in the index once the run is done
 
     @property
@@ -96,6 +98,7 @@ class IndexReport:
             "removed": self.removed,
             "documents": self.documents,
             "skipped": [{"path": display(s.path), "reason": s.reason} for s in self.skipped],
+            "notes": [{"path": display(n.path), "note": n.reason} for n in self.notes],
         }
 
 
@@ -284,6 +287,7 @@ def update_index(
                     f"id duplicato «{article.id}»: resta quello di {display(seen[article.id])}")))
                 continue
             seen[article.id] = article.origin
+            report.notes += [Skipped(article.origin, note) for note in article.notes]
             digest = content_hash(article, enrich.version if enrich is not None else "")
             if existing.get(article.id, ("",))[0] == digest:
                 report.unchanged += 1

@@ -54,6 +54,9 @@ class Article:
     orgs: list[str] = field(default_factory=list)
     dates: list[MentionedDate] = field(default_factory=list)
     entities_given: bool = False
+    # What the reader set aside from an article it kept (a url that is not
+    # http(s)), in Italian, for the run summary.
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass

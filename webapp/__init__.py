@@ -3,6 +3,8 @@
 ``create_app()`` follows Flask's tutorial factory: defaults, then
 ``CERCA_*`` environment variables, then ``test_config``. The index path
 comes from configuration only, never from a request: Whoosh reads pickles.
+Nor does the public address: with ``BASE_URL`` set, absolute links never
+come from the ``Host`` header.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ import threading
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from search import DEFAULT_SECONDS, Index, IndexProblem, open_index
+from search import DEFAULT_SECONDS, Index, IndexProblem, open_index, web_url
+from webapp.serving import CercaFlask
 
 
 class IndexHolder:
@@ -35,25 +39,43 @@ class IndexHolder:
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__)
+    app = CercaFlask(__name__)
     app.config.from_mapping(
         INDEX_DIR="index",
         CORS_ORIGINS=[],
         MAX_CONTENT_LENGTH=64 * 1024,
         QUERY_BUDGET=DEFAULT_SECONDS,  # seconds one search may take
+        # Longer URLs get a 414 from the app itself; below gunicorn's 8190-byte
+        # request line, so that under gunicorn too the app answers first.
+        MAX_URL_BYTES=8000,
         JSON_AS_ASCII=False,
+        BASE_URL="",
+        # Reverse proxies in front whose X-Forwarded-For/-Proto to believe.
+        PROXY_COUNT=0,
+        RATE_LIMIT_SEARCH="",
+        RATE_LIMIT_EXPORT="",
+        RATE_LIMIT_STORAGE_URI="memory://",
     )
     app.config.from_prefixed_env("CERCA")
     if test_config:
         app.config.update(test_config)
+    app.config.setdefault("REQUEST_LOG", not app.testing)
+    _check_base_url(app)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["cerca"] = IndexHolder(str(app.config["INDEX_DIR"]))
+    if app.config["PROXY_COUNT"]:
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
 
-    from webapp import api, errors, formatting, pages
+    from webapp import api, errors, formatting, limits, pages, requestlog
+    from webapp.urls import public_url
 
+    requestlog.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     api.init_cors(app)
+    limits.init_app(app)
+    app.add_template_global(public_url)
 
     @app.after_request
     def security_headers(response):
@@ -77,6 +99,13 @@ def query_budget() -> float:
     from flask import current_app
 
     return float(current_app.config["QUERY_BUDGET"])
+
+
+def _check_base_url(app: Flask) -> None:
+    base = app.config["BASE_URL"]
+    if base and web_url(base) != base:
+        raise ValueError(f"CERCA_BASE_URL non valido: {base!r} "
+                         "(serve http:// o https:// e un host)")
 
 
 def get_index() -> Index | None:

@@ -36,7 +36,7 @@ from search import (
 )
 from webapp import get_index, query_budget
 from webapp.errors import error_response
-from webapp.urls import search_request
+from webapp.urls import public_url, search_request
 
 bp = Blueprint("api", __name__)
 T = TypeVar("T")
@@ -104,6 +104,8 @@ def api_search():
       responses:
         200: {description: Results, content: {application/json: {schema: SearchResult}}}
         400: BadRequest
+        414: UriTooLong
+        429: RateLimited
         503: NoIndex
     """
     index = _index()
@@ -121,6 +123,7 @@ def api_article(article_id: str):
       responses:
         200: {description: The article, content: {application/json: {schema: StoredArticle}}}
         404: NotFound
+        414: UriTooLong
         503: NoIndex
     """
     index = _index()
@@ -146,6 +149,7 @@ def api_facets(name: str):
       responses:
         200: {description: Values, content: {application/json: {schema: FacetValues}}}
         400: BadRequest
+        414: UriTooLong
         503: NoIndex
     """
     index = _index()
@@ -178,6 +182,7 @@ def api_suggest():
       responses:
         200: {description: Suggestions, content: {application/json: {schema: Suggestions}}}
         400: BadRequest
+        414: UriTooLong
         503: NoIndex
     """
     index = _index()
@@ -196,13 +201,27 @@ def _row(hit: Hit) -> dict:
     return {f: getattr(hit, f) for f in EXPORT_FIELDS}
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A value as a spreadsheet will not execute it: text that would start a
+    formula (``=HYPERLINK(...)``, ``=cmd|...``) gets a leading ``'``, as OWASP
+    advises for CSV injection. Numbers stay numbers."""
+    if isinstance(value, list):
+        value = "; ".join(value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _csv_rows(rows: Iterator[dict]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_FIELDS)
     for row in rows:
-        writer.writerow(["; ".join(row[f]) if isinstance(row[f], list) else row[f]
-                         for f in EXPORT_FIELDS])
+        writer.writerow([csv_cell(row[f]) for f in EXPORT_FIELDS])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
@@ -228,6 +247,8 @@ def api_export():
             text/csv: {schema: {type: string}}
             application/x-ndjson: {schema: {type: string}}
         400: BadRequest
+        414: UriTooLong
+        429: RateLimited
         503: NoIndex
     """
     index = _index()
@@ -261,6 +282,7 @@ def feed():
       responses:
         200: {description: Atom feed, content: {application/atom+xml: {schema: {type: string}}}}
         400: BadRequest
+        414: UriTooLong
         503: NoIndex
     """
     index = _index()
@@ -269,12 +291,13 @@ def feed():
                            "page_size": FEED_SIZE, "facets": False})
     result = _costly(lambda: search(index, req, query_budget()))
     updated = (index.last_update() or datetime.now(UTC)).isoformat(timespec="seconds")
-    page_url = request.url_root.rstrip("/") + url_for("pages.search_page") + "?" + \
-        request.query_string.decode("utf-8", "replace")
+    query = request.query_string.decode("utf-8", "replace")
+    page_url = public_url(url_for("pages.search_page") + "?" + query)
+    self_url = public_url(request.script_root + request.path + (f"?{query}" if query else ""))
     title = f"Cerca: {req.q}" if req.q else "Cerca: articoli più recenti"
     entries = []
     for hit in result.hits:
-        link = request.url_root.rstrip("/") + url_for("pages.article_page", article_id=hit.id)
+        link = public_url(url_for("pages.article_page", article_id=hit.id))
         when = f"{hit.date}T00:00:00Z" if hit.date else updated
         entries.append(
             "<entry>"
@@ -288,7 +311,7 @@ def feed():
         '<?xml version="1.0" encoding="utf-8"?>'
         '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="it">'
         f"<id>{escape(page_url)}</id><title>{escape(title)}</title>"
-        f'<link rel="self" href="{escape(request.url, {chr(34): "&quot;"})}"/>'
+        f'<link rel="self" href="{escape(self_url, {chr(34): "&quot;"})}"/>'
         f'<link href="{escape(page_url, {chr(34): "&quot;"})}"/>'
         f"<updated>{updated}</updated><author><name>Cerca</name></author>"
         + "".join(entries) + "</feed>"
@@ -301,18 +324,28 @@ def health():
     """Health.
     ---
     get:
-      summary: Index document count and last update
+      summary: Index document count and last update; 503 if the index cannot be read
       responses:
         200: {description: The index is open, content: {application/json: {schema: Health}}}
+        414: UriTooLong
         503: NoIndex
     """
     index = _index()
-    updated = index.last_update()
+    try:
+        # Reads the current commit afresh (not this thread's searcher), so a
+        # deleted or damaged TOC shows here.
+        documents, generation, updated = index.doc_count(), index.generation, index.last_update()
+    except Exception as exc:  # noqa: BLE001 - reporting any failure to read is health's job
+        abort(error_response(
+            503, "index_unreadable",
+            f"L'indice non si apre ({type(exc).__name__}): ricostruiscilo con «cerca index "
+            "--rebuild» o ripristina una copia.",
+            f"The index cannot be opened ({type(exc).__name__}): rebuild or restore it."))
     return jsonify({
         "status": "ok",
-        "documents": index.doc_count(),
+        "documents": documents,
         "last_update": updated.isoformat(timespec="seconds") if updated else None,
-        "generation": index.generation,
+        "generation": generation,
     })
 
 
@@ -324,6 +357,7 @@ def openapi():
       summary: This description (OpenAPI 3.1)
       responses:
         200: {description: The OpenAPI document, content: {application/json: {schema: {type: object}}}}
+        414: UriTooLong
     """
     from webapp.openapi import build_spec
 

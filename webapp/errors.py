@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask import (
+    Flask,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+)
 
 MESSAGES = {
     400: ("bad_request", "Richiesta non valida.", "Bad request."),
@@ -10,6 +19,10 @@ MESSAGES = {
     405: ("method_not_allowed", "Metodo non consentito.", "Method not allowed."),
     413: ("too_large", "Richiesta troppo grande.", "Request too large."),
     414: ("uri_too_long", "Indirizzo troppo lungo.", "URI too long."),
+    429: ("rate_limited", "Troppe richieste: riprova tra poco.",
+          "Too many requests: try again shortly."),
+    431: ("headers_too_large", "Intestazioni della richiesta troppo grandi.",
+          "Request header fields too large."),
     500: ("server_error", "Errore interno: riprova tra poco.", "Internal error: try again."),
 }
 
@@ -30,8 +43,22 @@ def error_response(status: int, code: str, message_it: str, message_en: str) -> 
     return response
 
 
+def status_response(status: int) -> Response:
+    """The response for a status in MESSAGES (400's text for any other)."""
+    return error_response(status, *MESSAGES.get(status, MESSAGES[400]))
+
+
+def refuse_long_urls() -> None:
+    """Over ``MAX_URL_BYTES`` a request is refused before any work: no
+    query is that long, and the answer is ours (JSON under /api), not a
+    server's HTML page."""
+    environ = request.environ
+    target = environ.get("RAW_URI") or environ.get("REQUEST_URI") or request.full_path
+    if len(target) > current_app.config["MAX_URL_BYTES"]:
+        abort(status_response(414))
+
+
 def register(app: Flask) -> None:
-    for status, (code, it, en) in MESSAGES.items():
-        app.register_error_handler(
-            status, lambda error, s=status, c=code, i=it, e=en: error_response(s, c, i, e)
-        )
+    for status in MESSAGES:
+        app.register_error_handler(status, lambda error, s=status: status_response(s))
+    app.before_request(refuse_long_urls)

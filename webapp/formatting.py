@@ -1,10 +1,12 @@
-"""Italian dates for templates."""
+"""Italian dates and safe links for templates."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from flask import Flask
+
+from search import web_url
 
 MONTHS = ("gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre "
           "novembre dicembre").split()
@@ -30,3 +32,5 @@ def mese_it(value: str) -> str:
 def register(app: Flask) -> None:
     app.add_template_filter(data_it)
     app.add_template_filter(mese_it)
+    # The one test for "may this become an href": http(s) only.
+    app.add_template_filter(web_url)

@@ -106,7 +106,15 @@ def build_spec(app: Flask) -> dict[str, Any]:
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     spec.components.response("BadRequest", {"description": "Invalid parameter", "content": error})
     spec.components.response("NotFound", {"description": "Not found", "content": error})
-    spec.components.response("NoIndex", {"description": "No index yet", "content": error})
+    spec.components.response("NoIndex", {"description": "No index yet, or it cannot be read",
+                                          "content": error})
+    spec.components.response("UriTooLong", {"description": "URL longer than the server accepts",
+                                            "content": error})
+    spec.components.response("RateLimited", {
+        "description": "Too many requests from this client (only when limits are configured)",
+        "headers": {"Retry-After": {"schema": {"type": "integer"},
+                                    "description": "Seconds to wait"}},
+        "content": error})
     name = {"type": "string", "maxLength": 200}
     date = {"type": "string", "format": "date"}
     for param in (

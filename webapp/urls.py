@@ -104,3 +104,14 @@ class Links:
         """A fresh search filtered by one value (entity links on articles)."""
         only: dict[str, Any] = {LIST_KEYS[key]: (value,)}
         return self.url(SearchRequest(**only), base="/")
+
+
+def public_url(path: str) -> str:
+    """An absolute URL for ``path`` (as ``url_for`` gives it): under the
+    configured ``BASE_URL`` when there is one, since the request's ``Host``
+    header is whatever the client sent and a shared cache would keep a
+    feed or page pointing at the client's choice of site."""
+    from flask import current_app, request
+
+    base = current_app.config.get("BASE_URL") or request.host_url
+    return base.rstrip("/") + path

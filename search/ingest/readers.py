@@ -21,6 +21,7 @@ import yaml
 
 from search.ingest.dates import find_dates, infer_date
 from search.ingest.furniture import strip_furniture
+from search.links import web_url
 from search.models import Article, Skipped
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
@@ -169,6 +170,18 @@ def _names(value: Any) -> list[str]:
     return [str(v).strip() for v in value if str(v).strip()]
 
 
+def article_url(value: Any) -> tuple[str, list[str]]:
+    """The ``url`` to store and the notes to report: only an http(s) URL is
+    kept, as a browser would read it; anything else is set aside, and the
+    note quotes it so that nothing is dropped unsaid."""
+    if value is None or not str(value).strip():
+        return "", []
+    url = web_url(value)
+    if url:
+        return url, []
+    return "", [f"url scartato (solo http e https diventano link): {str(value)[:200]!r}"]
+
+
 def make_article(
     article_id: str, raw_text: str, meta: dict[str, Any], origin: str, markdown: bool = True
 ) -> Article:
@@ -192,6 +205,7 @@ def make_article(
     inferred = date is None
     if inferred:
         date = infer_date(body)
+    url, notes = article_url(meta.get("url"))
     return Article(
         id=article_id,
         text=body,
@@ -200,13 +214,14 @@ def make_article(
         date_inferred=inferred and date is not None,
         dates=find_dates(body, date),
         source=str(meta.get("source") or "").strip(),
-        url=str(meta.get("url") or "").strip(),
+        url=url,
         author=str(meta.get("author") or "").strip(),
         origin=origin,
         persons=_names(meta.get("persons")),
         places=_names(meta.get("places")),
         orgs=_names(meta.get("orgs")),
         entities_given=entities_given,
+        notes=notes,
     )
 
 

@@ -13,6 +13,7 @@ from whoosh import query as wq
 
 from search.analysis import stemming_analyzer
 from search.index import Index
+from search.links import web_url
 from search.models import iso
 from search.query.parse import parse_query
 from search.query.snippets import highlight_terms, mark_all
@@ -56,7 +57,7 @@ def _stored(fields: dict[str, Any]) -> StoredArticle:
         date=iso(date) if isinstance(date, (dt.date, dt.datetime)) else None,
         date_inferred=bool(fields.get("date_inferred")),
         source=fields.get("source") or "",
-        url=fields.get("url") or "",
+        url=web_url(fields.get("url")),
         author=fields.get("author") or "",
         persons=list(fields.get("persons") or []),
         places=list(fields.get("places") or []),

@@ -24,6 +24,7 @@ from whoosh.searching import Searcher, TimeLimit
 
 from search.analysis import fold
 from search.index import Index
+from search.links import web_url
 from search.models import FacetValue, Hit, SearchRequest, SearchResult, iso
 from search.query import budget
 from search.query import facets as facet_counts
@@ -182,7 +183,7 @@ class Matches:
             title=fields.get("title", ""),
             date=iso(fields.get("date")),
             source=fields.get("source", ""),
-            url=fields.get("url", ""),
+            url=web_url(fields.get("url")),
             score=round(float(score or 0.0), 4),
             snippet=snippet(fields.get("body", ""), terms) if terms is not None else "",
             persons=list(fields.get("persons") or []),
