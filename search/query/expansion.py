@@ -24,7 +24,9 @@ from whoosh.reading import IndexReader
 
 from search.query import budget
 
-MAX_EXPANSIONS = 200
+# Lucene's default for fuzzy terms is 50, Elasticsearch's prefix phrases 50:
+# past 100 words a pattern says little more, and each word costs a read.
+MAX_EXPANSIONS = 100
 PATTERNS = (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)
 
 
@@ -53,45 +55,48 @@ class Expander:
         return q.apply(self.expand)
 
     def _terms(self, q: wq.Query) -> wq.Query:
-        words = self._candidates(q)
+        found = self._candidates(q)
+        words = list(found)
         if len(words) > MAX_EXPANSIONS:
             note = (f"«{_typed(q)}» corrisponde a {len(words)} parole: "
                     f"cercate le {MAX_EXPANSIONS} più frequenti.")
             if note not in self.notices:
                 self.notices.append(note)
-            frequency = self.reader.doc_frequency
-            words = heapq.nlargest(MAX_EXPANSIONS, words, key=lambda w: frequency(q.fieldname, w))
+            words = heapq.nlargest(MAX_EXPANSIONS, words, key=found.__getitem__)
         if not words:
             return wq.NullQuery
         return wq.Or([wq.Term(q.fieldname, w, boost=q.boost) for w in sorted(words)])
 
-    def _candidates(self, q: wq.Query) -> list[str]:
+    def _candidates(self, q: wq.Query) -> dict[str, int]:
+        """The words ``q`` stands for, with their document frequencies."""
         if isinstance(q, wq.FuzzyTerm):
             return self._near(q)
         text = q.text
         start = re.split(r"[*?]", text, maxsplit=1)[0]
         pattern = re.compile(fnmatch.translate(text)) if isinstance(q, wq.Wildcard) else None
-        words = []
-        for i, btext in enumerate(self.reader.expand_prefix(q.fieldname, start)):
+        words = {}
+        for i, (btext, info) in enumerate(self.reader.iter_prefix(q.fieldname, start)):
             if i % 2048 == 0:
                 budget.check()
             word = btext.decode("utf-8")
             if pattern is None or pattern.match(word):
-                words.append(word)
+                words[word] = info.doc_frequency()
         return words
 
-    def _near(self, q: wq.FuzzyTerm) -> list[str]:
+    def _near(self, q: wq.FuzzyTerm) -> dict[str, int]:
         """Words within ``maxdist`` edits that share the first
         ``prefixlength`` letters: a C scorer over words of a near length."""
         text, limit = q.text, q.maxdist
-        words = []
-        for i, btext in enumerate(self.reader.expand_prefix(q.fieldname, text[:q.prefixlength])):
+        near: dict[str, int] = {}
+        start = text[:q.prefixlength]
+        for i, (btext, info) in enumerate(self.reader.iter_prefix(q.fieldname, start)):
             if i % 4096 == 0:
                 budget.check()
             if abs(len(btext) - len(text)) <= limit + 2:  # bytes: accents are 2
-                words.append(btext.decode("utf-8"))
-        found = extract(text, words, scorer=Levenshtein.distance, score_cutoff=limit, limit=None)
-        return [word for word, _, _ in found]
+                near[btext.decode("utf-8")] = info.doc_frequency()
+        found = extract(text, list(near), scorer=Levenshtein.distance, score_cutoff=limit,
+                        limit=None)
+        return {word: near[word] for word, _, _ in found}
 
 
 def _typed(q: wq.Query) -> str:
