@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import html
 import json
+import multiprocessing
 import os
 import re
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -26,7 +28,8 @@ from search.index import (
     open_index,
     update_index,
 )
-from search.models import SearchResult
+from search.ingest.sources import HIDDEN, UNSUPPORTED
+from search.models import Ignored, SearchResult
 from search.params import InvalidRequest, parse_request
 from search.query.pipeline import search
 
@@ -91,10 +94,16 @@ class Progress:
 
 
 def print_report(report: IndexReport, index_dir: str, count: int, seconds: float) -> None:
-    if not report.changed:
-        click.echo(f"Nessuna modifica: l'indice {index_dir} è già aggiornato ({count} articoli).")
-    else:
+    if report.changed:
         click.echo(f"Indice {index_dir} aggiornato in {seconds:.1f} s ({count} articoli).")
+    elif report.unchanged:
+        click.echo(f"Nessuna modifica: l'indice {index_dir} è già aggiornato ({count} articoli).")
+    elif report.skipped:
+        click.echo(f"Nessun articolo indicizzato: nessun file letto contiene un articolo "
+                   f"(l'indice {index_dir} ha {count} articoli).")
+    else:
+        click.echo(f"Nessun articolo indicizzato: nessun file da leggere "
+                   f"(l'indice {index_dir} ha {count} articoli).")
     click.echo(
         f"  aggiunti: {report.added}, aggiornati: {report.updated}, "
         f"invariati: {report.unchanged}, rimossi: {report.removed}, "
@@ -102,6 +111,29 @@ def print_report(report: IndexReport, index_dir: str, count: int, seconds: float
     )
     for skipped in report.skipped:
         click.echo(f"  saltato {skipped.path}: {skipped.reason}")
+    for line in ignored_lines(report.ignored):
+        click.echo(f"  {line}")
+
+
+def ignored_lines(ignored: list[Ignored]) -> list[str]:
+    """What a run left out, grouped: other formats by extension, hidden
+    entries once, a web archive's records by reason."""
+    by_suffix = Counter(Path(i.path).suffix.lower() or "senza estensione"
+                        for i in ignored if i.reason == UNSUPPORTED)
+    hidden = [Path(i.path).name for i in ignored if i.reason == HIDDEN]
+    lines = []
+    if by_suffix:
+        counts = ", ".join(f"{n} {ext}" for ext, n in by_suffix.most_common())
+        lines.append(f"{UNSUPPORTED} (ignorati): {counts}")
+    if hidden:
+        shown = ", ".join(sorted(set(hidden))[:5]) + (", …" if len(set(hidden)) > 5 else "")
+        lines.append(f"file e cartelle nascosti (ignorati): {len(hidden)} ({shown})")
+    others: dict[str, list[str]] = {}
+    for item in ignored:
+        if item.reason not in (UNSUPPORTED, HIDDEN):
+            others.setdefault(item.path, []).append(f"{item.count} {item.reason}")
+    lines += [f"ignorati in {path}: {', '.join(parts)}" for path, parts in others.items()]
+    return lines
 
 
 @cli.command("index")
@@ -116,31 +148,40 @@ def print_report(report: IndexReport, index_dir: str, count: int, seconds: float
 @click.option("--json", "as_json", is_flag=True, help="Riepilogo in JSON.")
 def index_command(paths: tuple[str, ...], index_dir: str, rebuild: bool, no_entities: bool,
                   corrections: str | None, jobs: int, as_json: bool) -> None:
-    """Indicizza file .txt, .md e .jsonl (predefinito: seeds/)."""
+    """Indicizza file .txt, .md, .jsonl, pagine .html/.htm e archivi .warc[.gz]
+    (predefinito: seeds/)."""
     roots = [Path(p) for p in (paths or DEFAULT_SOURCES)]
     started = time.monotonic()
     enricher = None
     units = count_units(roots)
     jobs = jobs if units >= PARALLEL_MIN else 1
+    # One pool of workers for entities and for extracting web pages.
+    pool = multiprocessing.Pool(jobs) if jobs > 1 else None
     try:
-        index = create_index(index_dir, rebuild=rebuild)
-        if not no_entities:
-            from search.entities.canonical import Corrections
-            from search.entities.ner import EntityEnricher
+        try:
+            index = create_index(index_dir, rebuild=rebuild)
+            if not no_entities:
+                from search.entities.canonical import Corrections
+                from search.entities.ner import EntityEnricher
 
-            enricher = EntityEnricher(index_dir, Corrections.load(corrections), jobs=jobs)
-    except (IndexError_, OSError, ValueError) as exc:
-        raise Failure(str(exc)) from None
-    progress = Progress(units)
-    try:
-        report = update_index(index, roots, enrich=enricher, progress=progress, jobs=jobs,
-                              batch_size=PARALLEL_BATCH if jobs > 1 else 64)
-    except IndexError_ as exc:
-        raise Failure(str(exc)) from None
+                enricher = EntityEnricher(index_dir, Corrections.load(corrections), jobs=jobs,
+                                          pool=pool)
+        except (IndexError_, OSError, ValueError) as exc:
+            raise Failure(str(exc)) from None
+        progress = Progress(units)
+        try:
+            report = update_index(index, roots, enrich=enricher, progress=progress, jobs=jobs,
+                                  batch_size=PARALLEL_BATCH if jobs > 1 else 64, pool=pool)
+        except IndexError_ as exc:
+            raise Failure(str(exc)) from None
+        finally:
+            progress.close()
+            if enricher is not None:
+                enricher.close()
     finally:
-        progress.close()
-        if enricher is not None:
-            enricher.close()
+        if pool is not None:
+            pool.close()
+            pool.join()
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
     else:

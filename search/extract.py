@@ -11,8 +11,8 @@ from typing import TextIO
 from search.entities.canonical import Canonicalizer, Corrections
 from search.entities.ner import extract, ner_text, recognise
 from search.ingest.dates import find_dates
-from search.ingest.readers import read_path
-from search.models import Article, Skipped, iso
+from search.ingest.sources import read_path
+from search.models import Article, Ignored, Skipped, iso
 
 
 def extract_files(paths: list[Path], out: TextIO, as_json: bool) -> None:
@@ -22,6 +22,8 @@ def extract_files(paths: list[Path], out: TextIO, as_json: bool) -> None:
         for item in read_path(path.resolve(), path.resolve().parent):
             if isinstance(item, Skipped):
                 print(f"cerca: saltato {item.path}: {item.reason}", file=sys.stderr)
+            elif isinstance(item, Ignored):
+                print(f"cerca: {item.path}: ignorati {item.count} {item.reason}", file=sys.stderr)
             else:
                 articles.append(item)
     canon = Canonicalizer(Corrections(), {})

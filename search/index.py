@@ -15,7 +15,8 @@ import shutil
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from multiprocessing.pool import Pool
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -24,8 +25,9 @@ from whoosh.multiproc import MpWriter
 from whoosh.searching import Searcher
 
 from search.codec import CercaCodec
-from search.ingest.readers import find_files, read_path
-from search.models import Article, Skipped
+from search.ingest import sources
+from search.ingest.html import read_pages
+from search.models import Article, Ignored, Skipped
 from search.schema import ENTITY_TEXT_FIELDS, KEYWORD_SEPARATOR, build_schema
 
 INDEX_NAME = "MAIN"
@@ -69,6 +71,7 @@ class IndexReport:
     unchanged: int = 0
     removed: int = 0
     skipped: list[Skipped] = field(default_factory=list)
+    ignored: list[Ignored] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -81,6 +84,7 @@ class IndexReport:
             "unchanged": self.unchanged,
             "removed": self.removed,
             "skipped": [{"path": s.path, "reason": s.reason} for s in self.skipped],
+            "ignored": [asdict(i) for i in self.ignored],
         }
 
 
@@ -256,41 +260,45 @@ def _within(origin: str, roots: list[Path]) -> bool:
 
 
 def count_units(roots: Iterable[Path]) -> int:
-    """How many articles a run will see, cheaply: files, or lines of JSONL."""
-    total = 0
-    for root in roots:
-        if not root.exists():
-            continue
-        for path in find_files(root):
-            if path.suffix.lower() == ".jsonl":
-                try:
-                    with path.open("rb") as fh:
-                        total += sum(1 for line in fh if line.strip())
-                except OSError:
-                    total += 1
-            else:
-                total += 1
-    return total
+    """How many articles a run will see, cheaply: files, lines of JSONL,
+    pages of a web archive."""
+    return sum(sources.count_units(path) for root in roots if root.exists()
+               for path in sources.find_files(root))
 
 
 def _articles(
-    roots: list[Path], report: IndexReport, unreadable: set[str], progress: Progress | None
+    roots: list[Path], report: IndexReport, unreadable: set[str], progress: Progress | None,
+    pool: Pool | None,
 ) -> Iterator[Article]:
-    """Articles under ``roots``; skips go into the report as they happen."""
+    """Articles under ``roots``; skips and what was left out go into the
+    report as they happen."""
+    files: set[str] = set()
+    for item in read_pages(_items(roots, report, files), pool):
+        if isinstance(item, Ignored):
+            report.ignored.append(item)
+            continue
+        if progress:
+            progress(1)
+        if isinstance(item, Skipped):
+            report.skipped.append(item)
+            if item.path in files:  # the whole file, not one line or page of it
+                unreadable.add(item.path)
+            continue
+        yield item
+
+
+def _items(roots: list[Path], report: IndexReport, files: set[str]) -> Iterator:
+    """Everything under ``roots``, web pages not yet extracted."""
     for root in roots:
         if not root.exists():
             report.skipped.append(Skipped(str(root), "percorso inesistente"))
             continue
-        for path in find_files(root):
-            for item in read_path(path, root):
-                if progress:
-                    progress(1)
-                if isinstance(item, Skipped):
-                    report.skipped.append(item)
-                    if item.path == str(path):
-                        unreadable.add(str(path))
-                    continue
-                yield item
+        for entry in sources.scan(root):
+            if isinstance(entry, Ignored):
+                yield entry
+            else:
+                files.add(str(entry))
+                yield from sources.read_items(entry, root)
 
 
 def update_index(
@@ -300,12 +308,14 @@ def update_index(
     progress: Progress | None = None,
     batch_size: int = 64,
     jobs: int = 1,
+    pool: Pool | None = None,
 ) -> IndexReport:
     """Bring the index in line with the files under ``roots``.
 
     With ``jobs`` > 1, analysis and posting writing run in that many writer
     processes, each writing its own segment (Whoosh's multi-process writer);
-    reading, hashing and entities stay here.
+    reading, hashing and entities stay here. Web pages are extracted in
+    ``pool`` when given (the CLI passes the entity step's pool).
     """
     roots = [Path(r).resolve() for r in roots]
     report = IndexReport()
@@ -361,7 +371,7 @@ def update_index(
                         report.added += 1
             in_flight = started
 
-        for article in _articles(roots, report, unreadable, progress):
+        for article in _articles(roots, report, unreadable, progress, pool):
             if article.id in seen:
                 report.skipped.append(Skipped(article.origin, f"id duplicato «{article.id}»"))
                 continue
