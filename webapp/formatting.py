@@ -1,8 +1,9 @@
-"""Italian dates for templates."""
+"""Italian dates and safe links for templates."""
 
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -27,6 +28,18 @@ def mese_it(value: str) -> str:
         return value
 
 
+def web_url(value: str | None) -> str:
+    """The URL if it is http(s) with a host, else "": only those become links
+    (an article's url may be ``javascript:`` or a local path)."""
+    url = (value or "").strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else ""
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(data_it)
     app.add_template_filter(mese_it)
+    app.add_template_filter(web_url)

@@ -28,9 +28,15 @@ HTML_SUFFIXES = (".html", ".htm")
 NO_ARTICLE = "nessun testo di articolo nella pagina (un indice, una galleria, una pagina vuota?)"
 # Pages handed to the pool at a time: enough to keep every process busy.
 WINDOW = 256
+# On a page with no main text (a section front, a gallery) trafilatura falls
+# back to the whole page: menu items, link titles, captions, all short
+# lines. An article has at least this many words in lines of prose.
+PROSE_LINE_WORDS = 8
+MIN_PROSE_WORDS = 25
 
 _META_CHARSET = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
 _XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
+_BYLINE = re.compile(r"^(?:di|by|von|par|por)\s+", re.I)
 
 # trafilatura and htmldate log every page they discard; without a handler
 # Python would print those lines on the user's terminal.
@@ -83,11 +89,11 @@ def _extract(html: str, url: str | None) -> tuple[str, dict[str, Any]] | None:
     )
     lines = [line.strip() for line in (doc.text or "").split("\n")] if doc else []
     lines = [line for line in lines if line]
-    if not lines:
+    if sum(n for line in lines if (n := len(line.split())) >= PROSE_LINE_WORDS) < MIN_PROSE_WORDS:
         return None
     meta = {
         "title": doc.title,
-        "author": doc.author,
+        "author": _BYLINE.sub("", doc.author or ""),
         "source": doc.sitename or doc.hostname,
         "url": doc.url,
         "date": doc.date,
