@@ -123,7 +123,8 @@ def ignored_lines(ignored: list[Ignored]) -> list[str]:
     hidden = [Path(i.path).name for i in ignored if i.reason == HIDDEN]
     lines = []
     if by_suffix:
-        counts = ", ".join(f"{n} {ext}" for ext, n in by_suffix.most_common())
+        counts = ", ".join(f"{n} {ext}" for ext, n in
+                           sorted(by_suffix.items(), key=lambda pair: (-pair[1], pair[0])))
         lines.append(f"{UNSUPPORTED} (ignorati): {counts}")
     if hidden:
         shown = ", ".join(sorted(set(hidden))[:5]) + (", …" if len(set(hidden)) > 5 else "")
@@ -131,7 +132,7 @@ def ignored_lines(ignored: list[Ignored]) -> list[str]:
     others: dict[str, list[str]] = {}
     for item in ignored:
         if item.reason not in (UNSUPPORTED, HIDDEN):
-            others.setdefault(item.path, []).append(f"{item.count} {item.reason}")
+            others.setdefault(item.path, []).append(f"{item.reason} ({item.count})")
     lines += [f"ignorati in {path}: {', '.join(parts)}" for path, parts in others.items()]
     return lines
 
