@@ -223,3 +223,23 @@ def test_every_file_under_a_folder_is_read_or_reported(tmp_path):
     # .git is reported once, not file by file.
     assert not [i for i in report.ignored if ".git/" in i.path]
     assert {"path", "reason", "count"} <= set(report.to_dict()["ignored"][0])
+
+
+def test_indexing_with_a_pool_matches_one_process(tmp_path):
+    serial = update_index(create_index(tmp_path / "serial"), [PAGES])
+    with multiprocessing.Pool(2) as pool:
+        pooled = update_index(create_index(tmp_path / "pooled"), [PAGES], pool=pool, jobs=2,
+                              batch_size=2)
+    assert pooled.to_dict() == serial.to_dict() and pooled.added == 3
+
+
+def test_a_date_only_in_the_page_text_is_guessed_and_marked_inferred(tmp_path):
+    data = (PAGES / "viadotto.html").read_text(encoding="utf-8")
+    data = data.replace('<meta property="article:published_time" '
+                        'content="2024-03-12T09:30:00+01:00">', "")
+    data = data.replace("/2024/03/12/", "/").replace("© 2024 ", "")
+    data = data.replace('<p class="byline">', '<p class="data">Pubblicato il 05/02/2021</p>'
+                                              '<p class="byline">')
+    (tmp_path / "viadotto.html").write_text(data, encoding="utf-8")
+    page = article(tmp_path / "viadotto.html")
+    assert page.date == dt.date(2021, 2, 5) and page.date_inferred

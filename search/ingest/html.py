@@ -4,7 +4,10 @@ trafilatura finds the article among the page furniture (menus, cookie
 banners, related links, comments) and reads the metadata the page declares
 (Open Graph, JSON-LD, ``<meta>``, ``<link rel=canonical>``); htmldate, run
 by it, finds the publication date. Only dates the markup or the URL give
-count as declared: otherwise the date is inferred as for text files.
+count as declared. Otherwise a web archive's capture date, then htmldate's
+search of the page's text (a "Pubblicato il" line; it can mistake a
+copyright year for 1 January), then the date in the article's lead, in that
+order, give a date marked as inferred.
 
 Extraction is the slow part of reading a page, so it works on ``Page``
 (plain data) and ``read_pages`` can run it in a process pool.
@@ -63,29 +66,38 @@ def read_page(page: Page) -> Article | Skipped:
     """The article in a page, or why there is none."""
     try:
         html = page.data if isinstance(page.data, str) else decode_html(page.data, page.charset)
-        found = _extract(html, str(page.meta.get("url") or "") or None)
+        found = _extract(html, str(page.meta.get("url") or "") or None,
+                         guess_date=page.fallback_date is None)
         if found is None:
             raise InputError(NO_ARTICLE)
-        text, meta = found
+        text, meta, guessed = found
         meta.update({k: v for k, v in page.meta.items() if v not in (None, "", [])})
         return make_article(page.id, text, meta, origin=page.origin, markdown=False,
-                            fallback_date=page.fallback_date)
+                            fallback_date=page.fallback_date or guessed)
     except InputError as exc:
         return Skipped(page.where, str(exc))
     except Exception as exc:  # a parser failing on one page must not stop a run
         return Skipped(page.where, f"pagina HTML illeggibile ({exc.__class__.__name__})")
 
 
-def _extract(html: str, url: str | None) -> tuple[str, dict[str, Any]] | None:
-    """Text (paragraphs apart by a blank line, as in text files) and metadata."""
-    import trafilatura  # slow to import: only runs that read pages pay for it
+def _extract(html: str, url: str | None, guess_date: bool
+             ) -> tuple[str, dict[str, Any], dt.date | None] | None:
+    """Text (paragraphs apart by a blank line, as in text files), the
+    metadata the page declares and, if asked, a date guessed from its text."""
+    # Slow to import: only runs that read pages pay for it.
+    import trafilatura
+    from htmldate import find_date
+    from trafilatura.utils import load_html
 
     # lxml refuses a str that declares its encoding; the text is decoded already.
-    html = _XML_DECLARATION.sub("", html, count=1)
+    tree = load_html(_XML_DECLARATION.sub("", html, count=1))
+    if tree is None:
+        return None
+    today = dt.date.today().isoformat()
     doc = trafilatura.bare_extraction(
-        html, url=url, include_comments=False, include_tables=True, with_metadata=True,
+        tree, url=url, include_comments=False, include_tables=True, with_metadata=True,
         date_extraction_params={"original_date": True, "extensive_search": False,
-                                "max_date": dt.date.today().isoformat()},
+                                "max_date": today},
     )
     lines = [line.strip() for line in (doc.text or "").split("\n")] if doc else []
     lines = [line for line in lines if line]
@@ -98,7 +110,12 @@ def _extract(html: str, url: str | None) -> tuple[str, dict[str, Any]] | None:
         "url": doc.url,
         "date": doc.date,
     }
-    return "\n\n".join(lines), {k: v for k, v in meta.items() if v}
+    guessed = None
+    if not doc.date and guess_date:
+        # A parsed tree, never the string: htmldate fetches a str that looks like a URL.
+        found = find_date(tree, extensive_search=True, original_date=True, max_date=today)
+        guessed = dt.date.fromisoformat(found) if found else None
+    return "\n\n".join(lines), {k: v for k, v in meta.items() if v}, guessed
 
 
 T = TypeVar("T")
