@@ -121,6 +121,8 @@ def test_seed_furniture_is_removed():
         ("Riproduzione riservata © Copyright ANSA", "copyright"),
         ("Sito.it - Copyright 2024 © Tutti i diritti riservati. | Email: a@b.it", "copyright"),
         ("“Social media scholar. Reader. Zombieaholic. Web fanatic.”", "bio"),
+        ("Iscriviti alla newsletter per ricevere ogni mattina le notizie del giorno",
+         "newsletter"),
     ],
 )
 def test_each_furniture_rule(tail, rule):
