@@ -99,8 +99,8 @@ def print_report(report: IndexReport, index_dir: str, count: int, seconds: float
     elif report.unchanged:
         click.echo(f"Nessuna modifica: l'indice {index_dir} è già aggiornato ({count} articoli).")
     elif report.skipped:
-        click.echo(f"Nessun articolo indicizzato: nessun file letto contiene un articolo "
-                   f"(l'indice {index_dir} ha {count} articoli).")
+        click.echo(f"Nessun articolo indicizzato: nessun input contiene un articolo leggibile, "
+                   f"vedi sotto (l'indice {index_dir} ha {count} articoli).")
     else:
         click.echo(f"Nessun articolo indicizzato: nessun file da leggere "
                    f"(l'indice {index_dir} ha {count} articoli).")

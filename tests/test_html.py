@@ -15,7 +15,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from search.index import create_index, update_index
+from search.index import count_units, create_index, update_index
 from search.ingest.html import NO_ARTICLE, declared_charset, read_pages
 from search.ingest.sources import HIDDEN, UNSUPPORTED, read_items, read_path, read_paths
 from search.models import Article, Ignored, Page, Skipped
@@ -184,6 +184,7 @@ def test_warc_pages_once_each_and_the_rest_counted(tmp_path, name):
         "risposte con stato HTTP 404": 1,
     }
     assert not [i for i in items if isinstance(i, Skipped)]
+    assert count_units([tmp_path]) == 2  # the progress bar's total
 
 
 def test_broken_warc_is_skipped_and_its_articles_kept(tmp_path):
