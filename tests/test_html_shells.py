@@ -107,6 +107,10 @@ def test_pages_link_the_title_to_the_original(crawl):
     assert f'<h1><a href="{original}" rel="noopener noreferrer nofollow">Viadotto' in page
     results = client.get("/?q=viadotto").get_data(as_text=True)
     assert f'href="{original}"' in results and ">Corriere del Nord</a>" in results
+    # A web archive's article: its id holds the URL's query, and its page opens.
+    archived = client.get("/articolo/crawl/www.corrieredelnord.example/cronaca/2024/03/12/"
+                          "viadotto%3Fref=home").get_data(as_text=True)
+    assert f'<h1><a href="{original}?ref=home"' in archived
 
 
 def test_only_http_urls_become_links(tmp_path):
