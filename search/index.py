@@ -262,7 +262,7 @@ def _within(origin: str, roots: list[Path]) -> bool:
 def count_units(roots: Iterable[Path]) -> int:
     """How many articles a run will see, cheaply: files, lines of JSONL,
     pages of a web archive."""
-    return sum(sources.count_units(path) for root in roots if root.exists()
+    return sum(sources.units_in(path) for root in roots if root.exists()
                for path in sources.find_files(root))
 
 

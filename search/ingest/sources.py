@@ -108,7 +108,7 @@ def read_paths(roots: Iterable[Path]) -> Iterator[Article | Skipped | Ignored]:
                 yield from read_path(entry, root)
 
 
-def count_units(path: Path) -> int:
+def units_in(path: Path) -> int:
     """How many articles one file holds, cheaply: lines of JSONL, pages of a WARC."""
     kind = suffix(path)
     if kind in WARC_SUFFIXES:
