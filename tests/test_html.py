@@ -244,3 +244,12 @@ def test_a_date_only_in_the_page_text_is_guessed_and_marked_inferred(tmp_path):
     (tmp_path / "viadotto.html").write_text(data, encoding="utf-8")
     page = article(tmp_path / "viadotto.html")
     assert page.date == dt.date(2021, 2, 5) and page.date_inferred
+
+
+def test_a_copyright_year_is_not_taken_for_the_date(tmp_path):
+    data = (PAGES / "viadotto.html").read_text(encoding="utf-8")
+    data = data.replace('<meta property="article:published_time" '
+                        'content="2024-03-12T09:30:00+01:00">', "").replace("/2024/03/12/", "/")
+    assert "© 2024" in data
+    (tmp_path / "viadotto.html").write_text(data, encoding="utf-8")
+    assert article(tmp_path / "viadotto.html").date is None

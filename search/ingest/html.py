@@ -5,9 +5,8 @@ banners, related links, comments) and reads the metadata the page declares
 (Open Graph, JSON-LD, ``<meta>``, ``<link rel=canonical>``); htmldate, run
 by it, finds the publication date. Only dates the markup or the URL give
 count as declared. Otherwise a web archive's capture date, then htmldate's
-search of the page's text (a "Pubblicato il" line; it can mistake a
-copyright year for 1 January), then the date in the article's lead, in that
-order, give a date marked as inferred.
+search of the page's text (a "Pubblicato il" line), then the date in the
+article's lead, in that order, give a date marked as inferred.
 
 Extraction is the slow part of reading a page, so it works on ``Page``
 (plain data) and ``read_pages`` can run it in a process pool.
@@ -40,6 +39,9 @@ MIN_PROSE_WORDS = 25
 _META_CHARSET = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
 _XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
 _BYLINE = re.compile(r"^(?:di|by|von|par|por)\s+", re.I)
+# htmldate reads a bare year ("© 2024") as 1 January; believe that day only
+# if the page writes it.
+_NEW_YEAR = re.compile(r"\b0?1[./-]0?1[./-]\d{4}\b|\b\d{4}-01-01\b|\b1(?:°|º)?\s+gennaio\b", re.I)
 
 # trafilatura and htmldate log every page they discard; without a handler
 # Python would print those lines on the user's terminal.
@@ -115,6 +117,8 @@ def _extract(html: str, url: str | None, guess_date: bool
         # A parsed tree, never the string: htmldate fetches a str that looks like a URL.
         found = find_date(tree, extensive_search=True, original_date=True, max_date=today)
         guessed = dt.date.fromisoformat(found) if found else None
+        if guessed and (guessed.month, guessed.day) == (1, 1) and not _NEW_YEAR.search(html):
+            guessed = None
     return "\n\n".join(lines), {k: v for k, v in meta.items() if v}, guessed
 
 
