@@ -17,7 +17,14 @@ from warcio.warcwriter import WARCWriter
 
 from search.index import count_units, create_index, update_index
 from search.ingest.html import NO_ARTICLE, declared_charset, read_pages
-from search.ingest.sources import HIDDEN, UNSUPPORTED, read_items, read_path, read_paths
+from search.ingest.sources import (
+    HIDDEN,
+    LINKED_FOLDER,
+    UNSUPPORTED,
+    read_items,
+    read_path,
+    read_paths,
+)
 from search.models import Article, Ignored, Page, Skipped
 from tests.conftest import DATA
 
@@ -212,6 +219,9 @@ def test_every_file_under_a_folder_is_read_or_reported(tmp_path):
     (source / ".git").mkdir()
     (source / ".git" / "config").write_text("[core]")
     (source / ".appunti.txt").write_text("nascosto")
+    (tmp_path / "altrove").mkdir()
+    (tmp_path / "altrove" / "x.txt").write_text("Un articolo fuori dalla cartella.")
+    (source / "collegamento").symlink_to(tmp_path / "altrove", target_is_directory=True)
     report = update_index(create_index(tmp_path / "ix"), [source])
     assert report.added == 3
     assert [s.path for s in report.skipped] == [str(source / "cronaca-indice.html")]
@@ -219,7 +229,7 @@ def test_every_file_under_a_folder_is_read_or_reported(tmp_path):
     assert left_out == {
         ("a.pdf", UNSUPPORTED), ("b.PDF", UNSUPPORTED), ("c.docx", UNSUPPORTED),
         ("LEGGIMI", UNSUPPORTED), ("make_pages.py", UNSUPPORTED),
-        (".git", HIDDEN), (".appunti.txt", HIDDEN),
+        (".git", HIDDEN), (".appunti.txt", HIDDEN), ("collegamento", LINKED_FOLDER),
     }
     # .git is reported once, not file by file.
     assert not [i for i in report.ignored if ".git/" in i.path]
