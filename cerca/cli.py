@@ -11,6 +11,7 @@ import os
 import re
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any, TextIO
@@ -18,7 +19,10 @@ from typing import IO, Any, TextIO
 import click
 
 from search import (
+    HIDDEN,
+    UNSUPPORTED,
     Corrections,
+    Ignored,
     IndexProblem,
     IndexReport,
     InvalidLine,
@@ -99,10 +103,16 @@ class Progress:
 
 def print_report(report: IndexReport, index_dir: str, seconds: float) -> None:
     count = report.documents
-    if not report.changed:
-        click.echo(f"Nessuna modifica: l'indice {index_dir} è già aggiornato ({count} articoli).")
-    else:
+    if report.changed:
         click.echo(f"Indice {index_dir} aggiornato in {seconds:.1f} s ({count} articoli).")
+    elif report.unchanged:
+        click.echo(f"Nessuna modifica: l'indice {index_dir} è già aggiornato ({count} articoli).")
+    elif report.skipped:
+        click.echo(f"Nessun articolo indicizzato: nessun input contiene un articolo leggibile, "
+                   f"vedi sotto (l'indice {index_dir} ha {count} articoli).")
+    else:
+        click.echo(f"Nessun articolo indicizzato: nessun file da leggere "
+                   f"(l'indice {index_dir} ha {count} articoli).")
     click.echo(
         f"  aggiunti: {report.added}, aggiornati: {report.updated}, "
         f"invariati: {report.unchanged}, rimossi: {report.removed}, "
@@ -112,6 +122,30 @@ def print_report(report: IndexReport, index_dir: str, seconds: float) -> None:
         click.echo(f"  saltato {display(skipped.path)}: {skipped.reason}")
     for note in report.notes:
         click.echo(f"  nota {display(note.path)}: {note.reason}")
+    for line in ignored_lines(report.ignored):
+        click.echo(f"  {line}")
+
+
+def ignored_lines(ignored: list[Ignored]) -> list[str]:
+    """What a run left out, grouped: other formats by extension, hidden
+    entries once, a web archive's records by reason."""
+    by_suffix = Counter(Path(i.path).suffix.lower() or "senza estensione"
+                        for i in ignored if i.reason == UNSUPPORTED)
+    hidden = [Path(i.path).name for i in ignored if i.reason == HIDDEN]
+    lines = []
+    if by_suffix:
+        counts = ", ".join(f"{n} {ext}" for ext, n in
+                           sorted(by_suffix.items(), key=lambda pair: (-pair[1], pair[0])))
+        lines.append(f"{UNSUPPORTED} (ignorati): {counts}")
+    if hidden:
+        shown = ", ".join(sorted(set(hidden))[:5]) + (", …" if len(set(hidden)) > 5 else "")
+        lines.append(f"file e cartelle nascosti (ignorati): {len(hidden)} ({shown})")
+    others: dict[str, list[str]] = {}
+    for item in ignored:
+        if item.reason not in (UNSUPPORTED, HIDDEN):
+            others.setdefault(display(item.path), []).append(f"{item.reason} ({item.count})")
+    lines += [f"ignorati in {path}: {', '.join(parts)}" for path, parts in others.items()]
+    return lines
 
 
 @cli.command("index")
@@ -126,7 +160,8 @@ def print_report(report: IndexReport, index_dir: str, seconds: float) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Riepilogo in JSON.")
 def index_command(paths: tuple[str, ...], index_dir: str, rebuild: bool, no_entities: bool,
                   corrections: str | None, jobs: int, as_json: bool) -> None:
-    """Indicizza file .txt, .md e .jsonl (predefinito: seeds/)."""
+    """Indicizza file .txt, .md, .jsonl, pagine .html/.htm e archivi .warc[.gz]
+    (predefinito: seeds/)."""
     roots = [Path(p) for p in (paths or DEFAULT_SOURCES)]
     started = time.monotonic()
     progress = Progress(count_units(roots))
@@ -332,7 +367,10 @@ def extract_command(files: tuple[str, ...], as_json: bool, as_jsonl: bool,
         return
     for record in extract_files([Path(f) for f in files], fixes):
         if isinstance(record, Skipped):
-            click.echo(f"cerca: saltato {record.path}: {record.reason}", err=True)
+            click.echo(f"cerca: saltato {display(record.path)}: {record.reason}", err=True)
+        elif isinstance(record, Ignored):
+            click.echo(f"cerca: {display(record.path)}: ignorati {record.count} "
+                       f"({record.reason})", err=True)
         elif as_json:
             click.echo(json.dumps(record, ensure_ascii=False))
         else:

@@ -19,6 +19,7 @@ from search.extract import InvalidLine, extract_files, extract_records
 from search.index import Index, IndexBusy, IndexMissing, IndexProblem, create_index, open_index
 from search.indexing import IndexReport, count_units, index_paths, update_index
 from search.ingest.readers import display
+from search.ingest.sources import HIDDEN, UNSUPPORTED
 from search.links import web_url
 from search.models import (
     FACETS,
@@ -26,6 +27,7 @@ from search.models import (
     SORTS,
     FacetValue,
     Hit,
+    Ignored,
     SearchRequest,
     SearchResult,
     Skipped,
@@ -38,11 +40,11 @@ from search.query.pipeline import export_hits, facet_values, search
 from search.snapshot import Snapshot, restore_snapshot, take_snapshot, verify_snapshot
 
 __all__ = [
-    "DEFAULT_SECONDS", "FACETS", "LIST_KEYS", "MAX_PAGE_SIZE", "SORTS", "Corrections",
-    "FacetValue", "Hit", "Index", "IndexBusy", "IndexMissing", "IndexProblem", "IndexReport",
-    "InvalidLine", "InvalidRequest", "QueryTooCostly", "Related", "SearchRequest",
-    "SearchResult", "Skipped", "Snapshot", "StoredArticle", "autocomplete", "count_units",
-    "create_index", "display", "export_hits", "extract_files", "extract_records",
+    "DEFAULT_SECONDS", "FACETS", "HIDDEN", "LIST_KEYS", "MAX_PAGE_SIZE", "SORTS", "UNSUPPORTED",
+    "Corrections", "FacetValue", "Hit", "Ignored", "Index", "IndexBusy", "IndexMissing",
+    "IndexProblem", "IndexReport", "InvalidLine", "InvalidRequest", "QueryTooCostly", "Related",
+    "SearchRequest", "SearchResult", "Skipped", "Snapshot", "StoredArticle", "autocomplete",
+    "count_units", "create_index", "display", "export_hits", "extract_files", "extract_records",
     "facet_values", "get_article", "index_paths", "marked_text", "open_index", "parse_int",
     "parse_request", "related", "restore_snapshot", "search", "take_snapshot", "update_index",
     "verify_snapshot", "web_url",

@@ -13,21 +13,21 @@ from typing import Any
 from search.entities.canonical import Canonicalizer, Corrections, clean, resolve_aliases
 from search.entities.ner import Mention, media_spans, ner_text, recognise, with_media
 from search.ingest.dates import find_dates
-from search.ingest.readers import read_path
-from search.models import Article, Skipped, iso
+from search.ingest.sources import read_path
+from search.models import Article, Ignored, Skipped, iso
 
 LINE_BATCH = 64
 
 
 def extract_files(
     paths: Iterable[Path], corrections: Corrections | None = None
-) -> Iterator[dict[str, Any] | Skipped]:
-    """One record per article (or a Skipped): canonical entities, the
-    article's date and the dates it mentions."""
+) -> Iterator[dict[str, Any] | Skipped | Ignored]:
+    """One record per article (or what was skipped or left out): canonical
+    entities, the article's date and the dates it mentions."""
     articles: list[Article] = []
     for path in paths:
         for item in read_path(path.resolve(), path.resolve().parent):
-            if isinstance(item, Skipped):
+            if isinstance(item, Skipped | Ignored):
                 yield item
             else:
                 articles.append(item)

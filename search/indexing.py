@@ -13,10 +13,12 @@ import datetime as dt
 import errno
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from multiprocessing.pool import Pool
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -37,8 +39,10 @@ from search.index import (
     replace_index,
     write_lock,
 )
-from search.ingest.readers import display, find_files, read_path
-from search.models import Article, Skipped
+from search.ingest import sources
+from search.ingest.html import read_pages
+from search.ingest.readers import display
+from search.models import Article, Ignored, Skipped
 from search.processes import die_with_parent
 from search.schema import ENTITY_TEXT_FIELDS, KEYWORD_SEPARATOR
 
@@ -84,6 +88,8 @@ class IndexReport:
     skipped: list[Skipped] = field(default_factory=list)
     # Indexed, but with something the user should know (a url dropped, ...).
     notes: list[Skipped] = field(default_factory=list)
+    # Left out on purpose: other formats, hidden files, a WARC's other records.
+    ignored: list[Ignored] = field(default_factory=list)
     documents: int = 0  # in the index once the run is done
 
     @property
@@ -99,6 +105,7 @@ class IndexReport:
             "documents": self.documents,
             "skipped": [{"path": display(s.path), "reason": s.reason} for s in self.skipped],
             "notes": [{"path": display(n.path), "note": n.reason} for n in self.notes],
+            "ignored": [{**asdict(i), "path": display(i.path)} for i in self.ignored],
         }
 
 
@@ -182,41 +189,45 @@ def _within(origin: str, roots: list[Path]) -> bool:
 
 
 def count_units(roots: Iterable[Path]) -> int:
-    """How many articles a run will see, cheaply: files, or lines of JSONL."""
-    total = 0
-    for root in roots:
-        if not root.exists():
-            continue
-        for path in find_files(root):
-            if path.suffix.lower() == ".jsonl":
-                try:
-                    with path.open("rb") as fh:
-                        total += sum(1 for line in fh if line.strip())
-                except OSError:
-                    total += 1
-            else:
-                total += 1
-    return total
+    """How many articles a run will see, cheaply: files, lines of JSONL,
+    pages of a web archive."""
+    return sum(sources.units_in(path) for root in roots if root.exists()
+               for path in sources.find_files(root))
 
 
 def _articles(
-    roots: list[Path], report: IndexReport, unreadable: set[str], progress: Progress | None
+    roots: list[Path], report: IndexReport, unreadable: set[str], progress: Progress | None,
+    pool: Pool | None,
 ) -> Iterator[Article]:
-    """Articles under ``roots``; skips go into the report as they happen."""
+    """Articles under ``roots``; skips and what was left out go into the
+    report as they happen. Web pages are extracted in ``pool`` if given."""
+    files: set[str] = set()
+    for item in read_pages(_items(roots, report, files), pool):
+        if isinstance(item, Ignored):
+            report.ignored.append(item)
+            continue
+        if progress:
+            progress(1)
+        if isinstance(item, Skipped):
+            report.skipped.append(item)
+            if item.path in files:  # the whole file, not one line or page of it
+                unreadable.add(item.path)
+            continue
+        yield item
+
+
+def _items(roots: list[Path], report: IndexReport, files: set[str]) -> Iterator:
+    """Everything under ``roots``, web pages not yet extracted."""
     for root in roots:
         if not root.exists():
             report.skipped.append(Skipped(str(root), "percorso inesistente"))
             continue
-        for path in find_files(root):
-            for item in read_path(path, root):
-                if progress:
-                    progress(1)
-                if isinstance(item, Skipped):
-                    report.skipped.append(item)
-                    if item.path == str(path):
-                        unreadable.add(str(path))
-                    continue
-                yield item
+        for entry in sources.scan(root):
+            if isinstance(entry, Ignored):
+                yield entry
+            else:
+                files.add(str(entry))
+                yield from sources.read_items(entry, root)
 
 
 def update_index(
@@ -226,12 +237,14 @@ def update_index(
     progress: Progress | None = None,
     batch_size: int = 64,
     jobs: int = 1,
+    pool: Pool | None = None,
 ) -> IndexReport:
     """Bring the index in line with the files under ``roots``.
 
     With ``jobs`` > 1, analysis and posting writing run in that many writer
     processes, each writing its own segment (Whoosh's multi-process writer);
-    reading, hashing and entities stay here.
+    reading, hashing and entities stay here. Web pages are extracted in
+    ``pool`` when given (``index_paths`` passes the entity step's pool).
     """
     folders = [Path(r).resolve() for r in roots]
     report = IndexReport()
@@ -281,7 +294,7 @@ def update_index(
                         report.added += 1
             in_flight = started
 
-        for article in _articles(folders, report, unreadable, progress):
+        for article in _articles(folders, report, unreadable, progress, pool):
             if article.id in seen:
                 report.skipped.append(Skipped(article.origin, (
                     f"id duplicato «{article.id}»: resta quello di {display(seen[article.id])}")))
@@ -387,17 +400,23 @@ def index_paths(
         die_with_parent()
 
     def run(index: Index) -> IndexReport:
+        # One pool of workers for entities and for extracting web pages.
+        pool = multiprocessing.Pool(jobs) if jobs > 1 else None
         enricher = None
         try:
             if loaded is not None:
                 from search.entities.ner import EntityEnricher
 
-                enricher = EntityEnricher(path, loaded, jobs=jobs)
+                enricher = EntityEnricher(path, loaded, jobs=jobs, pool=pool)
             return update_index(index, roots, enrich=enricher, progress=progress, jobs=jobs,
-                                batch_size=PARALLEL_BATCH if jobs > 1 else SERIAL_BATCH)
+                                batch_size=PARALLEL_BATCH if jobs > 1 else SERIAL_BATCH,
+                                pool=pool)
         finally:
             if enricher is not None:
                 enricher.close()
+            if pool is not None:
+                pool.terminate()
+                pool.join()
             index.close()
 
     existed = whoosh_index.exists_in(path, indexname=INDEX_NAME)

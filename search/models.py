@@ -67,6 +67,35 @@ class Skipped:
     reason: str
 
 
+@dataclass
+class Ignored:
+    """Inputs left out by design rather than by failure: files of another
+    format, hidden files, records of a web archive that are not pages.
+    Reported, so that nothing under an indexed folder goes unmentioned."""
+
+    path: str
+    reason: str
+    count: int = 1
+
+
+@dataclass
+class Page:
+    """A web page whose article is not extracted yet; plain data, so that
+    extraction can run in another process.
+
+    ``meta`` holds what is known from outside the markup (JSONL fields, a
+    web archive's target URI); it wins over what the page says.
+    """
+
+    id: str
+    data: bytes | str
+    origin: str
+    where: str
+    meta: dict[str, Any] = field(default_factory=dict)
+    charset: str = ""
+    fallback_date: dt.date | None = None
+
+
 @dataclass(frozen=True)
 class SearchRequest:
     """Everything a search can ask for; the URL and the CLI map onto it."""

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from search.ingest.dates import find_dates, infer_date
-from search.ingest.readers import read_paths
+from search.ingest.sources import read_paths
 from tests.conftest import SEEDS
 
 PUBLISHED = dt.date(2025, 9, 10)  # a Wednesday

@@ -129,7 +129,7 @@ def test_cerca_codec_writes_the_files_whoosh_writes(tmp_path, articles_copy):
 
     from search.codec import CercaCodec
     from search.indexing import document
-    from search.ingest.readers import find_files, read_path
+    from search.ingest.sources import find_files, read_path
 
     docs = [document(a, "digest") for path in find_files(articles_copy)
             for a in read_path(path, articles_copy) if not hasattr(a, "reason")]

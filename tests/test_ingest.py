@@ -7,7 +7,8 @@ import json
 import pytest
 
 from search.ingest.furniture import strip_furniture
-from search.ingest.readers import decode, read_paths, split_title, strip_markdown, title_from_text
+from search.ingest.readers import decode, split_title, strip_markdown, title_from_text
+from search.ingest.sources import read_path, read_paths
 from search.models import Article, Skipped
 from tests.conftest import ARTICLES, SEEDS
 
@@ -120,6 +121,8 @@ def test_seed_furniture_is_removed():
         ("Riproduzione riservata © Copyright ANSA", "copyright"),
         ("Sito.it - Copyright 2024 © Tutti i diritti riservati. | Email: a@b.it", "copyright"),
         ("“Social media scholar. Reader. Zombieaholic. Web fanatic.”", "bio"),
+        ("Iscriviti alla newsletter per ricevere ogni mattina le notizie del giorno",
+         "newsletter"),
     ],
 )
 def test_each_furniture_rule(tail, rule):
@@ -186,7 +189,7 @@ def test_a_jsonl_file_past_the_size_limit_streams_in_pieces(tmp_path, monkeypatc
     lines.insert(50, "{rotta")
     path = tmp_path / "archivio.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    items = list(ingest.read_path(path, tmp_path))
+    items = list(read_path(path, tmp_path))
     articles = [a for a in items if isinstance(a, Article)]
     assert [a.id for a in articles] == [f"a{i}" for i in range(100)]
     assert "città" in articles[-1].text

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from search import open_index, web_url
-from search.ingest.readers import read_path
+from search.ingest.sources import read_path
 from search.query.articles import get_article
 from tests.conftest import make_index
 

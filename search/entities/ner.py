@@ -139,14 +139,18 @@ class EntityEnricher:
 
     With ``jobs`` > 1, NER (nearly all of the step's time) runs in that many
     processes, each on its share of a batch; the cache and the canonical
-    names stay in this process, so results do not depend on ``jobs``.
+    names stay in this process, so results do not depend on ``jobs``. A
+    ``pool`` given is used (the indexer extracts web pages in the same one)
+    and left open; otherwise one is started when first needed.
     """
 
     def __init__(
-        self, index_dir: str | os.PathLike, corrections: Corrections | None = None, jobs: int = 1
+        self, index_dir: str | os.PathLike, corrections: Corrections | None = None, jobs: int = 1,
+        pool: multiprocessing.pool.Pool | None = None,
     ) -> None:
         self.jobs = jobs
-        self._pool: multiprocessing.pool.Pool | None = None
+        self._pool = pool
+        self._owns_pool = pool is None
         self.cache = EntityCache(Path(index_dir) / CACHE_NAME)
         self.corrections = corrections or Corrections()
         self.canon = Canonicalizer(self.corrections, self.cache.registry())
@@ -205,7 +209,7 @@ class EntityEnricher:
         return lambda: [mentions for part in parts.get() for mentions in part]
 
     def close(self) -> None:
-        if self._pool is not None:
+        if self._pool is not None and self._owns_pool:
             self._pool.close()
             self._pool.join()
         self.cache.close()

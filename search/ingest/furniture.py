@@ -38,6 +38,8 @@ RULES: tuple[Rule, ...] = (
         r"^\s*segui(?:ci)?\b.{0,60}\bsu (instagram|facebook|twitter|x|telegram|whatsapp|"
         r"tiktok|youtube|linkedin|google news)\b.{0,80}$",
     ),
+    # Newsletter sign-up boxes, which trafilatura keeps when they sit in a column of divs.
+    _rule("newsletter", r"^\s*iscriviti (?:gratis )?alla (?:nostra )?newsletter\b.{0,120}$"),
     # Copyright and site footers.
     _rule(
         "copyright",

@@ -1,8 +1,9 @@
 """Read .txt, .md and .jsonl inputs into Articles.
 
-A generator: it never indexes. Inputs that cannot become an article are
+Generators: they never index. Inputs that cannot become an article are
 yielded as ``Skipped`` with a reason in Italian, so a caller can report
-them and nothing is lost silently.
+them and nothing is lost silently. A JSONL line carrying ``html`` instead
+of ``text`` becomes a ``Page`` for ``html.read_page``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import datetime as dt
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +23,8 @@ import yaml
 from search.ingest.dates import find_dates, infer_date
 from search.ingest.furniture import strip_furniture
 from search.links import web_url
-from search.models import Article, Skipped
+from search.models import Article, Page, Skipped
 
-TEXT_SUFFIXES = (".txt", ".md", ".markdown")
-JSONL_SUFFIXES = (".jsonl",)
-SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES
 MAX_FILE_BYTES = 50 * 1024 * 1024
 # Larger JSONL files are read this many bytes of whole lines at a time.
 JSONL_PIECE_BYTES = 8 * 1024 * 1024
@@ -46,15 +44,20 @@ class InputError(Exception):
     """An input that cannot be read; the message is for the user."""
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 (BOM or not) first; otherwise detect, as Italian files are
-    often cp1252 or latin-1. Returns NFC text."""
+def decode(data: bytes, declared: str = "") -> str:
+    """UTF-8 (BOM or not) first; then the encoding the input declares (a web
+    page's charset), if the bytes decode with it; otherwise detect, as
+    Italian files are often cp1252 or latin-1. Returns NFC text.
+
+    Bytes that are valid UTF-8 win over a declaration: pages saved by a
+    browser keep a latin-1 ``<meta>`` over text it re-encoded as UTF-8.
+    """
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        text = _decode_legacy(data)
+        text = _decode_declared(data, declared) or _decode_legacy(data)
     if "\x00" in text:
         raise InputError("il file non è testo (contiene byte nulli)")
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
@@ -68,6 +71,25 @@ _ITALIAN_CHARS = frozenset(
 
 def _italian_score(text: str) -> float:
     return sum(c in _ITALIAN_CHARS for c in text) / max(len(text), 1)
+
+
+# As browsers do (WHATWG Encoding): these labels mean windows-1252.
+_AS_CP1252 = frozenset({"latin_1", "iso8859_1", "ascii"})
+
+
+def _decode_declared(data: bytes, declared: str) -> str | None:
+    if not declared:
+        return None
+    try:
+        name = codecs.lookup(declared).name.replace("-", "_")
+    except LookupError:
+        return None
+    if name in _AS_CP1252:
+        name = "cp1252"
+    try:
+        return data.decode(name)
+    except UnicodeDecodeError:
+        return None
 
 
 def _decode_legacy(data: bytes) -> str:
@@ -183,9 +205,14 @@ def article_url(value: Any) -> tuple[str, list[str]]:
 
 
 def make_article(
-    article_id: str, raw_text: str, meta: dict[str, Any], origin: str, markdown: bool = True
+    article_id: str, raw_text: str, meta: dict[str, Any], origin: str, markdown: bool = True,
+    fallback_date: dt.date | None = None,
 ) -> Article:
-    """Clean text and metadata into an Article: the one place both formats meet."""
+    """Clean text and metadata into an Article: the one place all formats meet.
+
+    Without a declared date, ``fallback_date`` (a web archive's capture
+    date) comes before a date read from the text; both count as inferred.
+    """
     text = strip_markdown(raw_text) if markdown else raw_text
     text, _ = strip_furniture(text)
     title = str(meta.get("title") or "").strip()
@@ -204,7 +231,7 @@ def make_article(
     date = metadata_date(meta.get("date"))
     inferred = date is None
     if inferred:
-        date = infer_date(body)
+        date = fallback_date or infer_date(body)
     url, notes = article_url(meta.get("url"))
     return Article(
         id=article_id,
@@ -226,13 +253,13 @@ def make_article(
 
 
 def read_text_file(path: Path, article_id: str) -> Article:
-    data = _read_bytes(path)
+    data = read_bytes(path)
     text = decode(data)
     meta, body = split_front_matter(text)
     return make_article(article_id, body, meta, origin=str(path))
 
 
-def _read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -245,7 +272,7 @@ def _read_bytes(path: Path) -> bytes:
     return data
 
 
-def read_jsonl(path: Path) -> Iterator[Article | Skipped]:
+def read_jsonl(path: Path) -> Iterator[Article | Page | Skipped]:
     """One article a line; a broken line is skipped and reported by number."""
     number = 0
     try:
@@ -269,7 +296,7 @@ def _jsonl_pieces(path: Path) -> Iterator[str]:
     except OSError as exc:
         raise InputError(f"file illeggibile ({exc.strerror or exc.__class__.__name__})") from None
     if size <= MAX_FILE_BYTES:
-        yield decode(_read_bytes(path))
+        yield decode(read_bytes(path))
         return
     with path.open("rb") as fh:
         if fh.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
@@ -279,69 +306,35 @@ def _jsonl_pieces(path: Path) -> Iterator[str]:
             yield decode(b"".join(lines))
 
 
-def _jsonl_line(line: str, where: str, origin: str) -> Article | Skipped:
+def _jsonl_line(line: str, where: str, origin: str) -> Article | Page | Skipped:
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         return Skipped(where, f"JSON non valido ({exc.msg}, colonna {exc.colno})")
     try:
-        return _jsonl_article(record, origin)
+        return _jsonl_article(record, where, origin)
     except InputError as exc:
         return Skipped(where, str(exc))
 
 
-def _jsonl_article(record: Any, origin: str) -> Article:
+def _jsonl_article(record: Any, where: str, origin: str) -> Article | Page:
     if not isinstance(record, dict):
         raise InputError("la riga non è un oggetto JSON")
     article_id = str(record.get("id") or "").strip()
     if not article_id:
         raise InputError("manca il campo \"id\"")
     text = record.get("text")
+    html = record.get("html")
+    if not (isinstance(text, str) and text.strip()) and isinstance(html, str) and html.strip():
+        meta = {k: v for k, v in record.items() if k not in ("id", "html", "text")}
+        return Page(article_id, html, origin, where, meta)
     if not isinstance(text, str) or not text.strip():
-        raise InputError("manca il campo \"text\" o è vuoto")
+        raise InputError("manca il campo \"text\" (o \"html\") o è vuoto")
     text = unicodedata.normalize("NFC", text)
     return make_article(article_id, text, record, origin=origin)
 
 
-def find_files(root: Path) -> list[Path]:
-    """Supported files under ``root`` (or ``root`` itself), in a stable order."""
-    if root.is_file():
-        return [root]
-    return sorted(
-        p for p in root.rglob("*")
-        if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
-    )
-
-
-def article_id(path: Path, root: Path) -> str:
-    """The path relative to the indexed root, without its suffix."""
-    base = root if root.is_dir() else root.parent
-    return path.relative_to(base).with_suffix("").as_posix()
-
-
-def read_path(path: Path, root: Path) -> Iterator[Article | Skipped]:
-    """Every article in one file, or the reason it has none.
-
-    One bad file never stops a run: whatever goes wrong reading it, the
-    file is reported with the reason and the others are read.
-    """
-    if not _utf8_name(path):
-        yield Skipped(str(path), "nome del file non in UTF-8: rinominalo per indicizzarlo")
-        return
-    try:
-        if path.suffix.lower() in JSONL_SUFFIXES:
-            yield from read_jsonl(path)
-        else:
-            yield read_text_file(path, article_id(path, root))
-    except InputError as exc:
-        yield Skipped(str(path), str(exc))
-    except RecursionError:
-        yield Skipped(str(path), "struttura annidata troppo in profondità")
-    except Exception as exc:  # noqa: BLE001 - reported: one file must not stop the run
-        yield Skipped(str(path), f"errore imprevisto nella lettura ({type(exc).__name__}: {exc})")
-
-
-def _utf8_name(path: Path) -> bool:
+def utf8_name(path: Path) -> bool:
     """File names are ids and are shown: they must be text. Undecodable
     bytes reach Python as lone surrogates (surrogateescape)."""
     try:
@@ -355,11 +348,3 @@ def display(path: str) -> str:
     """A path as printable text, undecodable bytes shown as �."""
     return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
-
-def read_paths(roots: Iterable[Path]) -> Iterator[Article | Skipped]:
-    for root in roots:
-        if not root.exists():
-            yield Skipped(str(root), "percorso inesistente")
-            continue
-        for path in find_files(root):
-            yield from read_path(path, root)
