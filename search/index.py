@@ -23,6 +23,7 @@ from whoosh.index import LockError
 from whoosh.multiproc import MpWriter
 from whoosh.searching import Searcher
 
+from search.analysis import VERSION as ANALYSIS_VERSION
 from search.codec import CercaCodec
 from search.ingest.readers import find_files, read_path
 from search.models import Article, Skipped
@@ -179,10 +180,12 @@ def _remove_index_files(path: Path) -> None:
 
 
 def content_hash(article: Article, salt: str = "") -> str:
-    """What decides "unchanged": everything we index from the input, and the
-    version of the entity step (model, rules, corrections) as ``salt``."""
+    """What decides "unchanged": everything we index from the input, the
+    version of the analysis, and the version of the entity step (model,
+    rules, corrections) as ``salt``."""
     payload = {
         "salt": salt,
+        "analysis": ANALYSIS_VERSION,
         "text": article.text,
         "title": article.title,
         "date": article.date.isoformat() if article.date else None,

@@ -228,13 +228,13 @@ def test_quoted_phrase_with_stop_words_needs_the_whole_phrase(tmp_path):
 
 def test_snippet_matching_finds_what_a_word_by_word_scan_finds():
     from search.analysis import match_keys
-    from search.query.snippets import TOKEN_PATTERN, matches
+    from search.query.snippets import WORD_PATTERN, matches
 
     text = ("PERCHÉ la città? L'Europa e dell’Unione: più missili, il Missile; "
             "Jong-un, Città-Stato, perche 3.000 euro, Più grande. İstanbul e Kim")
     terms = frozenset({"s:citt", "e:perche", "s:missil", "e:piu", "s:union", "e:europa",
                        "e:un", "e:3.000", "s:kim", "e:istanbul"})
-    naive = [(m.start(), m.end()) for m in re.finditer(TOKEN_PATTERN, text)
+    naive = [(m.start(), m.end()) for m in re.finditer(WORD_PATTERN, text)
              if any(k in terms for k in match_keys(m.group()))]
     assert [(m.start, m.end) for m in matches(text, terms)] == naive
     assert len(naive) >= 12

@@ -75,8 +75,8 @@ def marked_text(index: Index, text: str, q: str) -> str:
     """The text, escaped, with the words of query ``q`` marked."""
     if not q.strip():
         return html.escape(text)
-    parsed = builder().build(q)
     with index.searcher() as searcher:
+        parsed = builder().build(q, searcher.reader())
         terms = highlight_terms(parsed.query, searcher.reader())
     return mark_all(text, terms)
 

@@ -24,10 +24,11 @@ from search.index import Index
 from search.models import FacetValue, Hit, SearchRequest, SearchResult, iso
 from search.query import facets as facet_counts
 from search.query import ranking
+from search.query.explain import explain, word_keys
 from search.query.matchset import live_mask, match_mask
 from search.query.parse import TextQueryBuilder
 from search.query.ranking import Ranker
-from search.query.snippets import highlight_terms, snippet
+from search.query.snippets import snippet
 from search.query.spelling import suggest_query
 from search.schema import FACET_FIELDS
 
@@ -102,10 +103,10 @@ def matched_docs(
 
 def search(index: Index, request: SearchRequest) -> SearchResult:
     """Run one search; see the module docstring."""
-    parsed = builder().build(request.q)
     filt, mask = filter_query(request), mask_query(request)
     browsing = not request.q.strip()
     with index.searcher(weighting=WEIGHTING) as searcher:
+        parsed = builder().build(request.q, searcher.reader())
         return _run(index, searcher, request, parsed, filt, mask, browsing)
 
 
@@ -133,8 +134,8 @@ def _run(index, searcher, request, parsed, filt, mask, browsing) -> SearchResult
                 # best matches of boosted queries.
                 results = searcher.search(ranking, filter=filt, mask=mask, limit=None)
                 found = [(h.fields(), h.score) for h in results[offset:wanted]]
-        terms = highlight_terms(parsed.query, searcher.reader())
-        hits = [_hit(fields, terms, score) for fields, score in found]
+        keys = word_keys(parsed.query, searcher.reader())
+        hits = [_hit(fields, keys, score) for fields, score in found]
     facets = _facets(index, searcher, matched, request) if request.facets else {}
     suggestion = None
     if parsed.words and not parsed.fallback:
@@ -198,7 +199,9 @@ def days(index: Index, searcher: Searcher) -> np.ndarray:
     return cached(index, searcher, "day", lambda s: facet_counts.read_numbers(s, "day"))
 
 
-def _hit(fields: dict, terms: frozenset[str], score: float | None) -> Hit:
+def _hit(fields: dict, keys: dict[str, str], score: float | None) -> Hit:
+    body = fields.get("body", "")
+    in_body, matched = explain(fields.get("title", ""), body, keys)
     return Hit(
         id=fields["id"],
         title=fields.get("title", ""),
@@ -206,11 +209,12 @@ def _hit(fields: dict, terms: frozenset[str], score: float | None) -> Hit:
         source=fields.get("source", ""),
         url=fields.get("url", ""),
         score=round(float(score or 0.0), 4),
-        snippet=snippet(fields.get("body", ""), terms),
+        snippet=snippet(body, frozenset(keys), found=in_body),
         persons=list(fields.get("persons") or []),
         places=list(fields.get("places") or []),
         orgs=list(fields.get("orgs") or []),
         date_inferred=bool(fields.get("date_inferred")),
+        matched=matched,
     )
 
 
@@ -232,10 +236,10 @@ def column(index: Index, searcher: Searcher, field: str) -> facet_counts.FacetCo
 
 def export_rows(index: Index, request: SearchRequest) -> Iterator[dict]:
     """Every hit of a search, in order, without paging or snippets: for export."""
-    parsed = builder().build(request.q)
     filt, mask = filter_query(request), mask_query(request)
     by_date = request.sort == "date" or not request.q.strip()
     with index.searcher(weighting=WEIGHTING) as searcher:
+        parsed = builder().build(request.q, searcher.reader())
         results = searcher.search(
             parsed.query, filter=filt, mask=mask, limit=None,
             sortedby=NEWEST_FIRST if by_date else None,
@@ -274,8 +278,8 @@ def facet_values(
     (case- and accent-insensitive, so "lavrov" finds "Sergey Lavrov")."""
     if name not in FACET_FIELDS:
         raise KeyError(name)
-    parsed = builder().build(request.q)
     with index.searcher(weighting=WEIGHTING) as searcher:
+        parsed = builder().build(request.q, searcher.reader())
         matched = matched_docs(index, searcher, parsed.matching, filter_query(request),
                                mask_query(request))
         values = facet_counts.count_values(
