@@ -238,3 +238,21 @@ def test_snippet_matching_finds_what_a_word_by_word_scan_finds():
              if any(k in terms for k in match_keys(m.group()))]
     assert [(m.start, m.end) for m in matches(text, terms)] == naive
     assert len(naive) >= 12
+
+
+def test_words_in_one_sentence_rank_first_and_pages_agree(tmp_path):
+    """Same words, same lengths, same BM25F: the article holding them in one
+    sentence ranks first (rerank.py), and paging keeps that order."""
+    index = make_index(tmp_path, [
+        {"id": "spread", "title": "Notizie",
+         "text": "La crisi colpì il paese. Mesi dopo salì il petrolio."},
+        {"id": "together", "title": "Notizie",
+         "text": "La crisi colpì il paese e salì il petrolio. Mesi dopo."},
+    ])
+    assert hit_ids(run(index, "crisi petrolio")) == ["together", "spread"]
+    assert [hit_ids(run(index, "crisi petrolio", page=p, page_size=1)) for p in (1, 2)] == [
+        ["together"], ["spread"]]
+    from search.query.pipeline import export_rows
+
+    rows = export_rows(index, SearchRequest(q="crisi petrolio"))
+    assert [row["id"] for row in rows] == ["together", "spread"]

@@ -23,7 +23,7 @@ from search.analysis import fold
 from search.index import Index
 from search.models import FacetValue, Hit, SearchRequest, SearchResult, iso
 from search.query import facets as facet_counts
-from search.query import ranking
+from search.query import ranking, rerank
 from search.query.explain import explain, word_keys
 from search.query.matchset import live_mask, match_mask
 from search.query.parse import TextQueryBuilder
@@ -119,22 +119,25 @@ def _run(index, searcher, request, parsed, filt, mask, browsing) -> SearchResult
     hits: list[Hit] = []
     if total and offset < total:
         wanted = offset + request.page_size
+        keys = word_keys(parsed.query, searcher.reader())
         if request.sort == "date" or browsing:
             order = newest_first(matched, days(index, searcher), id_ranks(index, searcher), wanted)
             docnums = order[offset:]
             found = [(searcher.stored_fields(d), None) for d in docnums]
         else:
-            ranking = _ranking_query(index, searcher, ranker, parsed, matched, wanted)
-            top = ranker.top(ranking, matched, wanted)
-            if top is not None:
-                found = [(searcher.stored_fields(d), score) for d, score in top[offset:]]
-            else:
+            # The second pass (rerank.py) reorders the first DEPTH, so the
+            # first pass ranks at least that many: pages stay consistent.
+            depth = max(wanted, rerank.DEPTH)
+            ranking = _ranking_query(index, searcher, ranker, parsed, matched, depth)
+            top = ranker.top(ranking, matched, depth)
+            if top is None:
                 # Every match, not a top-N collector: Whoosh 2.7.5's collectors
                 # swap matchers mid-search (Matcher.replace) and can drop the
                 # best matches of boosted queries.
                 results = searcher.search(ranking, filter=filt, mask=mask, limit=None)
-                found = [(h.fields(), h.score) for h in results[offset:wanted]]
-        keys = word_keys(parsed.query, searcher.reader())
+                top = [(h.docnum, h.score) for h in results[:depth]]
+            top = rerank.rerank(searcher, top, keys)
+            found = [(searcher.stored_fields(d), score) for d, score in top[offset:wanted]]
         hits = [_hit(fields, keys, score) for fields, score in found]
     facets = _facets(index, searcher, matched, request) if request.facets else {}
     suggestion = None
@@ -244,15 +247,19 @@ def export_rows(index: Index, request: SearchRequest) -> Iterator[dict]:
             parsed.query, filter=filt, mask=mask, limit=None,
             sortedby=NEWEST_FIRST if by_date else None,
         )
-        for hit in results:
-            fields = hit.fields()
+        ranked = [(hit.docnum, hit.score) for hit in results]
+        if not by_date:
+            # The page's order: the same second pass over the first matches.
+            ranked = rerank.rerank(searcher, ranked, word_keys(parsed.query, searcher.reader()))
+        for docnum, score in ranked:
+            fields = searcher.stored_fields(docnum)
             yield {
                 "id": fields["id"],
                 "title": fields.get("title", ""),
                 "date": iso(fields.get("date")),
                 "source": fields.get("source", ""),
                 "url": fields.get("url", ""),
-                "score": round(float(hit.score or 0.0), 4) if not by_date else 0.0,
+                "score": round(float(score or 0.0), 4) if not by_date else 0.0,
                 "persons": list(fields.get("persons") or []),
                 "places": list(fields.get("places") or []),
                 "orgs": list(fields.get("orgs") or []),
