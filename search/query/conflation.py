@@ -10,8 +10,8 @@ for every document: conflation happens at query time, over terms the
 index already has.
 
 * A sibling (same word, other gender or number) whose stem extends the
-  typed word's stem adds that stem: "nucleare" (nucl) adds nuclear, which
-  is every form of "nucleari"/"nucleara".
+  typed word's stem adds that stem: "nucleare" (nucl) adds nuclear, the
+  stem of "nucleari".
 * A sibling with a shorter or different stem adds only the sibling word
   itself (exact field): "nucleari" adds "nucleare", never the broader
   stem nucl of "nucleo".
@@ -39,9 +39,6 @@ class Related:
 
     stems: list[str] = field(default_factory=list)
     exact: list[str] = field(default_factory=list)
-
-    def __bool__(self) -> bool:
-        return bool(self.stems or self.exact)
 
 
 def _has(vocabulary: Vocabulary, fields: tuple[str, str], term: str) -> bool:
