@@ -26,14 +26,12 @@ _SENTENCE_END = re.compile(r"[.!?;]\s|\n")
 
 
 def word_weights(searcher: Searcher, keys: dict[str, str]) -> dict[str, float]:
-    """Each typed word's weight: the highest idf of its stems in the body,
-    or of its exact forms for a word with no stem (a stop word, a name)."""
-    stems: dict[str, float] = {}
-    exact: dict[str, float] = {}
+    """Each typed word's weight: the highest idf of its terms in the body."""
+    weights: dict[str, float] = {}
     for key, word in keys.items():
-        found, field = (stems, "body") if key.startswith("s:") else (exact, "body_exact")
-        found[word] = max(found.get(word, 0.0), searcher.idf(field, key[2:]))
-    return {word: stems.get(word, exact.get(word, 0.0)) for word in dict.fromkeys(keys.values())}
+        field = "body" if key.startswith("s:") else "body_exact"
+        weights[word] = max(weights.get(word, 0.0), searcher.idf(field, key[2:]))
+    return weights
 
 
 def best_sentence(text: str, title: str, keys: dict[str, str],
