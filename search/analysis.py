@@ -1,7 +1,12 @@
 """The Italian analyzers: one chain for indexing, querying and highlighting.
 
-    tokenize | lowercase | elision | stop | stem | fold    (stemmed fields)
-    tokenize | lowercase | elision | fold                  (exact fields)
+    tokenize | elision | lowercase | stop | stem | fold      (stemmed fields)
+    tokenize | elision+names | lowercase | fold              (exact fields)
+
+Words joined by an apostrophe are one token ("dell'Italia", "D'Alema"),
+which the elision filter splits; in the exact fields a capitalised name
+("D'Alema", "O'Brian") also keeps its whole reading ("dalema"), at the
+position of its last part.
 
 Whoosh pickles the schema, analyzers included, into the index, so every
 filter here is a module-level class whose state is plain settings: moving
@@ -16,6 +21,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from importlib import resources
+from typing import cast
 
 import snowballstemmer
 from whoosh.analysis import (
@@ -29,9 +35,18 @@ from whoosh.analysis import (
 # Words are runs of letters and digits that keep one trailing apostrophe
 # (' or ’), so the elision filter can tell "un'altra" from "Jong-un".
 # Hyphens and Markdown's asterisks separate tokens: "Jong-un" gives "jong" +
-# "un", matching "Jong Un".
+# "un", matching "Jong Un". Queries are split into such words.
+# Bump when the terms indexed for a text change: an article's content hash
+# includes it, so ``cerca index`` re-indexes every article once.
+VERSION = "2"
+
 APOSTROPHES = "'’"
-TOKEN_PATTERN = r"\d+(?:[.,]\d+)+|\w+['’]?"
+WORD_PATTERN = r"\d+(?:[.,]\d+)+|\w+['’]?"
+# Indexed text keeps words joined by apostrophes together ("D'Alema"), so
+# that a name can be read whole as well as split.
+TOKEN_PATTERN = r"\d+(?:[.,]\d+)+|\w+(?:['’]\w+)*['’]?"
+_PART = re.compile(r"\w+['’]?")
+_JOINED = re.compile(r"['’]\w")
 
 # Forms that only ever occur before an apostrophe; Lucene's list plus the
 # demonstratives and adjectives it lacks.
@@ -72,36 +87,68 @@ def stem(word: str) -> str:
     return _stemmer().stemWord(word)
 
 
+def is_name(token: str) -> bool:
+    """A capitalised name with an apostrophe inside ("D'Alema", "O'Brian",
+    "Dell'Utri"), which reads whole as well as elided."""
+    joins = _JOINED.findall(token)
+    return bool(joins) and token[0].isupper() and all(j[1].isupper() for j in joins)
+
+
+def name_reading(token: str) -> str:
+    """"D'Alema" -> "DAlema": the whole name, as it is typed without the apostrophe."""
+    return "".join(c for c in token if c not in APOSTROPHES)
+
+
 class ElisionFilter(Filter):
     """Drops elided articles and prepositions ("l'", "dell’", "quest'").
 
     Only a listed form that carried an apostrophe is dropped ("un'altra",
     not the "un" of "Jong-un"); any other trailing apostrophe is stripped.
+    Words joined by apostrophes are split first; with ``names``, a name
+    (``is_name``) is also given whole, at the position of its last part.
     Positions are renumbered so phrases match across the gap.
     """
 
-    def __init__(self, articles: Iterable[str] = ELISIONS) -> None:
+    # Indexes written before names were read keep this default.
+    names = False
+
+    def __init__(self, articles: Iterable[str] = ELISIONS, names: bool = False) -> None:
         self.articles = frozenset(articles)
+        self.names = names
 
     def __eq__(self, other: object) -> bool:
-        return other.__class__ is self.__class__ and self.articles == other.articles
+        return (other.__class__ is self.__class__ and self.articles == other.articles
+                and self.names == other.names)
 
     def __hash__(self) -> int:
-        return hash((self.__class__, self.articles))
+        return hash((self.__class__, self.articles, self.names))
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         pos = None
         for t in tokens:
-            text = t.text
-            if text[-1] in APOSTROPHES:
-                text = text[:-1]
-                if text in self.articles:
-                    continue
+            token, start = t.text, t.startchar if t.chars else 0
+            at = t.pos if t.positions else 0
+            whole = self.names and is_name(token)
+            kept = False
+            for part in _PART.finditer(token) if _JOINED.search(token) else (None,):
+                text = token if part is None else part.group()
+                if text[-1] in APOSTROPHES:
+                    text = text[:-1]
+                    if text.lower() in self.articles:
+                        continue
                 t.text = text
-            if t.positions:
-                pos = t.pos if pos is None else pos + 1
-                t.pos = pos
-            yield t
+                if t.chars and part is not None:
+                    t.startchar, t.endchar = start + part.start(), start + part.start() + len(text)
+                if t.positions:
+                    pos = at if pos is None else pos + 1
+                    t.pos = pos
+                kept = True
+                yield t
+            if whole and kept:
+                t.text = name_reading(token)
+                if t.chars:
+                    t.startchar, t.endchar = start, start + len(token)
+                yield t
 
 
 class ItalianStopFilter(StopFilter):
@@ -148,7 +195,7 @@ class AccentFoldFilter(Filter):
 
 @functools.lru_cache(maxsize=500_000)
 def word_forms(token: str) -> tuple[str | None, str | None]:
-    """One token's (exact, stemmed) terms, as the two analyzer chains make
+    """One word's (exact, stemmed) terms, as the two analyzer chains make
     them; None where a chain drops it (elided article; stop word).
 
     The same steps per word, cached, for the places that see every word of
@@ -162,30 +209,84 @@ def word_forms(token: str) -> tuple[str | None, str | None]:
     return fold(word), None if word in STOPWORDS else fold(stem(word))
 
 
+Kept = tuple[str, str | None]  # a kept word's exact and stemmed forms
+
+
+@functools.lru_cache(maxsize=500_000)
+def token_forms(token: str) -> tuple[tuple[tuple[str, str | None], ...], str | None]:
+    """One token's kept words as ``word_forms`` pairs, in order, and its
+    whole-name reading for the exact fields (None unless ``is_name``)."""
+    if _JOINED.search(token) is None:
+        forms = word_forms(token)
+        return ((cast(Kept, forms),) if forms[0] is not None else ()), None
+    kept = tuple(cast(Kept, f) for f in map(word_forms, _PART.findall(token))
+                 if f[0] is not None)
+    whole = fold(name_reading(token).lower()) if kept and is_name(token) else None
+    return kept, whole
+
+
+# A word's final vowel carries gender and number ("italiano", "italiani",
+# "italiana", "italiane"); Snowball strips "-ano" and "-are" from the
+# masculine singular only, which splits such words into two stems.
+GENDER_NUMBER = "oaie"
+SIBLING_MIN_CHARS = 5
+# Accents a word typed without them may have lost on its last vowel.
+FINAL_ACCENTS = {"a": "à", "e": "èé", "i": "ì", "o": "ò", "u": "ù"}
+
+
+def siblings(word: str) -> tuple[str, ...]:
+    """The other genders and numbers a word may have, by its final vowel:
+    candidates only, to be checked against a vocabulary."""
+    if len(word) < SIBLING_MIN_CHARS or word[-1] not in GENDER_NUMBER:
+        return ()
+    return tuple(word[:-1] + v for v in GENDER_NUMBER if v != word[-1])
+
+
+def accented(word: str) -> tuple[str, ...]:
+    """The readings of a word typed without its final accent ("novita" may
+    be "novità"): candidates only, to be checked against a vocabulary."""
+    if not word.isascii() or word[-1:] not in FINAL_ACCENTS:
+        return ()
+    return tuple(word[:-1] + a for a in FINAL_ACCENTS[word[-1]])
+
+
 def match_keys(token: str) -> tuple[str, ...]:
     """A token's forms as a highlighter looks them up: ``s:stem`` (unless a
-    stop word) and ``e:exact``, so a word matched by either is marked."""
-    exact, stemmed = word_forms(token)
-    if exact is None:
-        return ()
-    return ("e:" + exact,) if stemmed is None else ("s:" + stemmed, "e:" + exact)
+    stop word) and ``e:exact`` of each of its words, and ``e:`` of a name's
+    whole reading, so a word matched by any is marked."""
+    kept, whole = token_forms(token)
+    keys = [key for exact, stemmed in kept
+            for key in (("e:" + exact,) if stemmed is None else ("s:" + stemmed, "e:" + exact))]
+    return (*keys, "e:" + whole) if whole else tuple(keys)
 
 
 _TOKEN = re.compile(TOKEN_PATTERN)
 
 
-def terms(text: str, stemmed: bool) -> tuple[int, list[str]]:
-    """The terms of ``text`` in position order, exactly as
-    ``stemming_analyzer()`` (or ``exact_analyzer()``) would index them, and
-    the position of the first: Whoosh's renumbering filters keep the first
-    survivor's original position and count on from there."""
-    forms = [word_forms(token) for token in _TOKEN.findall(text)]
-    first = next((i for i, (exact, _) in enumerate(forms) if exact is not None), 0)
-    kept = [f for f in forms if f[0] is not None]
+def terms(text: str, stemmed: bool) -> list[tuple[int, str]]:
+    """(position, term) of ``text`` in order, exactly as
+    ``stemming_analyzer()`` (or ``exact_analyzer()``) would index them:
+    Whoosh's renumbering filters keep the first survivor's original
+    position and count on from there; a name's whole reading shares the
+    position of its last word."""
+    found: list[tuple[int, str, str | None]] = []
+    pos = None
+    for i, token in enumerate(_TOKEN.findall(text)):
+        kept, whole = token_forms(token)
+        for exact, stem_ in kept:
+            pos = i if pos is None else pos + 1
+            found.append((pos, exact, stem_))
+        if whole and pos is not None and not stemmed:
+            found.append((pos, whole, None))
     if not stemmed:
-        return first, [exact for exact, _ in kept if exact is not None]
-    first += next((i for i, (_, stem) in enumerate(kept) if stem is not None), 0)
-    return first, [stem for _, stem in kept if stem is not None]
+        return [(p, exact) for p, exact, _ in found]
+    postings: list[tuple[int, str]] = []
+    at = None
+    for p, _, stem_ in found:
+        if stem_ is not None:
+            at = p if at is None else at + 1
+            postings.append((at, stem_))
+    return postings
 
 
 def tokenizer() -> RegexTokenizer:
@@ -196,8 +297,8 @@ def stemming_analyzer():
     """For body and title: matches across inflections ("missile" ~ "missili")."""
     return (
         tokenizer()
-        | LowercaseFilter()
         | ElisionFilter()
+        | LowercaseFilter()
         | ItalianStopFilter()
         | ItalianStemFilter()
         | AccentFoldFilter()
@@ -205,8 +306,9 @@ def stemming_analyzer():
 
 
 def exact_analyzer():
-    """Unstemmed, accent-folded, stop words kept: names, phrases, "piu"."""
-    return tokenizer() | LowercaseFilter() | ElisionFilter() | AccentFoldFilter()
+    """Unstemmed, accent-folded, stop words kept: names (whole and split),
+    phrases, "piu"."""
+    return tokenizer() | ElisionFilter(names=True) | LowercaseFilter() | AccentFoldFilter()
 
 
 def tokens(text: str, analyzer=None) -> list[str]:

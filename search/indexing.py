@@ -26,6 +26,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.multiproc import MpWriter
 
+from search.analysis import VERSION as ANALYSIS_VERSION
 from search.codec import CercaCodec
 from search.index import (
     INDEX_NAME,
@@ -112,10 +113,12 @@ class IndexReport:
 
 
 def content_hash(article: Article, salt: str = "") -> str:
-    """What decides "unchanged": everything we index from the input, and the
-    version of the entity step (model, rules, corrections) as ``salt``."""
+    """What decides "unchanged": everything we index from the input, the
+    version of the analysis, and the version of the entity step (model,
+    rules, corrections) as ``salt``."""
     payload = {
         "salt": salt,
+        "analysis": ANALYSIS_VERSION,
         "text": article.text,
         "title": article.title,
         "date": article.date.isoformat() if article.date else None,

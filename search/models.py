@@ -132,6 +132,15 @@ class FacetValue:
 
 
 @dataclass
+class MatchedWord:
+    """A typed word (or phrase) a hit matched, and the forms it matched in
+    ("nucleari" in "nucleare"): the answer to "why this result"."""
+
+    word: str
+    forms: list[str]
+
+
+@dataclass
 class Hit:
     id: str
     title: str
@@ -144,6 +153,7 @@ class Hit:
     places: list[str]
     orgs: list[str]
     date_inferred: bool = False
+    matched: list[MatchedWord] = field(default_factory=list)
 
 
 @dataclass

@@ -52,8 +52,7 @@ class ItalianText(TEXT):
         if not isinstance(value, str):
             return super().index(value, **kwargs)
         positions: dict[str, list[int]] = {}
-        first, found = analysis.terms(value, self.stemmed)
-        for position, term in enumerate(found, first):
+        for position, term in analysis.terms(value, self.stemmed):
             positions.setdefault(term, []).append(position)
         encode = self.format.encode
         return [(term.encode("utf-8"), len(at), float(len(at)), encode(at))

@@ -48,6 +48,7 @@ def test_search_json_contract(runner, index_dir):
     assert data["total"] == 1 and data["hits"][0]["id"] == "esteri-002"
     assert HIT_KEYS <= set(data["hits"][0])
     assert data["hits"][0]["date"] == "2025-09-14"
+    assert data["hits"][0]["matched"][0]["word"] == "missili"
     assert set(data["facets"]) >= {"person", "place", "date"}
     assert set(data["facets"]["place"][0]) == {"value", "count"}
 

@@ -159,3 +159,14 @@ def test_an_index_written_before_the_layout_move_still_opens(tmp_path):
     assert index.doc_count() == 5
     result = search(index, SearchRequest(q="missili"))
     assert result.total >= 1 and "<mark>" in result.hits[0].snippet
+
+
+def test_a_new_analysis_version_re_indexes_every_article(tmp_path, articles_copy, monkeypatch):
+    """Changing what is indexed for a text must reach existing indexes."""
+    from search import indexing as index_module
+
+    index = create_index(tmp_path / "ix")
+    first = update_index(index, [articles_copy])
+    monkeypatch.setattr(index_module, "ANALYSIS_VERSION", "test")
+    again = update_index(index, [articles_copy])
+    assert again.updated == first.added > 0 and again.unchanged == 0

@@ -47,6 +47,18 @@ def test_query_and_article_text_are_escaped(tmp_path):
         assert '<script>"x"' not in text
 
 
+def test_why_this_result_opens_on_request_and_is_escaped(tmp_path):
+    make_index(tmp_path, [{"id": "n", "title": "Il nucleare <i>iraniano</i>",
+                           "text": "Il programma nucleare torna al centro."}])
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "ix")}).test_client()
+    text = client.get("/?q=nucleari").get_data(as_text=True)
+    assert "<details class=\"perche\">" in text
+    assert "<summary>Perché questo risultato</summary>" in text
+    assert "«nucleari» trovata come «nucleare»" in text
+    text = client.get("/?q=<i>").get_data(as_text=True)
+    assert "«<i>»" not in text
+
+
 def test_security_headers(client):
     headers = client.get("/").headers
     csp = headers["Content-Security-Policy"]

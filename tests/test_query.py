@@ -228,13 +228,13 @@ def test_quoted_phrase_with_stop_words_needs_the_whole_phrase(tmp_path):
 
 def test_snippet_matching_finds_what_a_word_by_word_scan_finds():
     from search.analysis import match_keys
-    from search.query.snippets import TOKEN_PATTERN, matches
+    from search.query.snippets import WORD_PATTERN, matches
 
     text = ("PERCHÉ la città? L'Europa e dell’Unione: più missili, il Missile; "
             "Jong-un, Città-Stato, perche 3.000 euro, Più grande. İstanbul e Kim")
     terms = frozenset({"s:citt", "e:perche", "s:missil", "e:piu", "s:union", "e:europa",
                        "e:un", "e:3.000", "s:kim", "e:istanbul"})
-    naive = [(m.start(), m.end()) for m in re.finditer(TOKEN_PATTERN, text)
+    naive = [(m.start(), m.end()) for m in re.finditer(WORD_PATTERN, text)
              if any(k in terms for k in match_keys(m.group()))]
     assert [(m.start, m.end) for m in matches(text, terms)] == naive
     assert len(naive) >= 12
@@ -281,3 +281,21 @@ def test_a_field_range_is_plain_words_not_an_error(client, index):
                 "/facette/person"):
         response = client.get(url, query_string={"q": q})
         assert response.status_code == 200, url
+
+
+def test_words_in_one_sentence_rank_first_and_pages_agree(tmp_path):
+    """Same words, same lengths, same BM25F: the article holding them in one
+    sentence ranks first (rerank.py), and paging keeps that order."""
+    index = make_index(tmp_path, [
+        {"id": "spread", "title": "Notizie",
+         "text": "La crisi colpì il paese. Mesi dopo salì il petrolio."},
+        {"id": "together", "title": "Notizie",
+         "text": "La crisi colpì il paese e salì il petrolio. Mesi dopo."},
+    ])
+    assert hit_ids(run(index, "crisi petrolio")) == ["together", "spread"]
+    assert [hit_ids(run(index, "crisi petrolio", page=p, page_size=1)) for p in (1, 2)] == [
+        ["together"], ["spread"]]
+    from search import export_hits
+
+    assert [h.id for h in export_hits(index, SearchRequest(q="crisi petrolio"))] == [
+        "together", "spread"]

@@ -15,6 +15,7 @@ from search.analysis import stemming_analyzer
 from search.index import Index
 from search.links import web_url
 from search.models import iso
+from search.query.expansion import Expander
 from search.query.parse import parse_query
 from search.query.snippets import highlight_terms, mark_all
 
@@ -76,9 +77,10 @@ def marked_text(index: Index, text: str, q: str) -> str:
     """The text, escaped, with the words of query ``q`` marked."""
     if not q.strip():
         return html.escape(text)
-    parsed = parse_query(q)
     with index.searcher() as searcher:
-        terms = highlight_terms(parsed.query, searcher.reader())
+        reader = searcher.reader()
+        query = Expander(reader).expand(parse_query(q, reader).query)
+        terms = highlight_terms(query, reader)
     return mark_all(text, terms)
 
 

@@ -52,7 +52,11 @@ class Expander:
             if id(q) not in self._done:
                 self._done[id(q)] = self._terms(q)
             return self._done[id(q)]
-        return q.apply(self.expand)
+        expanded = q.apply(self.expand)
+        for name in ("word", "stop"):  # what parse.py notes on a typed word's group
+            if name in vars(q):
+                setattr(expanded, name, getattr(q, name))
+        return expanded
 
     def _terms(self, q: wq.Query) -> wq.Query:
         found = self._candidates(q)

@@ -30,7 +30,8 @@ from whoosh.qparser import (
 )
 from whoosh.qparser.common import QueryParserError
 
-from search.analysis import STOPWORDS, TOKEN_PATTERN, exact_analyzer, fold, stemming_analyzer
+from search.analysis import STOPWORDS, WORD_PATTERN, exact_analyzer, fold, stemming_analyzer
+from search.query.conflation import Vocabulary, related
 from search.schema import FIELD_ALIASES
 
 RAW = "q"
@@ -44,7 +45,7 @@ FIELD_BOOSTS: dict[str, float] = {
     "body": 1.0,
     "body_exact": 0.5,
 }
-STEMMED = {"title", "body"}
+STEMMED = ("title", "body")
 ALL_WORDS_BOOST = 4.0
 PROXIMITY_BOOST = 0.15
 PROXIMITY_SLOP = 2
@@ -157,7 +158,7 @@ class ParsedQuery:
 
 
 def _parse_schema() -> Schema:
-    raw = TEXT(analyzer=RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter())
+    raw = TEXT(analyzer=RegexTokenizer(WORD_PATTERN) | LowercaseFilter())
     raw.multitoken_query = "phrase"
     exact = TEXT(analyzer=exact_analyzer())
     exact.multitoken_query = "phrase"
@@ -191,7 +192,10 @@ class TextQueryBuilder:
         self._parser.add_plugin(PlusMinusPlugin(minusexpr=_MINUS))
         self._plain = QueryParser(RAW, _parse_schema(), group=OrGroup, plugins=[])
 
-    def build(self, text: str) -> ParsedQuery:
+    def build(self, text: str, vocabulary: Vocabulary | None = None) -> ParsedQuery:
+        """The query for ``text``; with the index's ``vocabulary`` (its
+        reader), each word also matches the forms Snowball splits from it
+        (see conflation.py)."""
         text = text.strip()[:MAX_QUERY_CHARS]
         ignore = _question_words(text)
         text = _QUESTION_MARK.sub(" ", text).strip()
@@ -200,15 +204,16 @@ class TextQueryBuilder:
             return ParsedQuery(wq.Every(), [], notices=notices)
         try:
             parsed = self._parser.parse(text)
-            built = self._expand(parsed, bool(_OR_WORD.search(text)), ignore)
+            built = self._expand(parsed, bool(_OR_WORD.search(text)), ignore, vocabulary)
         except PARSER_ERRORS:
             built = None
-        result = self._fallback(text, ignore) if built is None else ParsedQuery(
+        result = self._fallback(text, ignore, vocabulary) if built is None else ParsedQuery(
             words=_words(parsed), **built)
         result.notices = notices
         return result
 
-    def _fallback(self, text: str, ignore: frozenset[str]) -> ParsedQuery:
+    def _fallback(self, text: str, ignore: frozenset[str],
+                  vocabulary: Vocabulary | None) -> ParsedQuery:
         words = re.findall(r"\w+(?:['’]\w+)?", text)
         negated = re.findall(r"(?<![^\s(])-(\w+)", text)
         if not words:
@@ -220,43 +225,45 @@ class TextQueryBuilder:
                 wq.AndNot(wq.Every(), wq.Or([e for e in excluded if e])), [], fallback=True
             )
         parsed = self._plain.parse(" ".join(words))
-        built = self._expand(parsed, False, ignore)
+        built = self._expand(parsed, False, ignore, vocabulary)
         if built is None:
             return ParsedQuery(wq.NullQuery, [], fallback=True)
         return ParsedQuery(words=_words(parsed), fallback=True, **built)
 
     # -- expansion -----------------------------------------------------------
 
-    def _expand(self, q: wq.Query, explicit_or: bool, ignore: frozenset[str]) -> dict | None:
+    def _expand(self, q: wq.Query, explicit_or: bool, ignore: frozenset[str],
+                vocabulary: Vocabulary | None) -> dict | None:
         """ParsedQuery's query fields, or None if nothing is left."""
-        built = self._rewrite(q, ignore)
+        built = self._rewrite(q, ignore, vocabulary)
         if built is None:
             return None
         positive = q.a if isinstance(q, wq.AndNot) else q
         typed = [w for w in _words(positive, phrases=False) if fold(w) not in ignore]
         return {"match": built, **self._rank_boosts(built, explicit_or, typed)}
 
-    def _rewrite(self, q: wq.Query, ignore: frozenset[str]) -> wq.Query | None:
+    def _rewrite(self, q: wq.Query, ignore: frozenset[str],
+                 vocabulary: Vocabulary | None = None) -> wq.Query | None:
         """Replace every leaf on the raw field by its multi-field expansion."""
         if isinstance(q, wq.Term) and q.fieldname == RAW:
-            return self._word(q.text, ignore, q.boost)
+            return self._word(q.text, ignore, q.boost, vocabulary)
         if isinstance(q, wq.Phrase) and q.fieldname == RAW:
             return self._phrase(q.words, ignore, q.slop, q.boost)
         if isinstance(q, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)) and q.fieldname == RAW:
             return self._pattern(q)
         if isinstance(q, (wq.And, wq.Or, wq.DisjunctionMax)):
-            parts = [self._rewrite(sub, ignore) for sub in q.subqueries]
+            parts = [self._rewrite(sub, ignore, vocabulary) for sub in q.subqueries]
             parts = _drop_stop_groups([p for p in parts if p is not None])
             if not parts:
                 return None
             return parts[0] if len(parts) == 1 else q.__class__(parts, boost=q.boost)
         if isinstance(q, (wq.AndNot, wq.AndMaybe)):
-            a, b = self._rewrite(q.a, ignore), self._rewrite(q.b, ignore)
+            a, b = self._rewrite(q.a, ignore, vocabulary), self._rewrite(q.b, ignore, vocabulary)
             if a is None:
                 return None
             return a if b is None else q.__class__(a, b)
         if isinstance(q, wq.Not):
-            inner = self._rewrite(q.query, ignore)
+            inner = self._rewrite(q.query, ignore, vocabulary)
             return None if inner is None else wq.Not(inner)
         if q is wq.NullQuery:
             return None
@@ -269,8 +276,20 @@ class TextQueryBuilder:
     def _forms(self, field: str, text: str) -> list[str]:
         return [t.text for t in self._analyzers[field](text)]
 
-    def _word(self, text: str, ignore: frozenset[str], boost: float = 1.0) -> WordGroup | None:
-        return self._phrase([text], ignore, 1, boost)
+    def _word(self, text: str, ignore: frozenset[str], boost: float = 1.0,
+              vocabulary: Vocabulary | None = None) -> WordGroup | None:
+        group = self._phrase([text], ignore, 1, boost)
+        if group is None or vocabulary is None:
+            return group
+        also = related(text, vocabulary)
+        extra: list[wq.Query] = []
+        for field in STEMMED:
+            # A related form counts as the typed word's stem would.
+            weight = FIELD_BOOSTS[field] * boost
+            extra += [wq.Term(field, s, boost=weight) for s in also.stems]
+            extra += [wq.Term(field + "_exact", e, boost=weight) for e in also.exact]
+        group.subqueries = [*group.subqueries, *extra]
+        return group
 
     def _phrase(
         self, words: list[str], ignore: frozenset[str], slop: int, boost: float
@@ -298,6 +317,9 @@ class TextQueryBuilder:
         if not clauses:
             return None
         group = WordGroup(clauses)
+        # As typed: "d'alema" reaches here as the phrase ["d'", "alema"].
+        typed = text.replace("' ", "'").replace("’ ", "’")
+        group.word = typed if len(words) == 1 or " " not in typed else f'"{typed}"'
         group.stop = not content or (len(words) == 1 and fold(words[0].rstrip("'’")) in ignore)
         return group
 
@@ -314,7 +336,9 @@ class TextQueryBuilder:
                 )
             else:
                 clauses.append(q.__class__(field, text, boost=boost))
-        return wq.Or(clauses)
+        group = PatternGroup(clauses)
+        group.word = str(q).split(":", 1)[-1]
+        return group
 
     def _rank_boosts(self, q: wq.Query, explicit_or: bool, typed: list[str]) -> dict:
         """All words first, then words typed together found together.
@@ -364,16 +388,25 @@ def _builder() -> TextQueryBuilder:
     return TextQueryBuilder()
 
 
-def parse_query(text: str) -> ParsedQuery:
+def parse_query(text: str, vocabulary: Vocabulary | None = None) -> ParsedQuery:
     """``text`` as a query, through one shared builder (building is
-    thread-safe: the parser keeps no state between calls)."""
-    return _builder().build(text)
+    thread-safe: the parser keeps no state between calls); with the
+    index's ``vocabulary``, each word also matches its related forms."""
+    return _builder().build(text, vocabulary)
 
 
 class WordGroup(wq.Or):
-    """The expansion of one typed word; ``stop`` if only exact fields matched."""
+    """The expansion of one typed ``word`` (or quoted phrase); ``stop`` if
+    only exact fields matched."""
 
     stop = False
+    word = ""
+
+
+class PatternGroup(wq.Or):
+    """The expansion of one typed wildcard or fuzzy ``word``."""
+
+    word = ""
 
 
 def _question_words(text: str) -> frozenset[str]:

@@ -26,14 +26,16 @@ from search.analysis import fold
 from search.index import Index
 from search.links import web_url
 from search.models import FacetValue, Hit, SearchRequest, SearchResult, iso
-from search.query import budget
+from search.query import budget, rerank
 from search.query import facets as facet_counts
 from search.query.budget import QueryTooCostly
+from search.query.conflation import Vocabulary
 from search.query.expansion import Expander
+from search.query.explain import explain, word_keys
 from search.query.matchset import match_mask
 from search.query.parse import ParsedQuery, parse_query
 from search.query.ranking import Ranker
-from search.query.snippets import highlight_terms, snippet
+from search.query.snippets import snippet
 from search.query.spelling import suggest_query
 from search.schema import FACET_FIELDS
 
@@ -70,9 +72,11 @@ class Plan:
         raise KeyError(facet)
 
 
-def plan(request: SearchRequest) -> Plan:
-    """Parse the text and build the filters of ``request``."""
-    return Plan(request, parse_query(request.q), _required(request), _forbidden(request))
+def plan(request: SearchRequest, vocabulary: Vocabulary | None = None) -> Plan:
+    """Parse the text and build the filters of ``request``; with the index's
+    ``vocabulary``, words also match their related forms (conflation.py)."""
+    return Plan(request, parse_query(request.q, vocabulary), _required(request),
+                _forbidden(request))
 
 
 def _required(request: SearchRequest) -> wq.Query | None:
@@ -112,6 +116,7 @@ class Matches:
     ranker: Ranker
     matched: np.ndarray  # a boolean array over docnums
     notices: list[str]  # what was changed to keep the search bounded (Italian)
+    keys: dict[str, str]  # highlighting key -> the typed word (explain.py)
 
     @property
     def total(self) -> int:
@@ -129,10 +134,16 @@ class Matches:
             order = newest_first(self.matched, columns.days(self.searcher),
                                  columns.id_ranks(self.searcher), wanted)
             return [(int(d), None) for d in order]
-        ranking = self._ranking_query(wanted)
-        top = self.ranker.top(ranking, self.matched, wanted)
-        if top is not None:
-            return list(top)
+        # The second pass (rerank.py) reorders the first DEPTH, so the first
+        # pass ranks at least that many: pages and the export stay consistent.
+        depth = max(wanted, rerank.DEPTH)
+        ranking = self._ranking_query(depth)
+        top = self.ranker.top(ranking, self.matched, depth)
+        if top is None:
+            top = self._every_match(ranking, depth)
+        return list(rerank.rerank(self.searcher, top, self.keys)[:wanted])
+
+    def _every_match(self, ranking: wq.Query, depth: int) -> list[tuple[int, float]]:
         # Every match, not a top-N collector: Whoosh 2.7.5's collectors swap
         # matchers mid-search (Matcher.replace) and can drop the best
         # matches of boosted queries. Within what is left of the budget.
@@ -146,7 +157,7 @@ class Matches:
         except TimeLimit:
             raise QueryTooCostly() from None
         results = collector.results()
-        return [(hit.docnum, hit.score) for hit in results[:wanted]]
+        return [(hit.docnum, hit.score) for hit in results[:depth]]
 
     def _ranking_query(self, wanted: int) -> wq.Query:
         """The full ranking query, or its all-words part when that alone
@@ -175,9 +186,12 @@ class Matches:
         result["date"] = facet_counts.count_months(months, self.matched)
         return result
 
-    def hit(self, docnum: int, score: float | None, terms: frozenset[str] | None) -> Hit:
-        """One hit with its stored fields; with ``terms``, its snippet."""
+    def hit(self, docnum: int, score: float | None, snippets: bool = True) -> Hit:
+        """One hit with its stored fields, the words it matched and, if
+        asked, its snippet."""
         fields = self.searcher.stored_fields(docnum)
+        body = fields.get("body", "")
+        in_body, matched = explain(fields.get("title", ""), body, self.keys)
         return Hit(
             id=fields["id"],
             title=fields.get("title", ""),
@@ -185,11 +199,12 @@ class Matches:
             source=fields.get("source", ""),
             url=web_url(fields.get("url")),
             score=round(float(score or 0.0), 4),
-            snippet=snippet(fields.get("body", ""), terms) if terms is not None else "",
+            snippet=snippet(body, frozenset(self.keys), found=in_body) if snippets else "",
             persons=list(fields.get("persons") or []),
             places=list(fields.get("places") or []),
             orgs=list(fields.get("orgs") or []),
             date_inferred=bool(fields.get("date_inferred")),
+            matched=matched,
         )
 
 
@@ -212,7 +227,8 @@ def find(index: Index, searcher: Searcher, planned: Plan) -> Matches:
     if planned.forbidden is not None:
         text = text & ~match_mask(searcher, planned.forbidden, live)
     budget.check()
-    return Matches(index, searcher, planned, parsed, ranker, text & live, notices)
+    keys = word_keys(parsed.query, searcher.reader())
+    return Matches(index, searcher, planned, parsed, ranker, text & live, notices, keys)
 
 
 def _expanded(parsed: ParsedQuery, searcher: Searcher) -> tuple[ParsedQuery, list[str]]:
@@ -230,16 +246,14 @@ def search(index: Index, request: SearchRequest,
            seconds: float | None = budget.DEFAULT_SECONDS) -> SearchResult:
     """One page of results, with facets and a spelling suggestion, within
     ``seconds`` (raises ``QueryTooCostly`` past them; None: no limit)."""
-    planned = plan(request)
     with budget.budget(seconds), index.searcher(weighting=WEIGHTING) as searcher:
-        found = find(index, searcher, planned)
+        found = find(index, searcher, plan(request, searcher.reader()))
         page = max(1, request.page)
         offset = (page - 1) * request.page_size
         hits: list[Hit] = []
         if offset < found.total:
-            terms = highlight_terms(found.parsed.query, searcher.reader())
             order = found.ordered(offset + request.page_size)[offset:]
-            hits = [found.hit(docnum, score, terms) for docnum, score in order]
+            hits = [found.hit(docnum, score) for docnum, score in order]
         parsed = found.parsed
         suggestion = None
         if parsed.words and not parsed.fallback:
@@ -261,13 +275,12 @@ def export_hits(index: Index, request: SearchRequest,
                 seconds: float | None = budget.DEFAULT_SECONDS) -> Iterator[Hit]:
     """Every hit of a search in page order, without paging or snippets;
     finding and ordering them is within ``seconds``, streaming is not."""
-    planned = plan(request)
     with index.searcher(weighting=WEIGHTING) as searcher:
         with budget.budget(seconds):
-            found = find(index, searcher, planned)
+            found = find(index, searcher, plan(request, searcher.reader()))
             order = found.ordered()
         for docnum, score in order:
-            yield found.hit(docnum, score, None)
+            yield found.hit(docnum, score, snippets=False)
 
 
 def facet_values(
@@ -281,7 +294,7 @@ def facet_values(
     if name not in FACET_FIELDS:
         raise KeyError(name)
     with budget.budget(seconds), index.searcher(weighting=WEIGHTING) as searcher:
-        values = find(index, searcher, plan(request)).facet(name, None)
+        values = find(index, searcher, plan(request, searcher.reader())).facet(name, None)
     needle = fold(contains.strip().casefold())
     chosen = [v for v in values if v.selected or v.excluded]
     shown = [v for v in values if not (v.selected or v.excluded)

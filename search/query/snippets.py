@@ -2,7 +2,8 @@
 
 A word is marked when one of its forms (``analysis.match_keys``: stem or
 exact, accents folded) is among the query's terms, so "missile" marks
-"missili" and "citta" marks "città". Matching is a regex pass with a
+"missili" and "citta" marks "città"; a name found by its whole reading
+("dalema") is marked whole ("D'Alema"). Matching is a regex pass with a
 per-word cache rather than Whoosh's highlighter, which builds a Token
 object per word of every hit shown and dominated the page's cost.
 """
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 from whoosh import query as wq
 
-from search.analysis import TOKEN_PATTERN, fold, match_keys
+from search.analysis import TOKEN_PATTERN, WORD_PATTERN, fold, match_keys, token_forms
 
 FRAGMENTS = 3
 FRAGMENT_CHARS = 220
@@ -24,18 +25,19 @@ SURROUND = 70
 LEAD_CHARS = 240
 BETWEEN = " … "
 
-_WORD = re.compile(TOKEN_PATTERN)
+_WORD = re.compile(WORD_PATTERN)
+_TOKEN = re.compile(TOKEN_PATTERN)
 _SPACE = re.compile(r"\s+")
 
 
 @dataclass
-class _Match:
+class Match:
     start: int
     end: int
     key: str
 
 
-def matches(text: str, terms: frozenset[str]) -> list[_Match]:
+def matches(text: str, terms: frozenset[str]) -> list[Match]:
     """Every word of ``text`` with a form among ``terms``, in order.
 
     Stems and exact forms are prefixes of the folded, lowercased word, so
@@ -43,22 +45,42 @@ def matches(text: str, terms: frozenset[str]) -> list[_Match]:
     those go through ``match_keys``.
     """
     folded = _fold_chars(text)
-    found: list[_Match] = []
+    found: list[Match] = []
     for candidate in _prefixes(terms).finditer(folded):
-        m = _WORD.match(text, candidate.start())
-        if m is None or (found and m.start() < found[-1].end):
+        start = candidate.start()
+        if found and start < found[-1].end:
+            continue
+        name = _name_match(text, start, terms)
+        if name is not None:
+            found.append(name)
+            continue
+        m = _WORD.match(text, start)
+        if m is None:
             continue
         for key in match_keys(m.group()):
             if key in terms:
-                found.append(_Match(m.start(), m.end(), key))
+                found.append(Match(m.start(), m.end(), key))
                 break
     return found
+
+
+def _name_match(text: str, start: int, terms: frozenset[str]) -> Match | None:
+    """A whole name ("D'Alema") at ``start`` whose whole reading is a term."""
+    m = _TOKEN.match(text, start)
+    if m is None:
+        return None
+    whole = token_forms(m.group())[1]
+    if whole is None or "e:" + whole not in terms:
+        return None
+    return Match(m.start(), m.end(), "e:" + whole)
 
 
 @functools.lru_cache(maxsize=1024)
 def _prefixes(terms: frozenset[str]) -> re.Pattern:
     forms = sorted({t[2:] for t in terms}, key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, forms)) + ")")
+    # A name's whole reading ("dalema") is written with its apostrophe.
+    written = ["['’]?".join(map(re.escape, f)) if f.isalpha() else re.escape(f) for f in forms]
+    return re.compile(r"(?<!\w)(?:" + "|".join(written) + ")")
 
 
 class _FoldTable(dict):
@@ -79,9 +101,9 @@ def _fold_chars(text: str) -> str:
     return text.translate(_FOLD_TABLE)
 
 
-def _fragments(found: list[_Match]) -> list[list[_Match]]:
+def _fragments(found: list[Match]) -> list[list[Match]]:
     """Runs of matches that fit in one fragment with their context."""
-    runs: list[list[_Match]] = []
+    runs: list[list[Match]] = []
     for match in found:
         if runs and match.end - runs[-1][0].start <= FRAGMENT_CHARS - 2 * SURROUND:
             runs[-1].append(match)
@@ -90,7 +112,7 @@ def _fragments(found: list[_Match]) -> list[list[_Match]]:
     return runs
 
 
-def _bounds(text: str, run: list[_Match], floor: int) -> tuple[int, int]:
+def _bounds(text: str, run: list[Match], floor: int) -> tuple[int, int]:
     """A run's matches with up to SURROUND characters each side, cut at spaces."""
     start = max(floor, run[0].start - SURROUND)
     if start > floor:
@@ -103,7 +125,7 @@ def _bounds(text: str, run: list[_Match], floor: int) -> tuple[int, int]:
     return start, end
 
 
-def _marked(text: str, start: int, end: int, run: list[_Match]) -> str:
+def _marked(text: str, start: int, end: int, run: list[Match]) -> str:
     parts, at = [], start
     for match in run:
         parts.append(html.escape(text[at:match.start]))
@@ -113,11 +135,14 @@ def _marked(text: str, start: int, end: int, run: list[_Match]) -> str:
     return "".join(parts)
 
 
-def snippet(text: str, terms: frozenset[str], top: int = FRAGMENTS) -> str:
+def snippet(text: str, terms: frozenset[str], top: int = FRAGMENTS,
+            found: list[Match] | None = None) -> str:
     """Up to ``top`` fragments around ``terms`` (see ``highlight_terms``):
     those with the most distinct words, then the most matches, shown in
-    text order; the lead when nothing matches."""
-    found = matches(text, terms) if terms else []
+    text order; the lead when nothing matches. ``found``: the matches of
+    ``terms`` when already known."""
+    if found is None:
+        found = matches(text, terms) if terms else []
     if not found:
         return lead(text)
     runs = _fragments(found)

@@ -1,0 +1,70 @@
+"""A second pass over the best matches: typed words found in one sentence.
+
+BM25F scores each word wherever it is in an article. A reader asking
+"Quando è iniziata la crisi petrolifera del 1973?" wants the article where
+"crisi", "petrolifera" and "1973" are in one sentence, not spread over the
+text. So the first ``DEPTH`` matches are rescored with a bonus for their
+best sentence (the title counts as one): the share of the query's weight
+(each word's idf) that the sentence holds, times the best first-pass
+score and ``WEIGHT``. Words are found with the snippet matcher, so every
+form a word matches counts ("nucleari" in "nucleare").
+"""
+
+from __future__ import annotations
+
+import re
+
+from whoosh.searching import Searcher
+
+from search.query.snippets import matches
+
+DEPTH = 50
+WEIGHT = 0.5
+MIN_WORDS = 2
+# A sentence ends at . ! ? ; or a line break followed by space.
+_SENTENCE_END = re.compile(r"[.!?;]\s|\n")
+
+
+def word_weights(searcher: Searcher, keys: dict[str, str]) -> dict[str, float]:
+    """Each typed word's weight: the highest idf of its terms in the body."""
+    weights: dict[str, float] = {}
+    for key, word in keys.items():
+        field = "body" if key.startswith("s:") else "body_exact"
+        weights[word] = max(weights.get(word, 0.0), searcher.idf(field, key[2:]))
+    return weights
+
+
+def best_sentence(text: str, title: str, keys: dict[str, str],
+                  weights: dict[str, float]) -> float:
+    """The largest sum of word weights that one sentence (or the title) holds."""
+    terms = frozenset(keys)
+    best = sum(weights[w] for w in {keys[m.key] for m in matches(title, terms)})
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    words: set[str] = set()
+    sentence = 0
+    for m in matches(text, terms):
+        while sentence < len(ends) and m.start >= ends[sentence]:
+            best = max(best, sum(weights[w] for w in words))
+            words.clear()
+            sentence += 1
+        words.add(keys[m.key])
+    return max(best, sum(weights[w] for w in words))
+
+
+def rerank(searcher: Searcher, ranked: list[tuple[int, float]],
+           keys: dict[str, str]) -> list[tuple[int, float]]:
+    """``ranked`` (docnum, score), best first, with its first ``DEPTH``
+    rescored by their best sentence; unchanged for a one-word query."""
+    weights = word_weights(searcher, keys)
+    total = sum(weights.values())
+    if len(weights) < MIN_WORDS or not ranked or total <= 0:
+        return ranked
+    head, tail = ranked[:DEPTH], ranked[DEPTH:]
+    bonus = WEIGHT * head[0][1] / total
+    rescored = []
+    for docnum, score in head:
+        fields = searcher.stored_fields(docnum)
+        held = best_sentence(fields.get("body", ""), fields.get("title", ""), keys, weights)
+        rescored.append((docnum, score + bonus * held))
+    rescored.sort(key=lambda pair: (-pair[1], pair[0]))
+    return rescored + tail
