@@ -55,7 +55,9 @@ class IndexBusy(IndexError_):
 
 # Fills persons/places/orgs on a batch of articles. It may also offer
 # ``start(batch)``, returning the call that completes the batch, so that its
-# work overlaps the writing of the batch before (EntityEnricher does).
+# work overlaps the writing of the batch before, and ``prepare(articles,
+# progress)``, which reads every article of the run first (EntityEnricher
+# does both).
 Enricher = Callable[[list[Article]], None]
 Progress = Callable[[int], None]
 
@@ -336,6 +338,12 @@ def update_index(
         start = getattr(enrich, "start", None)
         return start(articles) if start else lambda: enrich(articles)
 
+    prepare = getattr(enrich, "prepare", None)
+    if prepare is not None:
+        # The entity step reads the whole run first (archive-wide names);
+        # progress is counted there, where the model's time goes.
+        prepare(_articles(roots, IndexReport(), set(), None), progress)
+        progress = None
     try:
         batch: list[tuple[Article, str]] = []
         # One batch in flight: its entities are found while the one before

@@ -54,6 +54,11 @@ class Article:
     orgs: list[str] = field(default_factory=list)
     dates: list[MentionedDate] = field(default_factory=list)
     entities_given: bool = False
+    # The place the newsroom put first ("CARPI."), as a proper name.
+    dateline: str = ""
+    # The part of ``text`` the NER reads: without dateline and bylines.
+    ner_start: int = 0
+    ner_end: int | None = None
 
 
 @dataclass

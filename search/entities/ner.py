@@ -19,10 +19,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from search.entities.bodies import body_mentions
 from search.entities.canonical import (
     Canonicalizer,
     Corrections,
     clean,
+    initial_flags,
     media_spellings,
     resolve_aliases,
 )
@@ -32,7 +34,9 @@ MODEL_DIR = Path(__file__).resolve().parent / "ner_model"
 CACHE_NAME = "entities.sqlite"
 BATCH_SIZE = 64
 # Bump when canonicalisation rules change, so the next index run re-derives.
-CANON_VERSION = "1"
+CANON_VERSION = "2"
+# Mentions are cached as [label, text, start]; a new format never reads an old one.
+CACHE_FORMAT = "2"
 
 
 @dataclass
@@ -79,7 +83,9 @@ def media_names() -> tuple[str, ...]:
 
 
 def ner_text(article: Article) -> str:
-    return f"{article.title}\n\n{article.text}" if article.title else article.text
+    """Title and body as the NER reads them: without dateline and bylines."""
+    body = article.text[article.ner_start:article.ner_end]
+    return f"{article.title}\n\n{body}" if article.title else body
 
 
 class EntityCache:
@@ -92,6 +98,12 @@ class EntityCache:
             "CREATE TABLE IF NOT EXISTS names (label TEXT, key TEXT, shown TEXT, "
             "PRIMARY KEY (label, key))"
         )
+        self.db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
+        row = self.db.execute("SELECT value FROM meta WHERE name = 'canon'").fetchone()
+        if row is None or row[0] != CANON_VERSION:
+            # New naming rules: names chosen by the old ones are not kept.
+            self.db.execute("DELETE FROM names")
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('canon', ?)", (CANON_VERSION,))
 
     def get(self, digests: list[str]) -> dict[str, list[tuple[str, str]]]:
         found = {}
@@ -145,45 +157,97 @@ class EntityEnricher:
         self.model = model_version()
         self.version = f"{self.model}/{CANON_VERSION}/{self.corrections.digest}"
         self.recognised = 0  # texts sent through NER (cache misses), for reports
+        self.prepared = False  # whether prepare() has read the whole run
 
     def __call__(self, articles: list[Article]) -> None:
         self.start(articles)()
+
+    def prepare(self, articles: Iterable[Article],
+                progress: Callable[[int], None] | None = None) -> None:
+        """Read every article of the run before any is named: NER for those
+        the cache lacks, and the archive's evidence (``archive.py``), so a
+        name does not depend on which batch it came in."""
+        chunk: list[Article] = []
+        for article in articles:
+            if progress:
+                progress(1)
+            if not article.entities_given:
+                chunk.append(article)
+            if len(chunk) >= BATCH_SIZE * max(self.jobs, 4):
+                self._observe(chunk)
+                chunk = []
+        self._observe(chunk)
+        self.prepared = True
+
+    def _observe(self, articles: list[Article]) -> None:
+        raw = self._fetch(articles)()
+        for article in articles:
+            self.canon.observe(ner_text(article), [m[:2] for m in raw[id(article)]])
+            if article.dateline:
+                self.canon.evidence.add_dateline(article.dateline)
 
     def start(self, articles: list[Article]) -> Callable[[], None]:
         """Send the articles the cache does not know to NER and return the
         step that fills them in; with ``jobs`` > 1 NER runs meanwhile, so
         the indexer can write the previous batch while this one is read."""
         todo = [a for a in articles if not a.entities_given]
+        collect = self._fetch(todo)
+
+        def finish() -> None:
+            raw = collect()
+            if not self.prepared:  # the batch is all the evidence there is
+                for article in todo:
+                    self.canon.observe(ner_text(article), [m[:2] for m in raw[id(article)]])
+                    if article.dateline:
+                        self.canon.evidence.add_dateline(article.dateline)
+            for article in articles:
+                self._name(article, raw.get(id(article), []))
+            self.cache.save_registry(self.canon.registry)
+
+        return finish
+
+    def _fetch(self, todo: list[Article]) -> Callable[[], dict[int, list[tuple]]]:
+        """Raw (label, text, start) mentions by article, from the cache or
+        NER, as a call that waits for them."""
         digests = {id(a): self._digest(ner_text(a)) for a in todo}
         cached = self.cache.get(list(digests.values()))
         missing = [(d, a) for a in todo if (d := digests[id(a)]) not in cached]
         found = self._recognise([ner_text(a) for _, a in missing]) if missing else None
 
-        def finish() -> None:
+        def collect() -> dict[int, list[tuple]]:
             if missing:
-                fresh = {d: [(m.label, m.text) for m in ms]
+                fresh = {d: [(m.label, m.text, m.start) for m in ms]
                          for (d, _), ms in zip(missing, found(), strict=True)}
                 self.recognised += len(missing)
                 self.cache.put(fresh)
                 cached.update(fresh)
-            for article in articles:
-                if article.entities_given:
-                    mentions = [(label, name) for label, names in
-                                (("PER", article.persons), ("LOC", article.places),
-                                 ("ORG", article.orgs)) for name in names]
-                else:
-                    mentions = cached[digests[id(article)]] + media_mentions(ner_text(article))
-                values = self.canon.article(mentions)
-                article.persons, article.places, article.orgs = (
-                    values["persons"], values["places"], values["orgs"])
-            self.cache.save_registry(self.canon.registry)
+            return {id(a): cached[digests[id(a)]] for a in todo}
 
-        return finish
+        return collect
+
+    def _name(self, article: Article, raw: list[tuple]) -> None:
+        """Fill the article's persons, places and orgs from its mentions."""
+        if article.entities_given:
+            mentions = [(label, name, False) for label, names in
+                        (("PER", article.persons), ("LOC", article.places),
+                         ("ORG", article.orgs)) for name in names]
+        else:
+            text = ner_text(article)
+            mentions = initial_flags(text, raw + body_mentions(text)) + [
+                (label, name, False) for label, name in media_mentions(text)]
+        if article.dateline:
+            place = self.canon.value("LOC", article.dateline)
+            if place and place[0] == "LOC":
+                article.dateline = place[1]
+                mentions.insert(0, ("LOC", place[1], False))
+        values = self.canon.article(mentions)
+        article.persons, article.places, article.orgs = (
+            values["persons"], values["places"], values["orgs"])
 
     def _digest(self, text: str) -> str:
         """The cache key: the text and the model that read it, so a new
         model never reuses another's mentions."""
-        return hashlib.sha1(f"{self.model}\n{text}".encode()).hexdigest()
+        return hashlib.sha1(f"{self.model}\n{CACHE_FORMAT}\n{text}".encode()).hexdigest()
 
     def _recognise(self, texts: list[str]) -> Callable[[], list[list[Mention]]]:
         """Mentions per text, as a call that waits for them."""

@@ -19,6 +19,7 @@ from typing import Any
 import charset_normalizer
 import yaml
 
+from search.ingest import newsroom
 from search.ingest.dates import find_dates, infer_date
 from search.ingest.furniture import strip_furniture
 from search.models import Article, Skipped
@@ -188,6 +189,7 @@ def make_article(
     inferred = date is None
     if inferred:
         date = infer_date(body)
+    news = newsroom.read(body)
     return Article(
         id=article_id,
         text=body,
@@ -197,12 +199,15 @@ def make_article(
         dates=find_dates(body, date),
         source=str(meta.get("source") or "").strip(),
         url=str(meta.get("url") or "").strip(),
-        author=str(meta.get("author") or "").strip(),
+        author=str(meta.get("author") or "").strip() or news.author,
         origin=origin,
         persons=_names(meta.get("persons")),
         places=_names(meta.get("places")),
         orgs=_names(meta.get("orgs")),
         entities_given=entities_given,
+        dateline=news.dateline,
+        ner_start=news.start,
+        ner_end=news.end,
     )
 
 
