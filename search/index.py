@@ -219,6 +219,10 @@ def document(article: Article, digest: str) -> dict:
     if article.date:
         doc["date"] = dt.datetime.combine(article.date, dt.time())
         doc["month"] = article.date.strftime("%Y-%m")
+    authors = _unique(article.author.split(", "))
+    if authors:
+        doc["authors"] = KEYWORD_SEPARATOR.join(authors)
+        doc["_stored_authors"] = authors
     for name, text_field in ENTITY_TEXT_FIELDS.items():
         values = _unique(getattr(article, name))
         if values:
@@ -228,6 +232,12 @@ def document(article: Article, digest: str) -> dict:
         else:
             doc["_stored_" + name] = []
     return {k: v for k, v in doc.items() if v is not None}
+
+
+def _in_schema(doc: dict, names: set[str]) -> dict:
+    """Only the fields the index has: one written before a field was added
+    (``authors``) keeps working, without that field."""
+    return {k: v for k, v in doc.items() if k.removeprefix("_stored_") in names}
 
 
 def _unique(values: Iterable[str]) -> list[str]:
@@ -312,6 +322,7 @@ def update_index(
     roots = [Path(r).resolve() for r in roots]
     report = IndexReport()
     existing = _existing(index)
+    names = set(index.ix.schema.names())
     seen: set[str] = set()
     unreadable: set[str] = set()
     writer = None
@@ -361,11 +372,12 @@ def update_index(
                 items, finish = in_flight
                 finish()
                 for article, digest in items:
+                    doc = _in_schema(document(article, digest), names)
                     if article.id in existing:
-                        writer.update_document(**document(article, digest))
+                        writer.update_document(**doc)
                         report.updated += 1
                     else:
-                        writer.add_document(**document(article, digest))
+                        writer.add_document(**doc)
                         report.added += 1
             in_flight = started
 

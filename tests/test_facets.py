@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-import pytest
+import json
 
+import pytest
+from click.testing import CliRunner
+
+from cerca.cli import cli
 from search.entities.bodies import body_mentions
 from search.entities.canonical import Canonicalizer, Corrections, clean, name_key
 from search.entities.ner import EntityEnricher
+from search.index import create_index, update_index
 from search.ingest.readers import make_article
+from search.models import SearchRequest
+from search.query.pipeline import search
 
 
 def archive(*articles: tuple[str, list[tuple[str, str]]], datelines=()) -> Canonicalizer:
@@ -116,3 +123,31 @@ def test_dateline_is_a_place_and_the_byline_no_person(tmp_path):
     # Named in the body as well, the journalist is a person of that article.
     assert "Stefano Totaro" in second.persons
     assert not any(v.isupper() for a in articles for v in a.places + a.orgs + a.persons)
+
+
+def test_authors_are_a_filter_and_a_facet(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("CARPI. Furto in centro. — STEFANO TOTARO", "utf-8")
+    (docs / "b.txt").write_text("MODENA. Rapina in banca. (fd)", "utf-8")
+    (docs / "c.txt").write_text("---\nauthor: Redazione\n---\nVIGNOLA. Incendio.", "utf-8")
+    index = create_index(tmp_path / "ix")
+    update_index(index, [docs])
+    everything = search(index, SearchRequest())
+    assert {v.value for v in everything.facets["author"]} == {"Stefano Totaro", "FD", "Redazione"}
+    signed = search(index, SearchRequest(authors=("Stefano Totaro",)))
+    assert [h.id for h in signed.hits] == ["a"]
+    others = search(index, SearchRequest(not_authors=("Stefano Totaro",)))
+    assert sorted(h.id for h in others.hits) == ["b", "c"]
+
+
+def test_cli_author_option(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("di Serena Arbizzi\nI ladri sono entrati di notte.", "utf-8")
+    (docs / "b.txt").write_text("Un altro furto in centro.", "utf-8")
+    runner = CliRunner()
+    ix = str(tmp_path / "ix")
+    assert runner.invoke(cli, ["index", str(docs), "--index", ix, "--no-entities"]).exit_code == 0
+    out = runner.invoke(cli, ["search", "", "--index", ix, "--author", "Serena Arbizzi", "--json"])
+    assert [h["id"] for h in json.loads(out.output)["hits"]] == ["a"]

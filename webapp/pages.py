@@ -13,7 +13,8 @@ from webapp.params import Links, query_string, search_request
 
 bp = Blueprint("pages", __name__)
 
-FACET_LABELS = {"person": "Persone", "place": "Luoghi", "org": "Organizzazioni"}
+FACET_LABELS = {"person": "Persone", "place": "Luoghi", "org": "Organizzazioni",
+                "author": "Firme"}
 FACET_SHOWN = 10
 FACET_FILTER_LIMIT = 50
 

@@ -52,6 +52,7 @@ def filter_query(request: SearchRequest) -> wq.Query | None:
         ("persons", request.persons),
         ("places", request.places),
         ("orgs", request.orgs),
+        ("authors", request.authors),
     ):
         clauses += [wq.Term(field, v) for v in values]
     if request.date_from or request.date_to:
@@ -73,6 +74,7 @@ def mask_query(request: SearchRequest) -> wq.Query | None:
             ("persons", request.not_persons),
             ("places", request.not_places),
             ("orgs", request.not_orgs),
+            ("authors", request.not_authors),
         )
         for v in values
     ]
@@ -292,6 +294,7 @@ def _facets(index, searcher, matched, request) -> dict[str, list[FacetValue]]:
         "person": (request.persons, request.not_persons),
         "place": (request.places, request.not_places),
         "org": (request.orgs, request.not_orgs),
+        "author": (request.authors, request.not_authors),
     }
     result = {}
     for name, field in FACET_FIELDS.items():
