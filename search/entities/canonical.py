@@ -72,6 +72,13 @@ def non_entities() -> frozenset[str]:
 
 
 @functools.cache
+def vehicle_makes() -> tuple[str, ...]:
+    """Folded makes, longest first, each followed by a space."""
+    makes = {fold(m.casefold()) + " " for m in _lines("vehicle_makes.txt")}
+    return tuple(sorted(makes, key=len, reverse=True))
+
+
+@functools.cache
 def org_names() -> frozenset[str]:
     """Folded names of organisations on Italian Wikipedia (the KIND list)."""
     import lzma
@@ -222,7 +229,8 @@ class Canonicalizer:
         if not is_name(text):
             return None
         folded = fold(text.casefold())
-        if folded in non_entities() or name_key(text) in self.corrections.suppress:
+        if folded in non_entities() or name_key(text) in self.corrections.suppress \
+                or folded.startswith(vehicle_makes()):
             return None
         return bodies.aliases().get(folded) or media().get(folded) or text
 
@@ -240,6 +248,8 @@ class Canonicalizer:
         else:
             label = self.corrections.label.get(key) or self._label(key, label, text)
             text = self._spelling(key, text)
+        if label == "LOC" and _STREET.match(text):
+            return None  # streets are no facet a reader filters on
         if label == "LOC" and places.is_italian_place(text):
             text = places.resolve(text, self.evidence.home) or text
         elif label in ("LOC", "ORG") and folded in place_names():
@@ -301,6 +311,22 @@ class Canonicalizer:
         return result
 
 
-def initial_flags(text: str, mentions: Iterable[tuple]) -> list[tuple[str, str, bool]]:
-    """Cached (label, text, start) mentions with whether each opens a sentence."""
-    return [(m[0], m[1], len(m) > 2 and is_initial(text, m[2])) for m in mentions]
+_STREET = re.compile(r"(?:via|viale|piazza|piazzale|piazzetta|corso|largo|vicolo|strada|"
+                     r"stradello|galleria|vicolo)\s", re.IGNORECASE)
+# A person's name after these words is a street, a school or a building.
+_NAMED_AFTER = re.compile(
+    r"\b(?:via|viale|piazza|piazzale|piazzetta|corso|largo|vicolo|strada|stradello|galleria|"
+    r"scuola|scuole|istituto|liceo|parco|ospedale|teatro|stadio|palazzo|ponte)\s+$",
+    re.IGNORECASE)
+
+
+def in_context(text: str, mentions: Iterable[tuple]) -> list[tuple[str, str, bool]]:
+    """Cached (label, text, start) mentions with whether each opens a
+    sentence; a person named as a street ("via Ciro Menotti") is dropped."""
+    found = []
+    for m in mentions:
+        start = m[2] if len(m) > 2 else None
+        if start is not None and m[0] == "PER" and _NAMED_AFTER.search(text, 0, start):
+            continue
+        found.append((m[0], m[1], start is not None and is_initial(text, start)))
+    return found

@@ -24,7 +24,7 @@ from search.entities.canonical import (
     Canonicalizer,
     Corrections,
     clean,
-    initial_flags,
+    in_context,
     media_spellings,
     resolve_aliases,
 )
@@ -86,6 +86,13 @@ def ner_text(article: Article) -> str:
     """Title and body as the NER reads them: without dateline and bylines."""
     body = article.text[article.ner_start:article.ner_end]
     return f"{article.title}\n\n{body}" if article.title else body
+
+
+def _title_lead(article: Article) -> int:
+    """How much of the NER text is a dateline or byline repeated in a title
+    made from the first sentence ("PAVULLO Finge di aver…"), else 0."""
+    lead = article.text[:article.ner_start].strip()
+    return len(lead) if lead and article.title.startswith(lead) else 0
 
 
 class EntityCache:
@@ -233,7 +240,10 @@ class EntityEnricher:
                          ("ORG", article.orgs)) for name in names]
         else:
             text = ner_text(article)
-            mentions = initial_flags(text, raw + body_mentions(text)) + [
+            lead = _title_lead(article)
+            # A title taken from the first sentence still has the dateline.
+            raw = [m for m in raw if len(m) < 3 or m[2] >= lead]
+            mentions = in_context(text, raw + body_mentions(text)) + [
                 (label, name, False) for label, name in media_mentions(text)]
         if article.dateline:
             place = self.canon.value("LOC", article.dateline)

@@ -35,8 +35,26 @@ _WORD = re.compile(r"[\w'’]+")
 class Place:
     name: str
     region: str
+    province: str
     population: int
     comune: bool
+
+
+@dataclass(frozen=True)
+class Home:
+    """Where an archive is: the region and province of most of its datelines."""
+
+    region: str = ""
+    province: str = ""
+
+    def rank(self, place: Place) -> int:
+        """2 in the home province, 1 elsewhere in the home region, else 0."""
+        if not self.region or place.region != self.region:
+            return 0
+        return 2 if self.province and place.province == self.province else 1
+
+
+NOWHERE = Home()
 
 
 def place_key(text: str) -> str:
@@ -52,8 +70,8 @@ def _tables() -> tuple[dict[str, list[Place]], dict[str, list[Place]]]:
     for line in text.splitlines():
         if not line or line[0] == "#":
             continue
-        name, region, population, comune = line.split("\t")
-        place = Place(name, region, int(population), comune == "1")
+        name, region, province, population, comune = line.split("\t")
+        place = Place(name, region, province, int(population), comune == "1")
         key = place_key(name)
         exact.setdefault(key, []).append(place)
         words = key.split()
@@ -77,38 +95,41 @@ def is_italian_place(text: str) -> bool:
     return bool(key) and (key in _tables()[0] or key in _tables()[1])
 
 
-def is_local_place(text: str, home: str) -> bool:
-    """A municipality, or any place of the ``home`` region: names that are a
-    place whatever the model said ("Pavullo", "Fossoli"), unlike a hamlet
-    far away that shares a surname ("Rossi")."""
+def is_local_place(text: str, home: Home = NOWHERE) -> bool:
+    """A municipality, or any place at ``home``: names that are a place
+    whatever the model said ("Pavullo", "Fossoli"), unlike a hamlet far away
+    that shares a surname ("Rossi")."""
     key = place_key(text)
     exact_names = _tables()[0].get(key, [])
     short = [p for p in _tables()[1].get(key, []) if p.comune]
-    return any(p.comune or p.region == home for p in exact_names) or len(short) == 1 or any(
-        p.region == home for p in short)
+    return any(p.comune or home.rank(p) for p in exact_names) or len(short) == 1 or any(
+        home.rank(p) for p in short)
 
 
-def _best(places: Iterable[Place]) -> Place:
-    return max(places, key=lambda p: (p.comune, p.population, p.name))
+def _best(places: Iterable[Place], home: Home) -> Place:
+    return max(places, key=lambda p: (home.rank(p), p.comune, p.population, p.name))
 
 
-def resolve(text: str, home: str = "") -> str | None:
+def resolve(text: str, home: Home = NOWHERE) -> str | None:
     """The proper name of the Italian place ``text`` names, or None.
 
-    At home (the archive's region) an exact name wins ("Carpi"), then the
-    municipality a short form abbreviates ("Novi" -> "Novi di Modena" for
-    an archive in Emilia-Romagna); elsewhere an exact name, or a short form
-    only when it is unambiguous.
+    At home (the archive's province, then region) the name of a place or
+    of the municipality it abbreviates ("Carpi"; "Novi" -> "Novi di Modena",
+    "Castelvetro" -> "Castelvetro di Modena" for a Modena paper); elsewhere
+    an exact name, or a short form only when it is unambiguous.
     """
     key = place_key(text)
     found = _tables()[0].get(key, [])
     candidates = _tables()[1].get(key, [])
-    at_home = [p for p in found if p.region == home] or [
-        p for p in candidates if p.region == home and p.comune]
+    at_home = [(home.rank(p), True, p) for p in found if home.rank(p)] + [
+        (home.rank(p), False, p) for p in candidates if home.rank(p) and p.comune]
     if at_home:
-        return _shown(_best(at_home).name)
+        # In the home province "Fiorano" is Fiorano Modenese, not a hamlet
+        # of the region that is called just "Fiorano".
+        best = max(at_home, key=lambda c: (c[0], c[1], c[2].comune, c[2].population))
+        return _shown(best[2].name)
     if found:
-        return _shown(_best(found).name)
+        return _shown(_best(found, home).name)
     if candidates and len({p.name for p in candidates}) == 1:
         return _shown(candidates[0].name)
     return None
@@ -118,13 +139,19 @@ def _shown(name: str) -> str:
     return USUAL_NAMES.get(name, name)
 
 
-def region_of(text: str) -> str:
-    """The region of a name that is one municipality only, else ""."""
-    found = [p for p in exact(text) if p.comune]
-    return found[0].region if len(found) == 1 else ""
-
-
-def home_region(names: Iterable[str]) -> str:
-    """The region most unambiguous municipality names in ``names`` are in."""
-    counts = Counter(r for r in map(region_of, names) if r)
-    return min(counts, key=lambda r: (-counts[r], r)) if counts else ""
+def home_of(names: Iterable[str]) -> Home:
+    """The region and province most unambiguous municipality names in
+    ``names`` are in (datelines, usually)."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for name in names:
+        found = [p for p in exact(name) if p.comune]
+        if len(found) == 1:
+            counts[(found[0].region, found[0].province)] += 1
+    if not counts:
+        return NOWHERE
+    regions: Counter[str] = Counter()
+    for (region, _), n in counts.items():
+        regions[region] += n
+    region = min(regions, key=lambda r: (-regions[r], r))
+    province = min((k for k in counts if k[0] == region), key=lambda k: (-counts[k], k))[1]
+    return Home(region, province)
