@@ -43,7 +43,8 @@ for name, (region, province) in comuni.items():
     places[(name, region)] = [province, 0, 1]
 for region in {r for r, _ in comuni.values()}:
     for name in region.split("/"):
-        places[(name, region)] = ["", 0, 0]
+        for part in {name, *name.split("-")}:  # "Emilia", "Romagna"
+            places[(part, region)] = ["", 0, 0]
 for city in italian:
     key = (city["name"], region_of.get(city["admin1code"], ""))
     entry = places.setdefault(key, ["", 0, 0])

@@ -40,6 +40,7 @@ BODIES = (
     Body("Guardia di Finanza", r"guardia di finanza|fiamme gialle",
          ("Gdf", "Finanza", "Fiamme Gialle")),
     Body("Vigili del fuoco", r"vigili del fuoco|pompieri", ("Vvf", "Vigili del Fuoco")),
+    Body("Polizia Scientifica", r"polizia scientifica", ("Scientifica",)),
     Body("Procura", r"procura(?! general)", ("Procura della Repubblica",)),
     Body("Questura", r"questura"),
     Body("Squadra Mobile", r"squadra mobile", ("Mobile",)),

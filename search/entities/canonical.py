@@ -35,7 +35,7 @@ import yaml
 from search.analysis import STOPWORDS, fold
 from search.entities import bodies, places
 from search.entities.archive import Evidence, is_initial, shouted
-from search.entities.words import common_word, first_names, title_case
+from search.entities.words import common_word, first_names, surnames, title_case
 
 LABELS = ("PER", "LOC", "ORG")
 FIELD_OF = {"PER": "persons", "LOC": "places", "ORG": "orgs"}
@@ -230,7 +230,7 @@ class Canonicalizer:
             return None
         folded = fold(text.casefold())
         if folded in non_entities() or name_key(text) in self.corrections.suppress \
-                or folded.startswith(vehicle_makes()):
+                or (folded + " ").startswith(vehicle_makes()):
             return None
         return bodies.aliases().get(folded) or media().get(folded) or text
 
@@ -241,7 +241,8 @@ class Canonicalizer:
         key = name_key(text)
         folded = fold(text.casefold())
         curated = folded in bodies.aliases() or folded in media()
-        if initial and not curated and " " not in text and self._common(text):
+        if not curated and " " not in text and not places.is_italian_place(text) and (
+                initial and self._common(text) or self._mostly_lower(text)):
             return None
         if curated:
             label = "ORG"
@@ -255,15 +256,26 @@ class Canonicalizer:
         elif label in ("LOC", "ORG") and folded in place_names():
             # "la Russia ha deciso": a country acting is still a place to facet on.
             label, text = "LOC", place_names()[folded]
-        elif label == "PER" and " " not in text and folded not in first_names():
-            full = self.evidence.full_name(key)
-            text = self._spelling(full, text) if full else text
+        elif label == "PER" and " " not in text:
+            full = self.evidence.full_name(key) if folded not in first_names() else None
+            if full:
+                text = self._spelling(full, text)
+            elif folded in first_names():
+                return None  # a lone first name ("Luca") names nobody in particular
+            elif folded not in surnames() and self.evidence.other_label(key):
+                label = self.evidence.other_label(key)  # "Hera", a company
         text = self.corrections.rename.get(key, text)
         key = name_key(text)
         if key in self.corrections.suppress:
             return None
         shown = self.registry.setdefault((label, key), text)
         return label, shown
+
+    def _mostly_lower(self, word: str) -> bool:
+        """Written in lower case three times as often as capitalised in
+        mid-sentence ("Modenese"): an adjective, not a name."""
+        word = word.casefold()
+        return self.evidence.lower[word] >= 3 * max(self.evidence.capital[word], 1)
 
     def _common(self, word: str) -> bool:
         """A capitalised word at a sentence start that is a common word."""

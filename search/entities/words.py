@@ -13,15 +13,24 @@ PARTICLES = frozenset("di de del della da dei van von".split())
 
 
 @functools.cache
-def first_names() -> frozenset[str]:
-    """First names from the NER model's gazetteer list (flag 2)."""
+def _names(flag: int) -> frozenset[str]:
     data = lzma.decompress(GAZETTEER.read_bytes()).decode("utf-8")
     names = set()
     for line in data.splitlines():
         entry, _, flags = line.partition("\t")
-        if flags and " " not in entry and int(flags) & 2:
+        if flags and " " not in entry and int(flags) & flag:
             names.add(entry)
     return frozenset(names)
+
+
+def first_names() -> frozenset[str]:
+    """First names from the NER model's gazetteer list (flag 2)."""
+    return _names(2)
+
+
+def surnames() -> frozenset[str]:
+    """Surnames from the NER model's gazetteer list (flag 4)."""
+    return _names(4)
 
 
 def common_word(word: str) -> bool:
