@@ -151,3 +151,34 @@ def test_cli_author_option(tmp_path):
     assert runner.invoke(cli, ["index", str(docs), "--index", ix, "--no-entities"]).exit_code == 0
     out = runner.invoke(cli, ["search", "", "--index", ix, "--author", "Serena Arbizzi", "--json"])
     assert [h["id"] for h in json.loads(out.output)["hits"]] == ["a"]
+
+
+def test_a_dominant_full_name_takes_its_surname_and_lone_first_names_go():
+    canon = archive(*[("Gian Carlo Muzzarelli.", [("PER", "Gian Carlo Muzzarelli")])] * 6,
+                    ("Giancarlo Muzzarelli.", [("PER", "Giancarlo Muzzarelli")]))
+    assert canon.article([("PER", "Muzzarelli"), ("PER", "Luca")])["persons"] == [
+        "Gian Carlo Muzzarelli"]
+
+
+def test_a_single_name_the_archive_also_calls_a_company_is_not_a_person():
+    canon = archive(*[("Bollette Hera.", [("PER", "Hera")])] * 10,
+                    ("La multiutility Hera.", [("ORG", "Hera")]))
+    assert canon.article([("PER", "Hera")]) == {"persons": [], "places": [], "orgs": ["Hera"]}
+
+
+def test_a_word_the_archive_writes_in_lower_case_is_no_name():
+    text = "Il territorio modenese, la provincia modenese, il sindaco modenese e il Modenese."
+    canon = archive((text, [("LOC", "Modenese")]))
+    assert canon.article([("LOC", "Modenese")])["places"] == []
+
+
+def test_a_known_author_at_the_edge_of_a_text_is_a_byline(tmp_path):
+    signed = make_article("a", "CARPI. Furto in centro. (Rino Filippin)", {}, origin="x")
+    bare = make_article("b", "MODENA. I ladri hanno colpito ancora in via Emilia, "
+                             "dice il titolare. Rino Filippin", {}, origin="x")
+    enricher = EntityEnricher(tmp_path)
+    enricher.prepare([signed, bare])
+    enricher([signed, bare])
+    enricher.close()
+    assert signed.author == bare.author == "Rino Filippin"
+    assert "Rino Filippin" not in bare.persons
