@@ -4,7 +4,7 @@
 
 Index DICE first (``cerca index ../shared/data/dice/docs.jsonl --index
 /tmp/dice-facets``). Flags: CAPS (a shouted value), COMMON (a common
-Italian word, by wordfreq), TOWN (an Italian municipality among persons),
+Italian word among persons, by wordfreq), TOWN (an Italian municipality among persons),
 DATELINE (a dateline town among organisations), BYLINE (an author among
 persons); each count is the number of flagged values in the top.
 """
@@ -54,8 +54,7 @@ def main() -> None:
             marks = []
             if shouted(v.value) and len(v.value) > 4:
                 marks.append("CAPS")
-            if " " not in v.value and name != "author" and common_word(v.value) \
-                    and not places.is_italian_place(v.value):
+            if " " not in v.value and name == "person" and common_word(v.value):
                 marks.append("COMMON")
             if name == "person" and places.is_local_place(v.value, places.Home("Emilia-Romagna")):
                 marks.append("TOWN")

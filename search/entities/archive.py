@@ -42,6 +42,7 @@ class Evidence:
     surnames: dict = field(default_factory=lambda: defaultdict(Counter))  # last -> full keys
     datelines: Counter = field(default_factory=Counter)
     authors: Counter = field(default_factory=Counter)  # bylines found by the newsroom
+    first_words: Counter = field(default_factory=Counter)  # word -> full names it starts
 
     def add_text(self, text: str) -> None:
         for match in _WORD.finditer(text):
@@ -56,6 +57,8 @@ class Evidence:
         self.spellings[key][spelling] += 1
         words = key.split()
         if label == "PER" and len(words) >= 2:
+            if key not in self.surnames[words[-1]]:
+                self.first_words[words[0]] += 1
             self.surnames[words[-1]][key] += 1
 
     def add_dateline(self, name: str) -> None:
@@ -101,9 +104,13 @@ class Evidence:
         return best if not rest or top >= 3 * rest[0][1] else None
 
     def other_label(self, key: str) -> str | None:
-        """LOC or ORG when the archive gives ``key`` that label in at least
-        one mention in twenty, else None."""
+        """LOC or ORG, whichever the archive gives ``key`` more, when the two
+        make at least one mention in 25, else None."""
         counts = {label: self.labels[(key, label)] for label in ("PER", "LOC", "ORG")}
         total = sum(counts.values())
         other = max(("ORG", "LOC"), key=lambda label: counts[label])
-        return other if total and counts[other] * 20 >= total else None
+        return other if total and (counts["ORG"] + counts["LOC"]) * 25 >= total else None
+
+    def first_name(self, key: str) -> bool:
+        """Whether the archive's full names start with ``key`` three times or more."""
+        return self.first_words[key] >= 3

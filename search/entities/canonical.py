@@ -256,11 +256,14 @@ class Canonicalizer:
         elif label in ("LOC", "ORG") and folded in place_names():
             # "la Russia ha deciso": a country acting is still a place to facet on.
             label, text = "LOC", place_names()[folded]
+        elif label == "PER" and _INITIALS.fullmatch(text):
+            return None  # "A. B": a name kept from the reader
         elif label == "PER" and " " not in text:
-            full = self.evidence.full_name(key) if folded not in first_names() else None
+            first = folded in first_names() or self.evidence.first_name(key)
+            full = None if first else self.evidence.full_name(key)
             if full:
                 text = self._spelling(full, text)
-            elif folded in first_names():
+            elif first:
                 return None  # a lone first name ("Luca") names nobody in particular
             elif folded not in surnames() and self.evidence.other_label(key):
                 label = self.evidence.other_label(key)  # "Hera", a company
@@ -323,6 +326,7 @@ class Canonicalizer:
         return result
 
 
+_INITIALS = re.compile(r"(?:[A-ZÀ-Ý][a-zà-ÿ]?\.?\s*)+")
 _STREET = re.compile(r"(?:via|viale|piazza|piazzale|piazzetta|corso|largo|vicolo|strada|"
                      r"stradello|galleria|vicolo)\s", re.IGNORECASE)
 # A person's name after these words is a street, a school or a building.

@@ -74,6 +74,8 @@ def _tables() -> tuple[dict[str, list[Place]], dict[str, list[Place]]]:
         place = Place(name, region, province, int(population), comune == "1")
         key = place_key(name)
         exact.setdefault(key, []).append(place)
+        if name in USUAL_NAMES:  # "Reggio Emilia" is a place too
+            exact.setdefault(place_key(USUAL_NAMES[name]), []).append(place)
         words = key.split()
         for size in range(1, len(words)):
             prefix = " ".join(words[:size])
