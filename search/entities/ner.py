@@ -25,9 +25,9 @@ from search.entities.canonical import (
     Corrections,
     clean,
     in_context,
-    media_spellings,
     resolve_aliases,
 )
+from search.entities.lists import media_spellings
 from search.models import Article
 
 MODEL_DIR = Path(__file__).resolve().parent / "ner_model"
