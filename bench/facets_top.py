@@ -52,7 +52,7 @@ def main() -> None:
         print(f"\n== {name} (top {args.top})")
         for v in result.facets[name][:args.top]:
             marks = []
-            if shouted(v.value) and len(v.value) > 4:
+            if shouted(v.value) and len(v.value) > 4 and "." not in v.value:
                 marks.append("CAPS")
             if " " not in v.value and name == "person" and common_word(v.value):
                 marks.append("COMMON")

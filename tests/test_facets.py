@@ -182,3 +182,14 @@ def test_a_known_author_at_the_edge_of_a_text_is_a_byline(tmp_path):
     enricher.close()
     assert signed.author == bare.author == "Rino Filippin"
     assert "Rino Filippin" not in bare.persons
+
+
+def test_streets_named_after_people_and_vehicles_are_no_entities():
+    from search.entities.canonical import in_context
+
+    text = "Abita in via Ciro Menotti. Ciro Menotti fu un patriota."
+    found = in_context(text, [("PER", "Ciro Menotti", 13), ("PER", "Ciro Menotti", 27)])
+    assert found == [("PER", "Ciro Menotti", True)]
+    values = archive().article([("ORG", "Nissan Terrano"), ("ORG", "Fiat"), ("LOC", "via Emilia"),
+                                ("PER", "Range Rover Evoque"), ("LOC", "Piazza Grande")])
+    assert values == {"persons": [], "places": [], "orgs": []}

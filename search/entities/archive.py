@@ -30,7 +30,8 @@ def is_initial(text: str, start: int) -> bool:
 def shouted(text: str) -> bool:
     """ALL CAPS, or odd case such as "CAmpogalliano"."""
     letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 2 and (all(c.isupper() for c in letters) or text[:2].isupper())
+    return len(letters) >= 2 and (all(c.isupper() for c in letters) or (
+        text[:2].isalpha() and text[:2].isupper()))
 
 
 @dataclass

@@ -187,6 +187,8 @@ class Canonicalizer:
         if not curated and " " not in text and not places.is_italian_place(text) and (
                 initial and self._common(text) or self._mostly_lower(text)):
             return None
+        if label == "PER" and _INITIALS.fullmatch(text):
+            return None  # "A. B": a name kept from the reader
         if curated:
             label = "ORG"
         else:
@@ -199,8 +201,6 @@ class Canonicalizer:
         elif label in ("LOC", "ORG") and folded in place_names():
             # "la Russia ha deciso": a country acting is still a place to facet on.
             label, text = "LOC", place_names()[folded]
-        elif label == "PER" and _INITIALS.fullmatch(text):
-            return None  # "A. B": a name kept from the reader
         elif label == "PER" and " " not in text:
             first = folded in first_names() or self.evidence.first_name(key)
             full = None if first else self.evidence.full_name(key)

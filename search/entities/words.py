@@ -47,7 +47,9 @@ def title_case(text: str) -> str:
     out = []
     for i, word in enumerate(words):
         lower = word.casefold()
-        if i and lower in PARTICLES | STOPWORDS:
+        if len(word.rstrip(".")) == 1:
+            out.append(word.upper())  # an initial
+        elif i and lower in PARTICLES | STOPWORDS:
             out.append(lower)
         elif len(word) <= 2:
             out.append(word.upper())  # "fd" -> "FD", "s." -> "S."
