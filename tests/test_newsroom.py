@@ -49,7 +49,8 @@ def test_bylines_at_the_start(text, author, body):
 
 @pytest.mark.parametrize(("tail", "author"), [
     (" — S. A.", "S. A."),
-    (" (fd)", "FD"),
+    (" (fd)", "F. D."),
+    (" (gib)", "GIB"),
     (" — STEFANO TOTARO", "Stefano Totaro"),
     (" (serena arbizzi)", "Serena Arbizzi"),
     (" (a. setti)", "A. Setti"),

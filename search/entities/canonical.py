@@ -272,10 +272,12 @@ class Canonicalizer:
 _INITIALS = re.compile(r"(?:[A-ZÀ-Ý][a-zà-ÿ]?\.?\s*)+")
 _STREET = re.compile(r"(?:via|viale|piazza|piazzale|piazzetta|corso|largo|vicolo|strada|"
                      r"stradello|galleria|vicolo)\s", re.IGNORECASE)
-# A person's name after these words is a street, a school or a building.
+# A person's name after these words is a street, a school, a building or a
+# saint ("San Giovanni Evangelista", a church).
 _NAMED_AFTER = re.compile(
     r"\b(?:via|viale|piazza|piazzale|piazzetta|corso|largo|vicolo|strada|stradello|galleria|"
-    r"scuola|scuole|istituto|liceo|parco|ospedale|teatro|stadio|palazzo|ponte)\s+$",
+    r"scuola|scuole|istituto|liceo|parco|ospedale|teatro|stadio|palazzo|ponte|"
+    r"san|santa|santo|sant['’]\s*)\s*$",
     re.IGNORECASE)
 
 

@@ -143,9 +143,18 @@ def _tail(text: str, start: int) -> tuple[list[str], int]:
     names = re.split(r"\s+e\s+|\s+-\s+", raw.strip())
     if match.group("bare") and " " in raw and not any(c == "." for c in raw):
         names = _split_names(raw)
-    shown = [title_case(n) if (n.isupper() and " " in n) or n.islower() else n.strip()
-             for n in names]
-    return [n for n in shown if n], match.start()
+    return [n for n in map(_signature, names) if n], match.start()
+
+
+def _signature(name: str) -> str:
+    """One spelling per signature: "(fd)" and "— F. D." are "F. D.", "(gib)"
+    is "GIB", "STEFANO TOTARO" and "(stefano totaro)" are "Stefano Totaro"."""
+    name = name.strip()
+    if name.isalpha() and len(name) == 2:
+        return f"{name[0].upper()}. {name[1].upper()}."
+    if name.isalpha() and len(name) == 3:
+        return name.upper()
+    return title_case(name) if (name.isupper() and " " in name) or name.islower() else name
 
 
 def _split_names(text: str) -> list[str]:
