@@ -134,7 +134,8 @@ def test_authors_are_a_filter_and_a_facet(tmp_path):
     index = create_index(tmp_path / "ix")
     update_index(index, [docs])
     everything = search(index, SearchRequest())
-    assert {v.value for v in everything.facets["author"]} == {"Stefano Totaro", "F. D.", "Redazione"}
+    authors = {v.value for v in everything.facets["author"]}
+    assert authors == {"Stefano Totaro", "F. D.", "Redazione"}
     signed = search(index, SearchRequest(authors=("Stefano Totaro",)))
     assert [h.id for h in signed.hits] == ["a"]
     others = search(index, SearchRequest(not_authors=("Stefano Totaro",)))

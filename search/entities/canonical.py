@@ -187,7 +187,7 @@ class Canonicalizer:
         if not curated and " " not in text and not places.is_italian_place(text) and (
                 initial and self._common(text) or self._mostly_lower(text)):
             return None
-        if label == "PER" and _INITIALS.fullmatch(text):
+        if label == "PER" and not curated and _INITIALS.fullmatch(text):
             return None  # "A. B": a name kept from the reader
         if curated:
             label = "ORG"
