@@ -217,7 +217,8 @@ def print_result(result: SearchResult, color: bool) -> None:
         click.echo(f"{n}. {hit.title}" + (f"  [{meta}]" if meta else ""))
         click.echo(f"   {terminal_snippet(hit.snippet, color)}")
         click.echo(f"   id: {hit.id}")
-    labels = {"person": "Persone", "place": "Luoghi", "org": "Organizzazioni", "date": "Data"}
+    labels = {"person": "Persone", "place": "Luoghi", "org": "Organizzazioni", "author": "Firme",
+              "date": "Data"}
     for name, values in result.facets.items():
         if values:
             shown = ", ".join(f"{v.value} ({v.count})" for v in values[:8])
@@ -255,6 +256,8 @@ def run_batch(index, source: TextIO, out: TextIO) -> None:
 @click.option("--not-person", multiple=True, help="Escludi articoli con questa persona.")
 @click.option("--not-place", multiple=True, help="Escludi articoli con questo luogo.")
 @click.option("--not-org", multiple=True, help="Escludi articoli con questa organizzazione.")
+@click.option("--author", multiple=True, help="Solo articoli con questa firma.")
+@click.option("--not-author", multiple=True, help="Escludi articoli con questa firma.")
 @click.option("--date-from", help="Dal giorno (AAAA-MM-GG).")
 @click.option("--date-to", help="Fino al giorno (AAAA-MM-GG).")
 @click.option("--sort", default="relevance", show_default=True, help="relevance o date.")

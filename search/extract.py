@@ -1,7 +1,9 @@
 """Entities and dates of articles without indexing them (``cerca extract``).
 
-The values are the ones ``cerca index`` stores: the same model, the same
-news-agency list, the same corrections and canonical names.
+The values are the ones ``cerca index`` stores for the same files: they go
+through the indexer's own entity step (``EntityEnricher``, with its cache in
+memory), so the same model, news-agency list, archive-wide naming,
+corrections and canonical names apply.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from search.entities.canonical import Canonicalizer, Corrections, clean, resolve_aliases
-from search.entities.ner import Mention, media_spans, ner_text, recognise, with_media
+from search.entities.ner import EntityEnricher, Mention, media_spans, recognise
 from search.ingest.dates import find_dates
 from search.ingest.sources import read_path
 from search.models import Article, Ignored, Skipped, iso
@@ -31,18 +33,21 @@ def extract_files(
                 yield item
             else:
                 articles.append(item)
-    canon = Canonicalizer(corrections or Corrections(), {})
-    texts = [ner_text(a) for a in articles]
-    for article, text, mentions in zip(articles, texts, recognise(texts), strict=True):
-        values = canon.article(with_media([(m.label, m.text) for m in mentions], text))
+    enricher = EntityEnricher(None, corrections)
+    try:
+        enricher.prepare(articles)
+        enricher.start(articles)()
+    finally:
+        enricher.close()
+    for article in articles:
         yield {
             "id": article.id,
             "title": article.title,
             "date": iso(article.date),
             "date_inferred": article.date_inferred,
-            "persons": values["persons"],
-            "places": values["places"],
-            "orgs": values["orgs"],
+            "persons": article.persons,
+            "places": article.places,
+            "orgs": article.orgs,
             "dates": [{"text": d.text, "value": d.value, "granularity": d.granularity}
                       for d in article.dates],
         }

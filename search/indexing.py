@@ -69,6 +69,10 @@ class Enricher(Protocol):
 
     version: str  # what decides "unchanged" beside the article itself
 
+    def prepare(self, articles: Iterable[Article], progress: Progress | None) -> None:
+        """Read every article of the run first (archive-wide naming)."""
+        ...
+
     def start(self, articles: list[Article]) -> Callable[[], None]:
         """Begin a batch; the call returned completes it, so the work can
         overlap the writing of the batch before."""
@@ -153,6 +157,10 @@ def document(article: Article, digest: str) -> dict:
     if article.date:
         doc["date"] = dt.datetime.combine(article.date, dt.time())
         doc["month"] = article.date.strftime("%Y-%m")
+    authors = _unique(article.author.split(", "))
+    if authors:
+        doc["authors"] = KEYWORD_SEPARATOR.join(authors)
+        doc["_stored_authors"] = authors
     for name, text_field in ENTITY_TEXT_FIELDS.items():
         values = _unique(getattr(article, name))
         if values:
@@ -162,6 +170,12 @@ def document(article: Article, digest: str) -> dict:
         else:
             doc["_stored_" + name] = []
     return {k: v for k, v in doc.items() if v is not None}
+
+
+def _in_schema(doc: dict, names: set[str]) -> dict:
+    """Only the fields the index has: one written before a field was added
+    (``authors``) keeps working, without that field, until a rebuild."""
+    return {k: v for k, v in doc.items() if k.removeprefix("_stored_") in names}
 
 
 def _unique(values: Iterable[str]) -> list[str]:
@@ -252,6 +266,7 @@ def update_index(
     folders = [Path(r).resolve() for r in roots]
     report = IndexReport()
     existing = _existing(index)
+    names = set(index.ix.schema.names())
     seen: dict[str, str] = {}  # id -> the file it came from
     unreadable: set[str] = set()
     writer: Any = None  # a Whoosh writer, opened at the first change
@@ -272,6 +287,11 @@ def update_index(
         """Start the entity step on a batch; the call returned completes it."""
         return enrich.start(articles) if enrich is not None else lambda: None
 
+    if enrich is not None:
+        # The entity step reads the whole run first (archive-wide names);
+        # progress is counted there, where the model's time goes.
+        enrich.prepare(_articles(folders, IndexReport(), set(), None, pool), progress)
+        progress = None
     try:
         batch: list[tuple[Article, str]] = []
         # One batch in flight: its entities are found while the one before
@@ -289,11 +309,12 @@ def update_index(
                 items, finish = in_flight
                 finish()
                 for article, digest in items:
+                    doc = _in_schema(document(article, digest), names)
                     if article.id in existing:
-                        writer.update_document(**document(article, digest))
+                        writer.update_document(**doc)
                         report.updated += 1
                     else:
-                        writer.add_document(**document(article, digest))
+                        writer.add_document(**doc)
                         report.added += 1
             in_flight = started
 

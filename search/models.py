@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 Sort = Literal["relevance", "date"]
 SORTS: tuple[str, ...] = ("relevance", "date")
-FACETS: tuple[str, ...] = ("person", "place", "org", "date")
+FACETS: tuple[str, ...] = ("person", "place", "org", "author", "date")
 MAX_PAGE_SIZE = 100
 
 
@@ -57,6 +57,11 @@ class Article:
     # What the reader set aside from an article it kept (a url that is not
     # http(s)), in Italian, for the run summary.
     notes: list[str] = field(default_factory=list)
+    # The place the newsroom put first ("CARPI."), as a proper name.
+    dateline: str = ""
+    # The part of ``text`` the NER reads: without dateline and bylines.
+    ner_start: int = 0
+    ner_end: int | None = None
 
 
 @dataclass
@@ -107,6 +112,8 @@ class SearchRequest:
     not_persons: tuple[str, ...] = ()
     not_places: tuple[str, ...] = ()
     not_orgs: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    not_authors: tuple[str, ...] = ()
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     sort: Sort = "relevance"
@@ -119,7 +126,8 @@ class SearchRequest:
     def has_filters(self) -> bool:
         return bool(
             self.persons or self.places or self.orgs or self.not_persons
-            or self.not_places or self.not_orgs or self.date_from or self.date_to
+            or self.not_places or self.not_orgs or self.authors or self.not_authors
+            or self.date_from or self.date_to
         )
 
 

@@ -24,6 +24,8 @@ LIST_KEYS = {
     "not_person": "not_persons",
     "not_place": "not_places",
     "not_org": "not_orgs",
+    "author": "authors",
+    "not_author": "not_authors",
 }
 
 

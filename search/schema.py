@@ -16,7 +16,7 @@ from search import analysis
 from search.analysis import exact_analyzer, stemming_analyzer
 
 # Facet name (as in the JSON and the URL) -> KEYWORD field.
-FACET_FIELDS = {"person": "persons", "place": "places", "org": "orgs"}
+FACET_FIELDS = {"person": "persons", "place": "places", "org": "orgs", "author": "authors"}
 # Entity KEYWORD field -> TEXT field searched by a query prefix.
 ENTITY_TEXT_FIELDS = {"persons": "persons_text", "places": "places_text", "orgs": "orgs_text"}
 # Query prefixes a user can type, in Italian, -> field.
@@ -88,6 +88,8 @@ def build_schema() -> Schema:
         source=ID(stored=True),
         url=STORED(),
         author=STORED(),
+        # Bylines as facet values ("Firme"): one term per author.
+        authors=_entity_keyword(),
         hash=ID(stored=True, sortable=True),
         origin=ID(stored=True, sortable=True),
     )

@@ -88,6 +88,9 @@ def test_a_failed_run_releases_the_lock(tmp_path, articles_copy):
 
         version = "boom"
 
+        def prepare(self, articles, progress):
+            pass
+
         def start(self, articles):
             raise RuntimeError("boom")
 

@@ -98,7 +98,7 @@ def api_search():
       parameters: [q, person,
         place, org,
         not_person, not_place,
-        not_org, date_from,
+        not_org, author, not_author, date_from,
         date_to, sort,
         page, page_size]
       responses:
@@ -140,7 +140,7 @@ def api_facets(name: str):
     ---
     get:
       summary: Values of one facet for a search, optionally those containing `prefix`
-      parameters: [{name: name, in: path, required: true, schema: {type: string, enum: [person, place, org]}},
+      parameters: [{name: name, in: path, required: true, schema: {type: string, enum: [person, place, org, author]}},
         {name: prefix, in: query, schema: {type: string, maxLength: 100}, description: Text the value contains (case and accents ignored)},
         {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 1000, default: 50}},
         q, person,
@@ -155,8 +155,8 @@ def api_facets(name: str):
     index = _index()
     if name not in FACETS or name == "date":
         return error_response(400, "unknown_facet",
-                              f"Facetta «{name[:40]}» sconosciuta (usa person, place o org).",
-                              f"Unknown facet {name[:40]!r} (use person, place or org).")
+                              f"Facetta «{name[:40]}» sconosciuta (usa person, place, org o author).",
+                              f"Unknown facet {name[:40]!r} (use person, place, org or author).")
     req = _request()
     try:
         limit = parse_int("limit", request.args.get("limit"), 50, 1, 1000)
@@ -238,7 +238,7 @@ def api_export():
         q, person,
         place, org,
         not_person, not_place,
-        not_org, date_from,
+        not_org, author, not_author, date_from,
         date_to, sort]
       responses:
         200:

@@ -123,6 +123,8 @@ def build_spec(app: Flask) -> dict[str, Any]:
         _param("place", name, "Articles must mention every place given", many=True),
         _param("org", name, "Articles must mention every organisation given", many=True),
         _param("not_person", name, "Articles must not mention these persons", many=True),
+        _param("author", name, "Articles must be signed by every author given", many=True),
+        _param("not_author", name, "Articles must not be signed by these authors", many=True),
         _param("not_place", name, "Articles must not mention these places", many=True),
         _param("not_org", name, "Articles must not mention these organisations", many=True),
         _param("date_from", date, "First day (YYYY-MM-DD)"),

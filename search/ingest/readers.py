@@ -20,6 +20,7 @@ from typing import Any
 import charset_normalizer
 import yaml
 
+from search.ingest import newsroom
 from search.ingest.dates import find_dates, infer_date
 from search.ingest.furniture import strip_furniture
 from search.links import web_url
@@ -233,6 +234,7 @@ def make_article(
     if inferred:
         date = fallback_date or infer_date(body)
     url, notes = article_url(meta.get("url"))
+    news = newsroom.read(body)
     return Article(
         id=article_id,
         text=body,
@@ -242,13 +244,16 @@ def make_article(
         dates=find_dates(body, date),
         source=str(meta.get("source") or "").strip(),
         url=url,
-        author=str(meta.get("author") or "").strip(),
+        author=str(meta.get("author") or "").strip() or news.author,
         origin=origin,
         persons=_names(meta.get("persons")),
         places=_names(meta.get("places")),
         orgs=_names(meta.get("orgs")),
         entities_given=entities_given,
         notes=notes,
+        dateline=news.dateline,
+        ner_start=news.start,
+        ner_end=news.end,
     )
 
 

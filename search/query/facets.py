@@ -42,6 +42,8 @@ def read_column(searcher: Searcher, field: str) -> FacetColumn:
     """Deleted documents stay in the postings; they never match, so never count."""
     reader = searcher.reader()
     values: list[str] = []
+    if field not in searcher.schema:  # an index written before the field existed
+        return FacetColumn(values, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     chunks: list[np.ndarray] = []
     starts: list[int] = []
     offset = 0

@@ -47,6 +47,7 @@ _ENTITY_FILTERS = (
     ("person", "persons", "persons", "not_persons"),
     ("place", "places", "places", "not_places"),
     ("org", "orgs", "orgs", "not_orgs"),
+    ("author", "authors", "authors", "not_authors"),
 )
 
 

@@ -1,0 +1,117 @@
+"""What the whole archive says about a name, so one article cannot decide alone.
+
+One article writes "CARPI", another "Carpi"; one tags "Pavullo" a person,
+fifty a place; "Probabilmente" opens sentences but "probabilmente" is what
+the archive writes; "Muzzarelli" is, in every article that gives a first
+name, "Gian Carlo Muzzarelli". The indexer reads every article once before
+naming entities (``EntityEnricher.prepare``) and collects this evidence,
+so the names do not depend on batch order or on ``--jobs``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from search.entities import places
+
+_WORD = re.compile(r"\w[\w'’]*")
+_SENTENCE_END = frozenset(".!?»:;\n\"“”…")
+
+
+def is_initial(text: str, start: int) -> bool:
+    """Whether the word at ``start`` opens a sentence (or the text)."""
+    before = text[:start].rstrip(" \t([«\"“'‘-–—")
+    return not before or before[-1] in _SENTENCE_END
+
+
+def shouted(text: str) -> bool:
+    """ALL CAPS, or odd case such as "CAmpogalliano"."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and (all(c.isupper() for c in letters) or (
+        text[:2].isalpha() and text[:2].isupper()))
+
+
+@dataclass
+class Evidence:
+    labels: Counter = field(default_factory=Counter)  # (key, label) -> mentions
+    spellings: dict = field(default_factory=lambda: defaultdict(Counter))  # key -> spellings
+    lower: Counter = field(default_factory=Counter)  # word -> lower-case occurrences
+    capital: Counter = field(default_factory=Counter)  # word -> capitalised, mid-sentence
+    surnames: dict = field(default_factory=lambda: defaultdict(Counter))  # last -> full keys
+    datelines: Counter = field(default_factory=Counter)
+    authors: Counter = field(default_factory=Counter)  # bylines found by the newsroom
+    first_words: Counter = field(default_factory=Counter)  # word -> full names it starts
+
+    def add_text(self, text: str) -> None:
+        for match in _WORD.finditer(text):
+            word = match.group(0)
+            if word.islower():
+                self.lower[word] += 1
+            elif word[0].isupper() and not is_initial(text, match.start()):
+                self.capital[word.casefold()] += 1
+
+    def add_mention(self, label: str, key: str, spelling: str) -> None:
+        self.labels[(key, label)] += 1
+        self.spellings[key][spelling] += 1
+        words = key.split()
+        if label == "PER" and len(words) >= 2:
+            if key not in self.surnames[words[-1]]:
+                self.first_words[words[0]] += 1
+            self.surnames[words[-1]][key] += 1
+
+    def add_dateline(self, name: str) -> None:
+        self.datelines[name] += 1
+        self.__dict__.pop("home", None)
+
+    @functools.cached_property
+    def home(self) -> places.Home:
+        """The archive's region, from its datelines (else none); read once
+        the evidence is complete."""
+        return places.home_of(self.datelines.elements())
+
+    def label(self, key: str, given: str) -> str:
+        """The label most of the archive's mentions of ``key`` have."""
+        counts = {label: self.labels[(key, label)] for label in ("PER", "LOC", "ORG")}
+        best = max(counts.values())
+        if best == 0 or counts.get(given, 0) == best:
+            return given
+        return max(counts, key=lambda label: (counts[label], label))
+
+    def spelling(self, key: str) -> str | None:
+        """The usual spelling: the most written one that is not shouted."""
+        found = [(n, s) for s, n in self.spellings.get(key, {}).items()]
+        calm = [(n, s) for n, s in found if not shouted(s)]
+        return max(calm or found, default=(0, None))[1]
+
+    def common(self, word: str) -> bool | None:
+        """Whether the archive writes ``word`` in lower case more often than
+        capitalised in mid-sentence; None when it has never seen it there."""
+        lower, capital = self.lower[word.casefold()], self.capital[word.casefold()]
+        if lower + capital == 0:
+            return None
+        return lower > capital
+
+    def full_name(self, surname_key: str) -> str | None:
+        """The full-name key ending in this surname, if one does, or one is
+        written at least three times as often as any other ("Gian Carlo
+        Muzzarelli" 62, "Giancarlo Muzzarelli" 6)."""
+        names = self.surnames.get(surname_key)
+        if not names:
+            return None
+        (best, top), *rest = names.most_common(2)
+        return best if not rest or top >= 3 * rest[0][1] else None
+
+    def other_label(self, key: str) -> str | None:
+        """LOC or ORG, whichever the archive gives ``key`` more, when the two
+        make at least one mention in 25, else None."""
+        counts = {label: self.labels[(key, label)] for label in ("PER", "LOC", "ORG")}
+        total = sum(counts.values())
+        other = max(("ORG", "LOC"), key=lambda label: counts[label])
+        return other if total and (counts["ORG"] + counts["LOC"]) * 25 >= total else None
+
+    def first_name(self, key: str) -> bool:
+        """Whether the archive's full names start with ``key`` three times or more."""
+        return self.first_words[key] >= 3

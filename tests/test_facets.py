@@ -1,0 +1,196 @@
+"""Facets on a local archive: case, type, sentence starts, surnames, places, bodies."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from cerca.cli import cli
+from search.entities.bodies import body_mentions
+from search.entities.canonical import Canonicalizer, Corrections, clean, name_key
+from search.entities.ner import EntityEnricher
+from search import create_index, update_index
+from search.ingest.readers import make_article
+from search.models import SearchRequest
+from search.query.pipeline import search
+
+
+def archive(*articles: tuple[str, list[tuple[str, str]]], datelines=()) -> Canonicalizer:
+    """A canonicalizer that has read these (text, mentions) articles."""
+    canon = Canonicalizer(Corrections(), {})
+    for text, mentions in articles:
+        canon.observe(text, mentions)
+    for name in datelines:
+        canon.evidence.add_dateline(name)
+    return canon
+
+
+def test_shouted_names_take_the_archive_spelling_and_share_its_key():
+    canon = archive(("Furto a Carpi.", [("LOC", "Carpi")]), ("CARPI. Furto.", [("LOC", "CARPI")]))
+    assert canon.article([("LOC", "CARPI")])["places"] == ["Carpi"]
+    assert name_key("CARPI") == name_key("Carpi")
+    alone = archive(("SPILAMBERTO. Furto.", [("LOC", "SPILAMBERTO")]))
+    assert alone.article([("LOC", "SPILAMBERTO")])["places"] == ["Spilamberto"]
+    assert alone.article([("ORG", "ACME SRL")])["orgs"] == ["Acme Srl"]
+
+
+def test_one_type_per_entity_across_articles():
+    canon = archive(*[(f"Uffici della Lapam {i}.", [("ORG", "Lapam")]) for i in range(3)],
+                    ("Alla Lapam.", [("LOC", "Lapam")]))
+    assert canon.article([("LOC", "Lapam")])["orgs"] == ["Lapam"]
+    # A municipality is a place whatever the model said, unless it is a full name.
+    assert canon.article([("PER", "Pavullo"), ("ORG", "FORMIGINE")])["places"] == [
+        "Pavullo nel Frignano", "Formigine"]
+    assert canon.article([("PER", "Bruno Carpi")])["persons"] == ["Bruno Carpi"]
+
+
+def test_common_words_that_open_a_sentence_are_not_entities():
+    text = "Probabilmente no. Era probabilmente lui, e probabilmente tornerà a Carpi."
+    canon = archive((text, [("PER", "Probabilmente"), ("LOC", "Carpi")]))
+    values = canon.article([("PER", "Probabilmente", True), ("LOC", "Carpi", True),
+                            ("PER", "Chissà", True)])
+    assert values == {"persons": [], "places": ["Carpi"], "orgs": []}
+    # The same word in mid-sentence, capitalised, is a name.
+    assert canon.article([("PER", "Probabilmente", False)])["persons"] == ["Probabilmente"]
+
+
+def test_a_lone_surname_resolves_across_the_archive_when_one_full_name_fits():
+    canon = archive(("Il sindaco Gian Carlo Muzzarelli.", [("PER", "Gian Carlo Muzzarelli")]),
+                    ("Mario Rossi e Luca Rossi.", [("PER", "Mario Rossi"), ("PER", "Luca Rossi")]))
+    assert canon.article([("PER", "Muzzarelli")])["persons"] == ["Gian Carlo Muzzarelli"]
+    assert canon.article([("PER", "Rossi")])["persons"] == ["Rossi"]
+
+
+def test_novi_is_novi_di_modena_in_a_modena_paper_and_never_novi_sad():
+    local = archive(datelines=["Carpi", "Modena", "Mirandola"])
+    assert local.article([("LOC", "Novi")])["places"] == ["Novi di Modena"]
+    assert local.article([("LOC", "FINALE")])["places"] == ["Finale Emilia"]
+    elsewhere = archive()
+    assert elsewhere.article([("LOC", "Novi")])["places"] == ["Novi"]
+    # Exonyms still apply to names that are no Italian place.
+    assert elsewhere.article([("LOC", "Moscow")])["places"] == ["Mosca"]
+
+
+@pytest.mark.parametrize(("span", "name"), [
+    ("Centro Ottico di", "Centro Ottico"),
+    ("Servizio di Igiene Pubblica della", "Servizio di Igiene Pubblica"),
+    ("Grande Sala dell'", "Grande Sala"),
+    ("Banca Popolare dell’Emilia", "Banca Popolare dell’Emilia"),
+    ("Istituto di", "Istituto"),
+])
+def test_a_name_never_ends_on_a_preposition_or_article(span, name):
+    assert clean(span) == name
+
+
+def test_lower_case_public_bodies_are_organisations():
+    text = ("I carabinieri e la polizia locale sono intervenuti con i vigili del fuoco; "
+            "la procura ha aperto un fascicolo, la guardia di finanza indaga, "
+            "la questura conferma. La polizia penitenziaria no.")
+    found = [name for _, name, _ in body_mentions(text)]
+    assert found == ["Carabinieri", "Polizia municipale", "Vigili del fuoco", "Procura",
+                     "Guardia di Finanza", "Questura", "Polizia penitenziaria"]
+    assert body_mentions("un volante, un telefono mobile, il consiglio municipale") == []
+
+
+@pytest.mark.parametrize(("alias", "body"), [
+    ("Volante", "Squadra Volante"), ("Municipale", "Polizia municipale"),
+    ("Polizia Locale", "Polizia municipale"), ("Procura della Repubblica", "Procura"),
+    ("Mobile", "Squadra Mobile"), ("Arma", "Carabinieri"),
+])
+def test_aliases_of_a_body_are_one_value(alias, body):
+    assert archive().article([("ORG", alias, True)])["orgs"] == [body]
+
+
+def test_dateline_is_a_place_and_the_byline_no_person(tmp_path):
+    articles = [
+        make_article("a", "FINALE. Il sindaco Sandro Palazzi ha incontrato i carabinieri in "
+                          "piazza. — STEFANO TOTARO", {}, origin="x"),
+        make_article("b", "CARPI. I carabinieri hanno arrestato un uomo a Carpi. "
+                          "Lo ha detto Stefano Totaro, testimone. — STEFANO TOTARO",
+                     {}, origin="x"),
+        make_article("c", "MODENA. Furto in centro a Modena.", {}, origin="x"),
+    ]
+    enricher = EntityEnricher(tmp_path)
+    enricher.prepare(articles)
+    enricher.start(articles)()
+    enricher.close()
+    first, second, _ = articles
+    assert first.dateline == "Finale Emilia" and first.places[0] == "Finale Emilia"
+    assert first.author == "Stefano Totaro" and "Stefano Totaro" not in first.persons
+    assert "Carabinieri" in first.orgs
+    # Named in the body as well, the journalist is a person of that article.
+    assert "Stefano Totaro" in second.persons
+    assert not any(v.isupper() for a in articles for v in a.places + a.orgs + a.persons)
+
+
+def test_authors_are_a_filter_and_a_facet(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("CARPI. Furto in centro. — STEFANO TOTARO", "utf-8")
+    (docs / "b.txt").write_text("MODENA. Rapina in banca. (fd)", "utf-8")
+    (docs / "c.txt").write_text("---\nauthor: Redazione\n---\nVIGNOLA. Incendio.", "utf-8")
+    index = create_index(tmp_path / "ix")
+    update_index(index, [docs])
+    everything = search(index, SearchRequest())
+    authors = {v.value for v in everything.facets["author"]}
+    assert authors == {"Stefano Totaro", "F. D.", "Redazione"}
+    signed = search(index, SearchRequest(authors=("Stefano Totaro",)))
+    assert [h.id for h in signed.hits] == ["a"]
+    others = search(index, SearchRequest(not_authors=("Stefano Totaro",)))
+    assert sorted(h.id for h in others.hits) == ["b", "c"]
+
+
+def test_cli_author_option(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("di Serena Arbizzi\nI ladri sono entrati di notte.", "utf-8")
+    (docs / "b.txt").write_text("Un altro furto in centro.", "utf-8")
+    runner = CliRunner()
+    ix = str(tmp_path / "ix")
+    assert runner.invoke(cli, ["index", str(docs), "--index", ix, "--no-entities"]).exit_code == 0
+    out = runner.invoke(cli, ["search", "", "--index", ix, "--author", "Serena Arbizzi", "--json"])
+    assert [h["id"] for h in json.loads(out.output)["hits"]] == ["a"]
+
+
+def test_a_dominant_full_name_takes_its_surname_and_lone_first_names_go():
+    canon = archive(*[("Gian Carlo Muzzarelli.", [("PER", "Gian Carlo Muzzarelli")])] * 6,
+                    ("Giancarlo Muzzarelli.", [("PER", "Giancarlo Muzzarelli")]))
+    assert canon.article([("PER", "Muzzarelli"), ("PER", "Luca")])["persons"] == [
+        "Gian Carlo Muzzarelli"]
+
+
+def test_a_single_name_the_archive_also_calls_a_company_is_not_a_person():
+    canon = archive(*[("Bollette Hera.", [("PER", "Hera")])] * 10,
+                    ("La multiutility Hera.", [("ORG", "Hera")]))
+    assert canon.article([("PER", "Hera")]) == {"persons": [], "places": [], "orgs": ["Hera"]}
+
+
+def test_a_word_the_archive_writes_in_lower_case_is_no_name():
+    text = "Il territorio modenese, la provincia modenese, il sindaco modenese e il Modenese."
+    canon = archive((text, [("LOC", "Modenese")]))
+    assert canon.article([("LOC", "Modenese")])["places"] == []
+
+
+def test_a_known_author_at_the_edge_of_a_text_is_a_byline(tmp_path):
+    signed = make_article("a", "CARPI. Furto in centro. (Rino Filippin)", {}, origin="x")
+    bare = make_article("b", "MODENA. I ladri hanno colpito ancora in via Emilia, "
+                             "dice il titolare. Rino Filippin", {}, origin="x")
+    enricher = EntityEnricher(tmp_path)
+    enricher.prepare([signed, bare])
+    enricher.start([signed, bare])()
+    enricher.close()
+    assert signed.author == bare.author == "Rino Filippin"
+    assert "Rino Filippin" not in bare.persons
+
+
+def test_streets_named_after_people_and_vehicles_are_no_entities():
+    from search.entities.canonical import in_context
+
+    text = "Abita in via Ciro Menotti. Ciro Menotti fu un patriota."
+    found = in_context(text, [("PER", "Ciro Menotti", 13), ("PER", "Ciro Menotti", 27)])
+    assert found == [("PER", "Ciro Menotti", True)]
+    values = archive().article([("ORG", "Nissan Terrano"), ("ORG", "Fiat"), ("LOC", "via Emilia"),
+                                ("PER", "Range Rover Evoque"), ("LOC", "Piazza Grande")])
+    assert values == {"persons": [], "places": [], "orgs": []}
