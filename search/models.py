@@ -14,6 +14,8 @@ Sort = Literal["relevance", "date"]
 SORTS: tuple[str, ...] = ("relevance", "date")
 FACETS: tuple[str, ...] = ("person", "place", "org", "date")
 MAX_PAGE_SIZE = 100
+DateSource = Literal["given", "inferred", "none"]
+DATE_SOURCES: tuple[str, ...] = ("given", "inferred", "none")
 
 
 def iso(value: dt.date | dt.datetime | None) -> str | None:
@@ -30,8 +32,8 @@ class MentionedDate:
     """A date written in the text, normalised with its granularity."""
 
     text: str
-    value: str
-    granularity: Literal["day", "week", "month", "year"]
+    value: str | None  # None: a relative form and no publication date to resolve it
+    granularity: Literal["day", "week", "part", "month", "season", "year", "decade", "century"]
     start: int = 0
     end: int = 0
 
@@ -54,6 +56,13 @@ class Article:
     orgs: list[str] = field(default_factory=list)
     dates: list[MentionedDate] = field(default_factory=list)
     entities_given: bool = False
+
+    @property
+    def date_source(self) -> DateSource:
+        """Where the date came from: the input, the text, or nowhere."""
+        if self.date is None:
+            return "none"
+        return "inferred" if self.date_inferred else "given"
 
 
 @dataclass

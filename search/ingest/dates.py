@@ -1,134 +1,173 @@
 """Dates written in Italian text, normalised with their granularity.
 
-Explicit forms ("3 settembre 2025", "3/9/2025", "1° settembre",
-"settembre 2025") and relative ones ("ieri", "l'altro ieri", "la scorsa
-settimana", "il mese scorso", "lunedì scorso"), the latter resolved against
-the publication date and skipped when there is none.
+``find_dates`` runs every rule of the grammar (``date_grammar``) over the
+text and keeps, where matches overlap, the longest. Relative forms ("ieri",
+"lunedì", "il mese scorso", "a settembre") resolve against the publication
+date; without one they are kept with their text and no value, never
+resolved against the day the indexer runs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 
+from search.ingest import date_grammar as g
+from search.ingest.date_lexicon import (
+    CENTURY_WORDS,
+    ORDINAL_CENTURIES,
+    A,
+)
+from search.ingest.date_lexicon import (
+    DAY as _DAY,
+)
+from search.ingest.date_lexicon import (
+    FULL as _FULL,
+)
+from search.ingest.date_lexicon import (
+    MONTH as _MONTH,
+)
+from search.ingest.date_lexicon import (
+    NUM as _NUM,
+)
+from search.ingest.date_lexicon import (
+    POST as _POST,
+)
+from search.ingest.date_lexicon import (
+    PRE as _PRE,
+)
+from search.ingest.date_lexicon import (
+    WD as _WD,
+)
+from search.ingest.date_lexicon import (
+    WORD_START as _B,
+)
+from search.ingest.date_lexicon import (
+    YEAR as _YEAR,
+)
 from search.models import MentionedDate
 
-MONTHS = {
-    name: i for i, names in enumerate(
-        [("gennaio", "gen"), ("febbraio", "feb"), ("marzo", "mar"), ("aprile", "apr"),
-         ("maggio", "mag"), ("giugno", "giu"), ("luglio", "lug"), ("agosto", "ago"),
-         ("settembre", "set", "sett"), ("ottobre", "ott"), ("novembre", "nov"),
-         ("dicembre", "dic")], 1)
-    for name in names
-}
-WEEKDAYS = {"lunedì": 0, "martedì": 1, "mercoledì": 2, "giovedì": 3, "venerdì": 4,
-            "sabato": 5, "domenica": 6}
-_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
-_WEEKDAY = "|".join(WEEKDAYS).replace("ì", "[ìi]")
-_APOS = "['’]"
-LEAD_CHARS = 600
+# Changes whenever what is found in a text changes: indexes re-read articles.
+DATES_VERSION = "dates-2"
 
-DAY_MONTH_YEAR = re.compile(
-    rf"\b(\d{{1,2}})(?:°|º)?\s+({_MONTH})\.?\s+(\d{{4}})\b", re.IGNORECASE)
-NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
-DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:°|º)?\s+({_MONTH})\b(?!\.?\s+\d{{4}})", re.IGNORECASE)
-MONTH_YEAR = re.compile(rf"(?<!\d\s)(?<!\d°\s)\b({_MONTH})\s+(\d{{4}})\b", re.IGNORECASE)
+_OF = rf"(?:\s+(?:del\s+|dell{A}anno\s+)?(?P<y>{_YEAR}))"
+_PREP = r"(?:a|ad|in|(?-i:di)|da|entro|fino\s+a|nel\s+mese\s+di|il\s+mese\s+di|a\s+partire\s+da|" \
+        r"tra|fra|dopo|prima\s+di|per|dal\s+mese\s+di|durante|verso)"
+_DAYS_JOIN = rf"\s*(?:,|e|ed)\s*(?:il\s+|l{A})?"
+_TIME_OF_DAY = r"(?:\s+(?:mattina|mattino|sera|pomeriggio|notte|mattinata|serata))?"
 
-# Relative forms: pattern -> (granularity, resolver from the publication date).
-Resolver = Callable[[dt.date, re.Match[str]], dt.date]
-
-
-def _days(n: int) -> Resolver:
-    return lambda ref, m: ref + dt.timedelta(days=n)
-
-
-def _previous_month(ref: dt.date, m: re.Match[str]) -> dt.date:
-    return (ref.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-
-
-def _weekday_resolver(ref: dt.date, m: re.Match[str]) -> dt.date:
-    word = (m.group("wd") or m.group("wd2")).lower()
-    word = word[:-1] + "ì" if word.endswith("i") and word[:-1] + "ì" in WEEKDAYS else word
-    delta = (ref.weekday() - WEEKDAYS[word]) % 7 or 7
-    return ref - dt.timedelta(days=delta)
-
-
-RELATIVE: list[tuple[re.Pattern[str], str, Resolver]] = [
-    (re.compile(rf"\bl{_APOS}\s?altro\s?ieri\b|\bl{_APOS}altroieri\b|\bieri\s?l{_APOS}altro\b",
-                re.IGNORECASE), "day", _days(-2)),
-    (re.compile(r"\bieri\b", re.IGNORECASE), "day", _days(-1)),
-    (re.compile(r"\b(?:oggi|stamattina|stamani|stasera|stanotte|"
-                r"questa\s+(?:mattina|sera|notte)|questo\s+pomeriggio)\b", re.IGNORECASE),
-     "day", _days(0)),
-    (re.compile(r"\bdomani\b", re.IGNORECASE), "day", _days(1)),
-    (re.compile(r"\b(?:la\s+)?(?:scorsa\s+settimana|settimana\s+scorsa)\b", re.IGNORECASE),
-     "week", _days(-7)),
-    (re.compile(r"\b(?:il\s+|lo\s+)?(?:mese\s+scorso|scorso\s+mese)\b", re.IGNORECASE),
-     "month", _previous_month),
-    (re.compile(rf"\b(?:l{_APOS}\s?)?anno\s+scorso\b|\bscorso\s+anno\b", re.IGNORECASE),
-     "year", lambda ref, m: ref.replace(year=ref.year - 1, day=1, month=1)),
-    (re.compile(rf"\b(?:lo\s+)?scors[oa]\s+(?P<wd>{_WEEKDAY})\b|\b(?P<wd2>{_WEEKDAY})\s+scors[oa]\b",
-                re.IGNORECASE), "day", _weekday_resolver),
+RULES = [
+    # "lo scorso 6 di novembre", "lunedì 3 novembre 2025", "il 2 giugno del 1946", "2 giugno '46"
+    (rf"{_B}(?:{_PRE}\s+)?(?:(?P<wd>{_WD}),?\s+)?(?P<d>{_DAY})\s+(?:di\s+)?(?P<m>{_MONTH})\.?"
+     rf"(?:,?{_OF})?(?:\s+{_POST})?", g.day_month),
+    (rf"{_B}(?P<days>(?:{_DAY}){_DAYS_JOIN}(?:(?:{_DAY}){_DAYS_JOIN})*(?:{_DAY}))\s+(?:di\s+)?"
+     rf"(?P<m>{_FULL}){_OF}?", g.days_of_month),
+    (rf"{_B}(?:dal|dall{A}|da)\s*(?P<d1>{_DAY})(?:\s+(?P<m1>{_FULL})(?:\s+(?P<y1>{_YEAR}))?)?"
+     rf"\s+(?:al|all{A}|a)\s*(?P<d2>{_DAY})\s+(?:di\s+)?(?P<m2>{_FULL})(?:\s+(?:del\s+)?"
+     rf"(?P<y2>{_YEAR}))?", g.day_range),
+    (rf"{_B}(?:tra|fra)\s+(?:il|l{A})\s*(?P<d1>{_DAY})(?:\s+(?P<m1>{_FULL})(?:\s+(?P<y1>{_YEAR}))?)?"
+     rf"\s+e\s+(?:il|l{A})\s*(?P<d2>{_DAY})\s+(?:di\s+)?(?P<m2>{_FULL})(?:\s+(?:del\s+)?"
+     rf"(?P<y2>{_YEAR}))?", g.day_range),
+    (rf"{_B}(?P<d1>{_DAY})\s*[-–/]\s*(?P<d2>{_DAY})\s+(?:di\s+)?(?P<m2>{_FULL})"
+     rf"(?:\s+(?:del\s+)?(?P<y2>{_YEAR}))?", g.day_range),
+    (r"(?<![\d./-])(?P<d>\d{1,2})(?P<s>[/.-])(?P<m>\d{1,2})(?P=s)(?P<y>\d{4}|\d{2})"
+     r"(?![.,/-]?\d)", g.numeric),
+    (r"(?<![\d./-])(?P<y>1[89]\d{2}|20\d{2})(?P<s>[/.-])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})"
+     r"(?![.,/-]?\d)", g.numeric),
+    (rf"{_B}(?:(?:mese\s+di)\s+)?(?P<m>{_MONTH})\.?{_OF}", g.month_year),
+    (rf"{_B}(?P<span>(?:{_PRE}\s+(?:mese\s+di\s+)?)(?P<m>{_FULL})(?:\s+{_POST})?)",
+     g.month_relative),
+    (rf"{_B}(?P<span>(?:l{A}|nell{A}|dell{A}|all{A})?(?P<m>{_FULL})\s+{_POST})(?!\s+\d)",
+     g.month_relative),
+    (rf"{_B}{_PREP}\s+(?P<span>(?P<m>{_FULL}))\b(?!\s+(?:\d|del\s+\d|{A}\d))", g.month_relative),
+    (rf"{_B}(?:da|dal\s+mese\s+di)\s+(?P<m1>{_FULL})(?:\s+(?P<y1>{_YEAR}))?\s+(?:a|ad|fino\s+a)\s+"
+     rf"(?P<m2>{_FULL})(?:\s+(?:del\s+)?(?P<y2>{_YEAR}))?", g.month_range),
+    (rf"{_B}(?:nel|nell{A}anno|dell{A}anno|del|dal|al|entro\s+il|fino\s+al|prima\s+del|dopo\s+il|"
+     rf"a\s+partire\s+dal|sul|anno|il|l{A}anno|nel\s+corso\s+del|estate|inverno|autunno|"
+     rf"primavera|[Cc]lasse|annata|stagione)\s+(?P<y>(?:1\d{{3}}|20\d{{2}})|{A}\d{{2}})"
+     r"(?![\d.,]\d|\s*%|\s*(?:per\s*cento|euro|dollari|€|persone|abitanti|metri|km|chilometri|"
+     r"volte|voti|posti|casi|morti|ettari|tonnellate|chili|grammi|litri)\b)", g.year),
+    (rf"{_B}(?:(?:nel|dal|tra\s+il|fra\s+il|il|biennio|triennio|stagione)\s+)?(?P<y1>(?:19|20)\d{{2}})"
+     r"\s*(?:[-–/]|\s(?:al|e\s+il)\s)\s*(?P<y2>(?:19|20)\d{2}|\d{2})(?![\d.,]\d)", g.year_range),
+    (rf"{_B}(?:(?:a|alla|all{A}|agli|ai|entro|entro\s+la|verso|verso\s+la|dalla|nella|per|fino\s+alla)"
+     rf"\s*)?(?P<part>fine|inizio|inizi|primi|met[àa]|prima\s+met[àa]|seconda\s+met[àa])"
+     rf"\s+(?:di\s+|del\s+(?:mese\s+di\s+)?|dell{A})?(?:(?P<what>{_FULL}){_OF}?|"
+     rf"(?P<what2>mese|anno)\b|(?P<y2>{_YEAR}))", g.part),
+    (rf"{_B}(?:(?P<this>quest{A}|questa\s+)|{_PRE}\s+|(?:l{A}|nell{A}|dell{A}|la\s+|nella\s+)?)"
+     rf"(?P<s>primavera|estate|autunno|inverno)(?:\s+{_POST})?{_OF}?", g.season),
+    (rf"{_B}(?:(?:inizio|fine|met[àa]|primi)\s+(?:degli\s+)?|negli\s+|degli\s+|agli\s+|dagli\s+|"
+     rf"sugli\s+|gli\s+|tra\s+gli\s+|fra\s+gli\s+)anni\s+(?P<dec>dieci|venti|trenta|quaranta|"
+     rf"cinquanta|sessanta|settanta|ottanta|novanta|duemila|{A}?[1-9]0(?!\d)|(?:1[0-9]|20)\d0)"
+     rf"(?:\s+del\s+(?P<cent>novecento|duemila|secolo\s+scorso))?", g.decade),
+    (r"(?-i:\b(?P<roman>[XVI]{1,5})\s+secolo\b|\bsecolo\s+(?P<roman2>[XVI]{1,5})\b|"
+     r"\bsec\.\s*(?P<roman3>[XVI]{1,5})\b)", g.century),
+    (r"\b(?P<ord>" + "|".join(ORDINAL_CENTURIES) + r")\s+secolo\b", g.century),
+    (rf"\b(?:(?:il|l{A}|lo|questo)\s*)?(?:secolo\s+(?P<rel>scorso|passato|attuale|corrente)|"
+     rf"(?P<rel2>scorso)\s+secolo)", g.century),
+    (rf"(?-i:(?:\b(?:il|nel|del|dal|al|primo|tardo|pieno|fine|inizio|secondo)\s+|l{A}|nell{A}|"
+     rf"dell{A}|dall{A}|all{A})(?P<word>" + "|".join(CENTURY_WORDS) + r")\b)", g.century),
+    (rf"{_B}(?:l{A}\s?altro\s?ieri|l{A}altroieri|ieri\s+l{A}altro|avantieri){_TIME_OF_DAY}",
+     g.fixed("day", days=-2)),
+    (rf"{_B}ieri{_TIME_OF_DAY}", g.fixed("day", days=-1)),
+    (rf"{_B}(?:oggi{_TIME_OF_DAY}|stamattina|stamani|stamane|stasera|stanotte|"
+     r"quest[ao]\s+(?:mattina|sera|notte|pomeriggio|mattinata|serata))\b", g.fixed("day")),
+    (rf"{_B}(?:dopodomani|domani\s+l{A}altro)", g.fixed("day", days=2)),
+    (rf"{_B}(?:domani{_TIME_OF_DAY}|domattina)\b", g.fixed("day", days=1)),
+    (rf"{_B}(?:questa|la\s+presente)\s+settimana|la\s+settimana\s+in\s+corso", g.fixed("week")),
+    (rf"{_B}(?:la\s+)?(?:settimana\s+(?:prossima|entrante|ventura|che\s+viene)|prossima\s+settimana)",
+     g.fixed("week", days=7)),
+    (rf"{_B}(?:la\s+)?(?:settimana\s+(?:scorsa|passata)|(?:scorsa|passata)\s+settimana)",
+     g.fixed("week", days=-7)),
+    (rf"{_B}(?:questo\s+mese|quest{A}\s?mese|il\s+mese\s+in\s+corso)", g.fixed("month")),
+    (rf"{_B}(?:il\s+)?(?:mese\s+(?:prossimo|venturo|entrante)|prossimo\s+mese)",
+     g.fixed("month", months=1)),
+    (rf"{_B}(?:il\s+|lo\s+)?(?:mese\s+(?:scorso|passato)|(?:scorso|passato)\s+mese)",
+     g.fixed("month", months=-1)),
+    (rf"{_B}(?:quest{A}\s?anno|questo\s+anno|(?:l{A}|nell{A})anno\s+in\s+corso)",
+     g.fixed("year")),
+    (rf"{_B}(?:(?:l{A}\s?)?anno\s+(?:prossimo|venturo|entrante)|(?:il\s+)?prossimo\s+anno)",
+     g.fixed("year", years=1)),
+    (rf"{_B}(?:(?:l{A}\s?)?anno\s+(?:scorso|passato)|(?:lo\s+)?(?:scorso|passato)\s+anno)",
+     g.fixed("year", years=-1)),
+    (rf"{_B}(?P<n>\d{{1,3}}|{_NUM})\s+(?P<u>giorni|giorno|settimane|settimana|mesi|mese|anni|anno)"
+     rf"\s+(?P<ago>fa)\b", g.counted),
+    (rf"{_B}(?P<n>un|vent|trent|quarant|cinquant|sessant|settant|ottant|novant){A}\s?"
+     rf"(?P<u>anni|anno)\s+(?P<ago>fa)\b", g.counted),
+    (rf"{_B}(?:tra|fra)\s+(?P<n>\d{{1,3}}|{_NUM})\s+(?P<u>giorni|settimane|mesi|anni)\b(?P<ago>)",
+     g.counted),
+    (rf"{_B}(?:{_PRE}\s+)?(?P<wd>{_WD})(?:\s+{_POST})?{_TIME_OF_DAY}(?![\w'’])", g.weekday_rel),
+    (rf"{_B}(?P<wd>{_WD})\s+(?P<d>{_DAY})(?!\s*(?:[,.:]\d|\d|%|{_MONTH}|di\s+(?:{_MONTH})))",
+     g.weekday_day),
 ]
-
-
-def _value(day: dt.date, granularity: str) -> str:
-    if granularity == "day":
-        return day.isoformat()
-    if granularity == "week":
-        year, week, _ = day.isocalendar()
-        return f"{year}-W{week:02d}"
-    if granularity == "month":
-        return day.strftime("%Y-%m")
-    return str(day.year)
-
-
-def _safe_date(year: int, month: int, day: int) -> dt.date | None:
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
+COMPILED = [(re.compile(pattern, re.IGNORECASE), reader) for pattern, reader in RULES]
 
 
 def find_dates(text: str, published: dt.date | None = None) -> list[MentionedDate]:
     """Every date in ``text``, in order; overlapping matches keep the longest."""
-    found: list[MentionedDate] = []
-    taken: list[tuple[int, int]] = []
-
-    def add(m: re.Match[str], day: dt.date | None, granularity: str) -> None:
-        start, end = m.span()
-        if day is None or any(s < end and start < e for s, e in taken):
-            return
-        taken.append((start, end))
-        found.append(MentionedDate(m.group(0), _value(day, granularity), granularity,  # type: ignore[arg-type]
-                                   start, end))
-
-    for m in DAY_MONTH_YEAR.finditer(text):
-        add(m, _safe_date(int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1))), "day")
-    for m in NUMERIC.finditer(text):
-        add(m, _safe_date(int(m.group(3)), int(m.group(2)), int(m.group(1))), "day")
-    for m in MONTH_YEAR.finditer(text):
-        add(m, _safe_date(int(m.group(2)), MONTHS[m.group(1).lower()], 1), "month")
-    if published:
-        for m in DAY_MONTH.finditer(text):
-            month, day = MONTHS[m.group(2).lower()], int(m.group(1))
-            guess = _safe_date(published.year, month, day)
-            # "1° settembre" in a January article is last year's September.
-            if guess and guess > published + dt.timedelta(days=31):
-                guess = _safe_date(published.year - 1, month, day)
-            add(m, guess, "day")
-        for pattern, granularity, resolve in RELATIVE:
-            for m in pattern.finditer(text):
-                add(m, resolve(published, m), granularity)
-    found.sort(key=lambda d: d.start)
-    return found
+    candidates: list[g.Found] = []
+    for pattern, reader in COMPILED:
+        for m in pattern.finditer(text):
+            candidates += reader(m, text)
+    candidates.sort(key=lambda f: (f.start - f.end, f.start))
+    chosen: list[g.Found] = []
+    for found in candidates:
+        if all(found.end <= c.start or c.end <= found.start for c in chosen):
+            chosen.append(found)
+    chosen.sort(key=lambda f: f.start)
+    return [MentionedDate(text[f.start:f.end], f.resolve(published), f.granularity,  # type: ignore[arg-type]
+                          f.start, f.end)
+            for f in chosen]
 
 
-def infer_date(text: str) -> dt.date | None:
-    """The first full explicit date in the lead, as the article's date."""
-    lead = text[:LEAD_CHARS]
-    for d in find_dates(lead):
-        if d.granularity == "day":
-            return dt.date.fromisoformat(d.value)
-    return None
+def days_mentioned(dates: list[MentionedDate], limit: int = 62) -> list[str]:
+    """The days a text names (single days and short day ranges), for "Date citate"."""
+    days: dict[str, None] = {}
+    for d in dates:
+        if d.granularity != "day" or not d.value:
+            continue
+        first, _, last = d.value.partition("/")
+        start = dt.date.fromisoformat(first)
+        end = dt.date.fromisoformat(last) if last else start
+        for n in range(min((end - start).days, limit) + 1):
+            days.setdefault((start + dt.timedelta(days=n)).isoformat(), None)
+    return list(days)

@@ -1,0 +1,326 @@
+"""The Italian date grammar: what news writes, as patterns and their meaning.
+
+Each rule is a pattern and a reader that turns a match into ``Found``
+dates: a span, a granularity and a function from the publication date (or
+None) to an ISO value (or None when the form needs a date to resolve).
+Street names, sets, law references and the like are refused here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from search.ingest import date_values as v
+from search.ingest.date_lexicon import (
+    BACK,
+    CENTURY_WORDS,
+    DECADES,
+    FORWARD,
+    FORWARD_CUE,
+    HABITUAL,
+    MONTHS,
+    ORDINAL_CENTURIES,
+    STREET,
+    before,
+    count_number,
+    day_number,
+    month_number,
+    weekday_number,
+)
+
+Resolve = Callable[[dt.date | None], str | None]
+
+
+@dataclass
+class Found:
+    start: int
+    end: int
+    granularity: str
+    resolve: Resolve
+
+
+def _direction(m: re.Match[str]) -> int:
+    words = " ".join(filter(None, (m.groupdict().get("pre"), m.groupdict().get("post"))))
+    if re.search(BACK, words, re.IGNORECASE):
+        return -1
+    if re.search(FORWARD, words, re.IGNORECASE):
+        return 1
+    return 0
+
+
+def _abbreviation_ok(m: re.Match[str], group: str = "m") -> bool:
+    """"3 set" is a tennis score: a short month needs a year or capitals ("03 SET")."""
+    word = m.group(group)
+    return len(word) > 4 or bool(m.groupdict().get("y")) or word.isupper()
+
+
+# -- readers: a match -> the dates it writes ----------------------------------
+
+
+def day_month(m: re.Match[str], text: str) -> list[Found]:
+    if STREET.search(before(text, m.start("d"))) or not _abbreviation_ok(m):
+        return []
+    number, dom, direction = month_number(m.group("m")), day_number(m.group("d")), _direction(m)
+    year = m.group("y")
+
+    def resolve(ref: dt.date | None) -> str | None:
+        if year:
+            d = v.safe_date(v.full_year(year, ref), number, dom)
+        else:
+            d = v.day_in_year(number, dom, ref, direction) if ref else None
+        return v.day(d) if d else None
+
+    if year and v.safe_date(v.full_year(year, None), number, dom) is None:
+        return []
+    return [Found(m.start(), m.end(), "day", resolve)]
+
+
+def days_of_month(m: re.Match[str], text: str) -> list[Found]:
+    """"il 15 e 16 ottobre", "15, 16 e 17 ottobre": one date per day."""
+    if STREET.search(before(text, m.start())):
+        return []
+    number, year = month_number(m.group("m")), m.group("y")
+    spans = [d.span() for d in re.finditer(r"\d{1,2}|primo", m.group("days"))]
+    found = []
+    for i, (s, e) in enumerate(spans):
+        dom = day_number(m.group("days")[s:e])
+        start = m.start("days") + s
+        end = m.end() if i == len(spans) - 1 else m.start("days") + e
+
+        def resolve(ref: dt.date | None, dom: int = dom) -> str | None:
+            if year:
+                d = v.safe_date(v.full_year(year, ref), number, dom)
+            else:
+                d = v.day_in_year(number, dom, ref, 0) if ref else None
+            return v.day(d) if d else None
+
+        found.append(Found(start, end, "day", resolve))
+    return found
+
+
+def day_range(m: re.Match[str], text: str) -> list[Found]:
+    """"dal 3 al 5 settembre", "tra il 3 e il 5 settembre 2025", "3-5 settembre"."""
+    if STREET.search(before(text, m.start())):
+        return []
+    g = m.groupdict()
+    n2, d1, d2 = month_number(g["m2"]), day_number(g["d1"]), day_number(g["d2"])
+    n1 = month_number(g["m1"]) if g.get("m1") else n2
+
+    def resolve(ref: dt.date | None) -> str | None:
+        y2 = g.get("y2")
+        if y2:
+            end = v.safe_date(v.full_year(y2, ref), n2, d2)
+        else:
+            end = v.day_in_year(n2, d2, ref, 0) if ref else None
+        if end is None:
+            return None
+        y1 = v.full_year(g["y1"], ref) if g.get("y1") else end.year - (n1 > n2)
+        start = v.safe_date(y1, n1, d1)
+        return v.interval(v.day(start), v.day(end)) if start and start <= end else None
+
+    return [Found(m.start(), m.end(), "day", resolve)]
+
+
+def numeric(m: re.Match[str], text: str) -> list[Found]:
+    year = int(m.group("y")) if len(m.group("y")) == 4 else None
+    number, dom = int(m.group("m")), int(m.group("d"))
+    if year is not None and v.safe_date(year, number, dom) is None:
+        return []
+
+    def resolve(ref: dt.date | None) -> str | None:
+        d = v.safe_date(year or v.full_year("'" + m.group("y"), ref), number, dom)
+        return v.day(d) if d else None
+
+    if resolve(None) is None:
+        return []
+    return [Found(m.start(), m.end(), "day", resolve)]
+
+
+def month_year(m: re.Match[str], text: str) -> list[Found]:
+    if not _abbreviation_ok(m):
+        return []
+    number, year = month_number(m.group("m")), m.group("y")
+    return [Found(m.start(), m.end(), "month",
+                  lambda ref: v.month(v.full_year(year, ref), number))]
+
+
+def month_relative(m: re.Match[str], text: str) -> list[Found]:
+    """"lo scorso ottobre", "ottobre prossimo", "a settembre" (needs the date)."""
+    number, direction = month_number(m.group("m")), _direction(m)
+    return [Found(m.start("span"), m.end(), "month", lambda ref: v.month(
+        v.month_in_year(number, ref, direction), number) if ref else None)]
+
+
+def month_range(m: re.Match[str], text: str) -> list[Found]:
+    n1, n2 = month_number(m.group("m1")), month_number(m.group("m2"))
+
+    def resolve(ref: dt.date | None) -> str | None:
+        if m.group("y2"):
+            y2 = v.full_year(m.group("y2"), ref)
+        elif ref:
+            y2 = v.month_in_year(n2, ref, 0)
+        else:
+            return None
+        y1 = v.full_year(m.group("y1"), ref) if m.group("y1") else y2 - (n1 > n2)
+        return v.interval(v.month(y1, n1), v.month(y2, n2)) if (y1, n1) < (y2, n2) else None
+
+    return [Found(m.start(), m.end(), "month", resolve)]
+
+
+def year(m: re.Match[str], text: str) -> list[Found]:
+    year = m.group("y")
+    return [Found(m.start("y"), m.end(), "year", lambda ref: str(v.full_year(year, ref)))]
+
+
+def year_range(m: re.Match[str], text: str) -> list[Found]:
+    y1 = int(m.group("y1"))
+    y2 = m.group("y2")
+    end = int(y2) if len(y2) == 4 else y1 // 100 * 100 + int(y2)
+    if not y1 < end <= y1 + 60:
+        return []
+    return [Found(m.start(), m.end(), "year", lambda ref: f"{y1}/{end}")]
+
+
+def part(m: re.Match[str], text: str) -> list[Found]:
+    """"fine agosto", "ai primi di settembre", "metà 2024", "fine anno"."""
+    part = re.sub(r"\s+", " ", m.group("part").lower()).replace("meta", "metà")
+    part = "inizio" if part == "inizi" else part
+    what = (m.group("what") or m.group("what2") or "").lower()
+    year = m.group("y") or m.group("y2")
+    if what in MONTHS:
+        number = month_number(what)
+
+        def resolve(ref: dt.date | None) -> str | None:
+            if year:
+                return v.month_part(part, v.full_year(year, ref), number)
+            return v.month_part(part, v.month_in_year(number, ref, 0), number) if ref else None
+    elif what == "mese":
+        def resolve(ref: dt.date | None) -> str | None:
+            return v.month_part(part, ref.year, ref.month) if ref else None
+    else:  # a year, written or this one
+        def resolve(ref: dt.date | None) -> str | None:
+            if year:
+                return v.year_part(part, v.full_year(year, ref))
+            return v.year_part(part, ref.year) if ref else None
+    return [Found(m.start(), m.end(), "part", resolve)]
+
+
+def season(m: re.Match[str], text: str) -> list[Found]:
+    name, year = m.group("s").lower(), m.group("y")
+    if not (year or m.group("pre") or m.group("post") or m.group("this")):
+        return []
+    direction = _direction(m)
+
+    def resolve(ref: dt.date | None) -> str | None:
+        if year:
+            return v.season(name, v.full_year(year, ref))
+        return v.season(name, v.season_year(name, ref, direction)) if ref else None
+
+    return [Found(m.start(), m.end(), "season", resolve)]
+
+
+def decade(m: re.Match[str], text: str) -> list[Found]:
+    word = m.group("dec").lower().lstrip("'’")
+    if word == "duemila":
+        value = "200"
+    elif word.isdigit():
+        value = word[:3] if len(word) == 4 else "19" + word[0]
+    else:
+        value = ("20" if m.group("cent") and "duemila" in m.group("cent").lower() else "19") \
+            + str(DECADES[word])
+    return [Found(m.start(), m.end(), "decade", lambda ref: value)]
+
+
+ROMAN = {"I": 1, "V": 5, "X": 10}
+
+
+def _roman(text: str) -> int:
+    total = 0
+    for a, b in zip(text, text[1:] + " ", strict=True):
+        total += -ROMAN[a] if ROMAN.get(b, 0) > ROMAN[a] else ROMAN[a]
+    return total
+
+
+def century(m: re.Match[str], text: str) -> list[Found]:
+    g = m.groupdict()
+    if g.get("word"):
+        number = CENTURY_WORDS[g["word"]]
+        return [Found(m.start("word"), m.end(), "century", lambda ref: f"{number:02d}")]
+    if g.get("rel"):
+        shift = -1 if re.match(BACK, g["rel"], re.IGNORECASE) else 0
+        return [Found(m.start(), m.end(), "century",
+                      lambda ref: f"{ref.year // 100 + shift:02d}" if ref else None)]
+    roman = g.get("roman") or g.get("roman2") or g.get("roman3")
+    ordinal = _roman(roman) if roman else ORDINAL_CENTURIES[g["ord"].lower()]
+    if not 1 <= ordinal <= 21:
+        return []
+    return [Found(m.start(), m.end(), "century", lambda ref: f"{ordinal - 1:02d}")]
+
+
+def _shift(granularity: str, days: int = 0, months: int = 0, years: int = 0) -> Resolve:
+    def resolve(ref: dt.date | None) -> str | None:
+        if ref is None:
+            return None
+        if granularity in ("day", "week"):
+            d = ref + dt.timedelta(days=days)
+            return v.day(d) if granularity == "day" else v.week(d)
+        if granularity == "month":
+            return v.month(*v.add_months(ref.year, ref.month, months))
+        return str(ref.year + years)
+    return resolve
+
+
+def fixed(granularity: str, **shift: int) -> Callable[[re.Match[str], str], list[Found]]:
+    return lambda m, text: [Found(m.start(), m.end(), granularity, _shift(granularity, **shift))]
+
+
+UNITS = {"giorn": ("day", 1), "settiman": ("week", 7), "mes": ("month", 1), "ann": ("year", 1)}
+
+
+def counted(m: re.Match[str], text: str) -> list[Found]:
+    """"5 giorni fa", "tra tre settimane", "ottant'anni fa"."""
+    n = count_number(m.group("n"))
+    granularity, size = UNITS[_unit(m.group("u"))]
+    sign = -1 if m.group("ago") else 1
+    key = {"day": "days", "week": "days", "month": "months", "year": "years"}[granularity]
+    return [Found(m.start(), m.end(), granularity, _shift(granularity, **{key: sign * n * size}))]
+
+
+def _unit(word: str) -> str:
+    word = word.lower()
+    return next(u for u in UNITS if word.startswith(u))
+
+
+def weekday_rel(m: re.Match[str], text: str) -> list[Found]:
+    """"lunedì scorso", "il prossimo venerdì", and a bare "lunedì": in news,
+    the nearest past one ("da lunedì" looks forward)."""
+    direction = _direction(m)
+    preceding = before(text, m.start())
+    if not (m.group("pre") or m.group("post")):
+        if HABITUAL.search(preceding):
+            return []
+        if m.group("wd")[0].isupper() and re.match(r"\s+[A-Z]", text[m.end():m.end() + 2]) \
+                and m.group("wd").lower() == "domenica":
+            return []  # Domenica is a name as well
+        if FORWARD_CUE.search(preceding):
+            direction = 1
+    target = weekday_number(m.group("wd"))
+    return [Found(m.start(), m.end(), "day",
+                  lambda ref: v.day(v.weekday(target, ref, direction)) if ref else None)]
+
+
+def weekday_day(m: re.Match[str], text: str) -> list[Found]:
+    """"lunedì 3": the day 3 nearest the publication date that is a Monday."""
+    target, dom = weekday_number(m.group("wd")), day_number(m.group("d"))
+
+    def resolve(ref: dt.date | None) -> str | None:
+        if ref is None:
+            return None
+        options = [d for k in range(-3, 3) for d in [v.safe_date(
+            *v.add_months(ref.year, ref.month, k), dom)] if d and d.weekday() == target]
+        return v.day(min(options, key=lambda d: abs((d - ref).days))) if options else None
+
+    return [Found(m.start(), m.end(), "day", resolve)]

@@ -1,0 +1,87 @@
+"""An article's own date, when its metadata gives none, read from the text.
+
+In order: the dateline ("Modena, 3 settembre 2025 –"), then a full date in
+the lead that reads as the news's own. A date the lead presents as history
+("Ottant'anni fa, il 6 agosto 1945"), a law's date, a deadline and a date
+decades before any archive we serve are refused; when in doubt the article
+stays undated, since a wrong date is worse than none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from search.ingest.date_lexicon import is_law_date
+from search.ingest.dates import find_dates
+from search.models import MentionedDate
+
+LEAD_CHARS = 600
+DATELINE_CHARS = 80
+# Implausible as a news article's own date: decades before the archives served.
+MIN_YEAR = 1990
+
+_PLACE = r"[A-ZÀ-Ý][\w'’.]*(?:[ -][A-ZÀ-Ýa-z][\w'’.]*){0,3}"
+DATELINE_BEFORE = re.compile(
+    rf"^\W*(?:\(?[A-Za-z]{{2,10}}\)?\s*[-–—]\s*)?{_PLACE}\s*(?:\([A-Z]{{2}}\))?\s*[,.]?\s*$")
+DATELINE_AFTER = re.compile(r"^\s*(?:[-–—:.]|\(|\s[A-ZÀ-Ý])")
+HISTORY = re.compile(
+    r"\b(?:fa|anniversario|anniversari|ricorre|ricorrenza|ricorda\w*|commemora\w*|accadde|"
+    r"memoria|nacque|mor[iì]|nat[oa]|mort[oa]|scompars[oa]|correva|storia|storic[oa]|strage|"
+    r"eccidio|esattamente|celebra\w*|rievoca\w*|risale|risalgono|quel(?:la)?|allora)\b",
+    re.IGNORECASE)
+NOT_OWN = re.compile(
+    r"\b(?:dal|dall['’]|fino\s+al|entro\s+il|entro|a\s+partire\s+dal|scadenza|scade|prima\s+del|"
+    r"dopo\s+il|previst[oa]\s+per|in\s+programma|rinviat[oa]\s+al|fissat[oa]\s+per|"
+    r"tra\s+il|fra\s+il|al)\s*$", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?;](?:\s|$)")
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    before = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
+    after = _SENTENCE_END.search(text, end)
+    return text[before[-1] if before else 0:after.start() if after else len(text)]
+
+
+def _day(found: MentionedDate) -> dt.date | None:
+    if found.granularity != "day" or not found.value or "/" in found.value:
+        return None
+    return dt.date.fromisoformat(found.value)
+
+
+def dateline_date(text: str) -> dt.date | None:
+    """"Modena, 3 settembre 2025 – ...", "(ANSA) - ROMA, 3/9/2025 -"."""
+    for found in find_dates(text[:DATELINE_CHARS + 40]):
+        if found.start > DATELINE_CHARS:
+            break
+        day = _day(found)
+        if day and DATELINE_BEFORE.match(text[:found.start]) \
+                and DATELINE_AFTER.match(text[found.end:found.end + 3] or "."):
+            return day
+    return None
+
+
+def lead_date(text: str) -> dt.date | None:
+    """The first full date in the lead, if it reads as the news's own date."""
+    lead = text[:LEAD_CHARS]
+    for found in find_dates(lead):
+        day = _day(found)
+        if day is None:
+            if found.value and found.granularity in ("year", "decade", "century"):
+                return None  # the lead dates something else first: in doubt
+            continue
+        if is_law_date(lead, found.start) or NOT_OWN.search(lead[max(0, found.start - 25):
+                                                                  found.start]):
+            return None
+        if HISTORY.search(_sentence(lead, found.start, found.end)) or day.year < MIN_YEAR:
+            return None
+        return day
+    return None
+
+
+def infer_date(text: str) -> dt.date | None:
+    """The article's date from its text (dateline, else lead), or None."""
+    day = dateline_date(text)
+    if day is not None and day.year >= MIN_YEAR:
+        return day
+    return lead_date(text)
