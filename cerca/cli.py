@@ -180,12 +180,14 @@ def print_result(result: SearchResult, color: bool) -> None:
         click.echo(f"Forse cercavi: {result.suggestion}")
     offset = (result.page - 1) * result.page_size
     for n, hit in enumerate(result.hits, offset + 1):
-        meta = " · ".join(x for x in (hit.date, hit.source) if x)
+        date = f"{hit.date} (dedotta dal testo)" if hit.date_source == "inferred" else hit.date
+        meta = " · ".join(x for x in (date, hit.source) if x)
         click.echo("")
         click.echo(f"{n}. {hit.title}" + (f"  [{meta}]" if meta else ""))
         click.echo(f"   {terminal_snippet(hit.snippet, color)}")
         click.echo(f"   id: {hit.id}")
-    labels = {"person": "Persone", "place": "Luoghi", "org": "Organizzazioni", "date": "Data"}
+    labels = {"person": "Persone", "place": "Luoghi", "org": "Organizzazioni", "date": "Data",
+              "date_source": "Fonte della data"}
     for name, values in result.facets.items():
         if values:
             shown = ", ".join(f"{v.value} ({v.count})" for v in values[:8])
@@ -225,6 +227,10 @@ def run_batch(index, source: TextIO, out: TextIO) -> None:
 @click.option("--not-org", multiple=True, help="Escludi articoli con questa organizzazione.")
 @click.option("--date-from", help="Dal giorno (AAAA-MM-GG).")
 @click.option("--date-to", help="Fino al giorno (AAAA-MM-GG).")
+@click.option("--date-source", multiple=True,
+              help="Solo articoli con data given (indicata), inferred (dedotta dal testo) o none.")
+@click.option("--mentioned-from", help="Solo articoli che citano un giorno da questo (AAAA-MM-GG)…")
+@click.option("--mentioned-to", help="…fino a questo giorno (AAAA-MM-GG).")
 @click.option("--sort", default="relevance", show_default=True, help="relevance o date.")
 @click.option("--page", default="1", show_default=True, help="Pagina.")
 @click.option("--limit", default="10", show_default=True, help="Risultati per pagina (max 100).")

@@ -24,6 +24,7 @@ from whoosh.multiproc import MpWriter
 from whoosh.searching import Searcher
 
 from search.codec import CercaCodec
+from search.ingest.dates import DATES_VERSION, days_mentioned
 from search.ingest.readers import find_files, read_path
 from search.models import Article, Skipped
 from search.schema import ENTITY_TEXT_FIELDS, KEYWORD_SEPARATOR, build_schema
@@ -169,6 +170,22 @@ def create_index(path: str | os.PathLike, rebuild: bool = False) -> Index:
     return Index(path, whoosh_index.create_in(path, build_schema(), indexname=INDEX_NAME))
 
 
+def add_missing_fields(index: Index) -> None:
+    """Give an index written by an older Cerca the fields added since
+    (``date_source``, ``mentioned``): it opens and updates as before, and
+    the articles re-read carry them."""
+    schema = index.ix.schema
+    for name, spec in build_schema().items():
+        if name not in schema:
+            try:
+                index.ix.add_field(name, spec)
+            except LockError:
+                raise IndexBusy(
+                    f"L'indice {index.path} è già in uso da un'altra indicizzazione: "
+                    "riprova più tardi."
+                ) from None
+
+
 def _remove_index_files(path: Path) -> None:
     for child in path.iterdir():
         if child.name.startswith(("_", INDEX_NAME)) or child.suffix in (".seg", ".toc", ".lock"):
@@ -179,10 +196,12 @@ def _remove_index_files(path: Path) -> None:
 
 
 def content_hash(article: Article, salt: str = "") -> str:
-    """What decides "unchanged": everything we index from the input, and the
-    version of the entity step (model, rules, corrections) as ``salt``."""
+    """What decides "unchanged": everything we index from the input, the
+    version of the entity step (model, rules, corrections) as ``salt``, and
+    the version of the date grammar (what dates a text yields)."""
     payload = {
         "salt": salt,
+        "dates": DATES_VERSION,
         "text": article.text,
         "title": article.title,
         "date": article.date.isoformat() if article.date else None,
@@ -211,12 +230,13 @@ def document(article: Article, digest: str) -> dict:
         "hash": digest,
         "origin": article.origin,
         "date_inferred": article.date_inferred,
+        "date_source": article.date_source,
         "dates": [vars(d) for d in article.dates],
+        "mentioned": " ".join(days_mentioned(article.dates)) or None,
         "day": int(article.date.strftime("%Y%m%d")) if article.date else 0,
     }
     if article.date:
         doc["date"] = dt.datetime.combine(article.date, dt.time())
-        doc["month"] = article.date.strftime("%Y-%m")
     for name, text_field in ENTITY_TEXT_FIELDS.items():
         values = _unique(getattr(article, name))
         if values:
@@ -309,6 +329,7 @@ def update_index(
     """
     roots = [Path(r).resolve() for r in roots]
     report = IndexReport()
+    add_missing_fields(index)
     existing = _existing(index)
     seen: set[str] = set()
     unreadable: set[str] = set()

@@ -86,6 +86,11 @@ class SearchRequest:
     not_orgs: tuple[str, ...] = ()
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    # Only articles whose date is given, inferred from the text, or none.
+    date_sources: tuple[str, ...] = ()
+    # Only articles whose text names a day in this range ("Date citate").
+    mentioned_from: dt.date | None = None
+    mentioned_to: dt.date | None = None
     sort: Sort = "relevance"
     page: int = 1
     page_size: int = 10
@@ -97,6 +102,7 @@ class SearchRequest:
         return bool(
             self.persons or self.places or self.orgs or self.not_persons
             or self.not_places or self.not_orgs or self.date_from or self.date_to
+            or self.date_sources or self.mentioned_from or self.mentioned_to
         )
 
 
@@ -121,6 +127,7 @@ class Hit:
     places: list[str]
     orgs: list[str]
     date_inferred: bool = False
+    date_source: str = "none"
 
 
 @dataclass

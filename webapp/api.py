@@ -74,8 +74,9 @@ def api_search():
         place, org,
         not_person, not_place,
         not_org, date_from,
-        date_to, sort,
-        page, page_size]
+        date_to, date_source,
+        mentioned_from, mentioned_to,
+        sort, page, page_size]
       responses:
         200: {description: Results, content: {application/json: {schema: SearchResult}}}
         400: BadRequest

@@ -14,7 +14,7 @@ from whoosh import query as wq
 from search.analysis import stemming_analyzer
 from search.index import Index
 from search.models import iso
-from search.query.pipeline import builder
+from search.query.pipeline import builder, date_source
 from search.query.snippets import highlight_terms, mark_all
 
 RELATED = 5
@@ -28,6 +28,7 @@ class StoredArticle:
     text: str
     date: str | None
     date_inferred: bool
+    date_source: str
     source: str
     url: str
     author: str
@@ -55,6 +56,7 @@ def _stored(fields: dict[str, Any]) -> StoredArticle:
         text=fields.get("body", ""),
         date=iso(date) if isinstance(date, (dt.date, dt.datetime)) else None,
         date_inferred=bool(fields.get("date_inferred")),
+        date_source=date_source(fields),
         source=fields.get("source") or "",
         url=fields.get("url") or "",
         author=fields.get("author") or "",

@@ -21,7 +21,7 @@ from whoosh.sorting import FieldFacet
 
 from search.analysis import fold
 from search.index import Index
-from search.models import FacetValue, Hit, SearchRequest, SearchResult, iso
+from search.models import DATE_SOURCES, FacetValue, Hit, SearchRequest, SearchResult, iso
 from search.query import facets as facet_counts
 from search.query import ranking
 from search.query.matchset import live_mask, match_mask
@@ -60,6 +60,12 @@ def filter_query(request: SearchRequest) -> wq.Query | None:
             dt.datetime.combine(request.date_to, dt.time.max) if request.date_to else None
         )
         clauses.append(wq.DateRange("date", start, end))
+    if request.date_sources:
+        clauses.append(wq.Or([wq.Term("date_source", s) for s in request.date_sources]))
+    if request.mentioned_from or request.mentioned_to:
+        clauses.append(wq.TermRange(
+            "mentioned", iso(request.mentioned_from) or "0000-00-00",
+            iso(request.mentioned_to) or "9999-99-99"))
     if not clauses:
         return None
     return clauses[0] if len(clauses) == 1 else wq.And(clauses)
@@ -211,7 +217,17 @@ def _hit(fields: dict, terms: frozenset[str], score: float | None) -> Hit:
         places=list(fields.get("places") or []),
         orgs=list(fields.get("orgs") or []),
         date_inferred=bool(fields.get("date_inferred")),
+        date_source=date_source(fields),
     )
+
+
+def date_source(fields: dict) -> str:
+    """Stored since the field exists; read from the date and its flag before."""
+    if fields.get("date_source"):
+        return fields["date_source"]
+    if not fields.get("date"):
+        return "none"
+    return "inferred" if fields.get("date_inferred") else "given"
 
 
 def cached(index: Index, searcher: Searcher, name: str, build):
@@ -299,5 +315,11 @@ def _facets(index, searcher, matched, request) -> dict[str, list[FacetValue]]:
         result[name] = facet_counts.count_values(
             column(index, searcher, field), matched, selected, excluded, request.facet_limit
         )
-    result["date"] = facet_counts.count_months(column(index, searcher, "month"), matched)
+    result["date"] = facet_counts.count_periods(
+        days(index, searcher), matched, (request.date_from, request.date_to))
+    if "date_source" in searcher.schema:
+        sources = {v.value: v for v in facet_counts.count_values(
+            column(index, searcher, "date_source"), matched, request.date_sources)}
+        result["date_source"] = [sources.get(s) or FacetValue(s, 0, s in request.date_sources)
+                                 for s in DATE_SOURCES]
     return result
