@@ -10,8 +10,9 @@ from typing import TextIO
 
 from search.entities.canonical import Canonicalizer, Corrections
 from search.entities.ner import extract, ner_text, recognise
+from search.ingest.date_published import infer_date
 from search.ingest.dates import find_dates
-from search.ingest.readers import read_path
+from search.ingest.readers import InputError, parse_date, read_path
 from search.models import Article, Skipped, iso
 
 
@@ -33,6 +34,7 @@ def extract_files(paths: list[Path], out: TextIO, as_json: bool) -> None:
             "title": article.title,
             "date": iso(article.date),
             "date_inferred": article.date_inferred,
+            "date_source": article.date_source,
             "persons": values["persons"],
             "places": values["places"],
             "orgs": values["orgs"],
@@ -55,16 +57,24 @@ def _read_lines(sources: Iterable[str]):
 
 
 def extract_lines(sources: Iterable[str], out: TextIO) -> None:
-    """JSON lines {id, text} in; {id, entities, dates} with offsets out."""
+    """JSON lines {id, text, date?} in; {id, date, date_source, entities,
+    dates} with offsets out. Relative dates ("ieri") resolve against the
+    line's date, else one the text gives (dateline, lead), else stay unresolved."""
     batch: list[dict] = []
 
     def flush() -> None:
         if not batch:
             return
         for record, entities in zip(batch, extract([r["text"] for r in batch]), strict=True):
+            published, source = record["date"], "given"
+            if published is None:
+                published = infer_date(record["text"])
+                source = "inferred" if published else "none"
             dates = [{"start": d.start, "end": d.end, "text": d.text, "value": d.value,
-                      "granularity": d.granularity} for d in find_dates(record["text"])]
-            out.write(json.dumps({"id": record["id"], "entities": entities, "dates": dates},
+                      "granularity": d.granularity}
+                     for d in find_dates(record["text"], published)]
+            out.write(json.dumps({"id": record["id"], "date": iso(published),
+                                  "date_source": source, "entities": entities, "dates": dates},
                                  ensure_ascii=False) + "\n")
         batch.clear()
 
@@ -81,7 +91,16 @@ def extract_lines(sources: Iterable[str], out: TextIO) -> None:
                 "code": "invalid_line", "message": "riga non valida: serve {\"id\", \"text\"}",
                 "message_en": "invalid line: {\"id\", \"text\"} expected"}}) + "\n")
             continue
-        batch.append({"id": record.get("id"), "text": record["text"]})
+        try:
+            published = parse_date(record.get("date"))
+        except InputError as exc:
+            flush()
+            out.write(json.dumps({"line": number, "error": {
+                "code": "invalid_date", "message": f"riga non valida: {exc}",
+                "message_en": "invalid line: the date is not YYYY-MM-DD"}},
+                ensure_ascii=False) + "\n")
+            continue
+        batch.append({"id": record.get("id"), "text": record["text"], "date": published})
         if len(batch) >= 64:
             flush()
     flush()
