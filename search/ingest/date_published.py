@@ -2,8 +2,9 @@
 
 In order: the dateline ("Modena, 3 settembre 2025 –"), then a full date in
 the lead that reads as the news's own. A date the lead presents as history
-("Ottant'anni fa, il 6 agosto 1945"), a law's date, a deadline and a date
-decades before any archive we serve are refused; when in doubt the article
+("Ottant'anni fa, il 6 agosto 1945", a sentence in the remote past), a
+law's date, a deadline, a date earlier than a year the text names, and a
+date decades before any archive we serve are refused; when in doubt the article
 stays undated, since a wrong date is worse than none.
 """
 
@@ -28,8 +29,13 @@ DATELINE_AFTER = re.compile(r"^\s*(?:[-–—:.]|\(|\s[A-ZÀ-Ý])")
 HISTORY = re.compile(
     r"\b(?:fa|anniversario|anniversari|ricorre|ricorrenza|ricorda\w*|commemora\w*|accadde|"
     r"memoria|nacque|mor[iì]|nat[oa]|mort[oa]|scompars[oa]|correva|storia|storic[oa]|strage|"
-    r"eccidio|esattamente|celebra\w*|rievoca\w*|risale|risalgono|quel(?:la)?|allora)\b",
+    r"eccidio|esattamente|celebra\w*|rievoca\w*|risale|risalgono|quel(?:la)?|allora|"
+    r"precedente|fatti|già|notte|commess[oaie]|emess[oaie]|veniva|"
+    # the remote past and the pluperfect tell a story, not the news of the day
+    r"fu|furono|fece|fecero|ebbe|ebbero|era|erano|aveva|avevano|venne|vennero|disse|"
+    r"(?!(?:per|ci|pu|per ci)ò)\w{2,}(?:arono|erono|irono|ò))(?!\w)",
     re.IGNORECASE)
+_YEARS = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 NOT_OWN = re.compile(
     r"\b(?:dal|dall['’]|fino\s+al|entro\s+il|entro|a\s+partire\s+dal|scadenza|scade|prima\s+del|"
     r"dopo\s+il|previst[oa]\s+per|in\s+programma|rinviat[oa]\s+al|fissat[oa]\s+per|"
@@ -75,6 +81,8 @@ def lead_date(text: str) -> dt.date | None:
             return None
         if HISTORY.search(_sentence(lead, found.start, found.end)) or day.year < MIN_YEAR:
             return None
+        if any(int(y) > day.year for y in _YEARS.findall(text)):
+            return None  # the text tells of later years: this date is not its own
         return day
     return None
 
