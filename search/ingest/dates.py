@@ -13,42 +13,22 @@ import datetime as dt
 import re
 
 from search.ingest import date_grammar as g
-from search.ingest.date_lexicon import (
-    CENTURY_WORDS,
-    ORDINAL_CENTURIES,
-    A,
-)
-from search.ingest.date_lexicon import (
-    DAY as _DAY,
-)
-from search.ingest.date_lexicon import (
-    FULL as _FULL,
-)
-from search.ingest.date_lexicon import (
-    MONTH as _MONTH,
-)
-from search.ingest.date_lexicon import (
-    NUM as _NUM,
-)
-from search.ingest.date_lexicon import (
-    POST as _POST,
-)
-from search.ingest.date_lexicon import (
-    PRE as _PRE,
-)
-from search.ingest.date_lexicon import (
-    WD as _WD,
-)
-from search.ingest.date_lexicon import (
-    WORD_START as _B,
-)
-from search.ingest.date_lexicon import (
-    YEAR as _YEAR,
-)
+from search.ingest import date_lexicon as lx
 from search.models import MentionedDate
 
 # Changes whenever what is found in a text changes: indexes re-read articles.
 DATES_VERSION = "dates-2"
+
+A, _B, _DAY, _FULL, _MONTH, _NUM = lx.A, lx.WORD_START, lx.DAY, lx.FULL, lx.MONTH, lx.NUM
+_POST, _PRE, _WD, _YEAR = lx.POST, lx.PRE, lx.WD, lx.YEAR
+# The words a rule cannot match without (DIGIT: any digit).
+DIGIT = "0"
+DIGITS = {DIGIT}
+MONTH_WORDS = set(lx.MONTHS)
+WEEKDAY_WORDS = set(lx.WEEKDAYS) | {w[:-1] + "i" for w in lx.WEEKDAYS if w.endswith("ì")}
+PART_WORDS = {"fine", "inizio", "inizi", "primi", "metà", "meta"}
+SEASON_WORDS = {"primavera", "estate", "autunno", "inverno"}
+CENTURY_TRIGGER = {w.lower() for w in lx.CENTURY_WORDS}
 
 _OF = rf"(?:\s+(?:del\s+|dell{A}anno\s+)?(?P<y>{_YEAR}))"
 _PREP = r"(?:a|ad|in|(?-i:di)|da|entro|fino\s+a|nel\s+mese\s+di|il\s+mese\s+di|a\s+partire\s+da|" \
@@ -58,94 +38,140 @@ _TIME_OF_DAY = r"(?:\s+(?:mattina|mattino|sera|pomeriggio|notte|mattinata|serata
 
 RULES = [
     # "lo scorso 6 di novembre", "lunedì 3 novembre 2025", "il 2 giugno del 1946", "2 giugno '46"
-    (rf"{_B}(?:{_PRE}\s+)?(?:(?P<wd>{_WD}),?\s+)?(?P<d>{_DAY})\s+(?:di\s+)?(?P<m>{_MONTH})\.?"
+    (MONTH_WORDS,
+     rf"{_B}(?:{_PRE}\s+)?(?:(?P<wd>{_WD}),?\s+)?(?P<d>{_DAY})\s+(?:di\s+)?(?P<m>{_MONTH})\.?"
      rf"(?:,?{_OF})?(?:\s+{_POST})?", g.day_month),
-    (rf"{_B}(?P<days>(?:{_DAY}){_DAYS_JOIN}(?:(?:{_DAY}){_DAYS_JOIN})*(?:{_DAY}))\s+(?:di\s+)?"
+    (MONTH_WORDS,
+     rf"{_B}(?P<days>(?:{_DAY}){_DAYS_JOIN}(?:(?:{_DAY}){_DAYS_JOIN})*(?:{_DAY}))\s+(?:di\s+)?"
      rf"(?P<m>{_FULL}){_OF}?", g.days_of_month),
-    (rf"{_B}(?:dal|dall{A}|da)\s*(?P<d1>{_DAY})(?:\s+(?P<m1>{_FULL})(?:\s+(?P<y1>{_YEAR}))?)?"
+    (MONTH_WORDS,
+     rf"{_B}(?:dal|dall{A}|da)\s*(?P<d1>{_DAY})(?:\s+(?P<m1>{_FULL})(?:\s+(?P<y1>{_YEAR}))?)?"
      rf"\s+(?:al|all{A}|a)\s*(?P<d2>{_DAY})\s+(?:di\s+)?(?P<m2>{_FULL})(?:\s+(?:del\s+)?"
      rf"(?P<y2>{_YEAR}))?", g.day_range),
-    (rf"{_B}(?:tra|fra)\s+(?:il|l{A})\s*(?P<d1>{_DAY})(?:\s+(?P<m1>{_FULL})(?:\s+(?P<y1>{_YEAR}))?)?"
+    (MONTH_WORDS,
+     rf"{_B}(?:tra|fra)\s+(?:il|l{A})\s*(?P<d1>{_DAY})(?:\s+(?P<m1>{_FULL})(?:\s+(?P<y1>{_YEAR}))?)?"
      rf"\s+e\s+(?:il|l{A})\s*(?P<d2>{_DAY})\s+(?:di\s+)?(?P<m2>{_FULL})(?:\s+(?:del\s+)?"
      rf"(?P<y2>{_YEAR}))?", g.day_range),
-    (rf"{_B}(?P<d1>{_DAY})\s*[-–/]\s*(?P<d2>{_DAY})\s+(?:di\s+)?(?P<m2>{_FULL})"
+    (MONTH_WORDS,
+     rf"{_B}(?P<d1>{_DAY})\s*[-–/]\s*(?P<d2>{_DAY})\s+(?:di\s+)?(?P<m2>{_FULL})"
      rf"(?:\s+(?:del\s+)?(?P<y2>{_YEAR}))?", g.day_range),
-    (r"(?<![\d./-])(?P<d>\d{1,2})(?P<s>[/.-])(?P<m>\d{1,2})(?P=s)(?P<y>\d{4}|\d{2})"
+    (DIGITS,
+     r"(?<![\d./-])(?P<d>\d{1,2})(?P<s>[/.-])(?P<m>\d{1,2})(?P=s)(?P<y>\d{4}|\d{2})"
      r"(?![.,/-]?\d)", g.numeric),
-    (r"(?<![\d./-])(?P<y>1[89]\d{2}|20\d{2})(?P<s>[/.-])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})"
+    (DIGITS,
+     r"(?<![\d./-])(?P<y>1[89]\d{2}|20\d{2})(?P<s>[/.-])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})"
      r"(?![.,/-]?\d)", g.numeric),
-    (rf"{_B}(?:(?:mese\s+di)\s+)?(?P<m>{_MONTH})\.?{_OF}", g.month_year),
-    (rf"{_B}(?P<span>(?:{_PRE}\s+(?:mese\s+di\s+)?)(?P<m>{_FULL})(?:\s+{_POST})?)",
+    (MONTH_WORDS,
+     rf"{_B}(?:(?:mese\s+di)\s+)?(?P<m>{_MONTH})\.?{_OF}", g.month_year),
+    (MONTH_WORDS,
+     rf"{_B}(?P<span>(?:{_PRE}\s+(?:mese\s+di\s+)?)(?P<m>{_FULL})(?:\s+{_POST})?)",
      g.month_relative),
-    (rf"{_B}(?P<span>(?:l{A}|nell{A}|dell{A}|all{A})?(?P<m>{_FULL})\s+{_POST})(?!\s+\d)",
+    (MONTH_WORDS,
+     rf"{_B}(?P<span>(?:l{A}|nell{A}|dell{A}|all{A})?(?P<m>{_FULL})\s+{_POST})(?!\s+\d)",
      g.month_relative),
-    (rf"{_B}{_PREP}\s+(?P<span>(?P<m>{_FULL}))\b(?!\s+(?:\d|del\s+\d|{A}\d))", g.month_relative),
-    (rf"{_B}(?:da|dal\s+mese\s+di)\s+(?P<m1>{_FULL})(?:\s+(?P<y1>{_YEAR}))?\s+(?:a|ad|fino\s+a)\s+"
+    (MONTH_WORDS,
+     rf"{_B}{_PREP}\s+(?P<span>(?P<m>{_FULL}))\b(?!\s+(?:\d|del\s+\d|{A}\d))", g.month_relative),
+    (MONTH_WORDS,
+     rf"{_B}(?:da|dal\s+mese\s+di)\s+(?P<m1>{_FULL})(?:\s+(?P<y1>{_YEAR}))?\s+(?:a|ad|fino\s+a)\s+"
      rf"(?P<m2>{_FULL})(?:\s+(?:del\s+)?(?P<y2>{_YEAR}))?", g.month_range),
-    (rf"{_B}(?:nel|nell{A}anno|dell{A}anno|del|dal|al|entro\s+il|fino\s+al|prima\s+del|dopo\s+il|"
+    (DIGITS,
+     rf"{_B}(?:nel|nell{A}anno|dell{A}anno|del|dal|al|entro\s+il|fino\s+al|prima\s+del|dopo\s+il|"
      rf"a\s+partire\s+dal|sul|anno|il|l{A}anno|nel\s+corso\s+del|estate|inverno|autunno|"
      rf"primavera|[Cc]lasse|annata|stagione)\s+(?P<y>(?:1\d{{3}}|20\d{{2}})|{A}\d{{2}})"
      r"(?![\d.,]\d|\s*%|\s*(?:per\s*cento|euro|dollari|€|persone|abitanti|metri|km|chilometri|"
      r"volte|voti|posti|casi|morti|ettari|tonnellate|chili|grammi|litri)\b)", g.year),
-    (rf"{_B}(?:(?:nel|dal|tra\s+il|fra\s+il|il|biennio|triennio|stagione)\s+)?(?P<y1>(?:19|20)\d{{2}})"
+    (DIGITS,
+     rf"{_B}(?:(?:nel|dal|tra\s+il|fra\s+il|il|biennio|triennio|stagione)\s+)?(?P<y1>(?:19|20)\d{{2}})"
      r"\s*(?:[-–/]|\s(?:al|e\s+il)\s)\s*(?P<y2>(?:19|20)\d{2}|\d{2})(?![\d.,]\d)", g.year_range),
-    (rf"{_B}(?:(?:a|alla|all{A}|agli|ai|entro|entro\s+la|verso|verso\s+la|dalla|nella|per|fino\s+alla)"
+    (PART_WORDS,
+     rf"{_B}(?:(?:a|alla|all{A}|agli|ai|entro|entro\s+la|verso|verso\s+la|dalla|nella|per|fino\s+alla)"
      rf"\s*)?(?P<part>fine|inizio|inizi|primi|met[àa]|prima\s+met[àa]|seconda\s+met[àa])"
      rf"\s+(?:di\s+|del\s+(?:mese\s+di\s+)?|dell{A})?(?:(?P<what>{_FULL}){_OF}?|"
      rf"(?P<what2>mese|anno)\b|(?P<y2>{_YEAR}))", g.part),
-    (rf"{_B}(?:(?P<this>quest{A}|questa\s+)|{_PRE}\s+|(?:l{A}|nell{A}|dell{A}|la\s+|nella\s+)?)"
+    (SEASON_WORDS,
+     rf"{_B}(?:(?P<this>quest{A}|questa\s+)|{_PRE}\s+|(?:l{A}|nell{A}|dell{A}|la\s+|nella\s+)?)"
      rf"(?P<s>primavera|estate|autunno|inverno)(?:\s+{_POST})?{_OF}?", g.season),
-    (rf"{_B}(?:(?:inizio|fine|met[àa]|primi)\s+(?:degli\s+)?|negli\s+|degli\s+|agli\s+|dagli\s+|"
+    ({"anni"},
+     rf"{_B}(?:(?:inizio|fine|met[àa]|primi)\s+(?:degli\s+)?|negli\s+|degli\s+|agli\s+|dagli\s+|"
      rf"sugli\s+|gli\s+|tra\s+gli\s+|fra\s+gli\s+)anni\s+(?P<dec>dieci|venti|trenta|quaranta|"
      rf"cinquanta|sessanta|settanta|ottanta|novanta|duemila|{A}?[1-9]0(?!\d)|(?:1[0-9]|20)\d0)"
      rf"(?:\s+del\s+(?P<cent>novecento|duemila|secolo\s+scorso))?", g.decade),
-    (r"(?-i:\b(?P<roman>[XVI]{1,5})\s+secolo\b|\bsecolo\s+(?P<roman2>[XVI]{1,5})\b|"
+    ({"secolo", "sec"},
+     r"(?-i:\b(?P<roman>[XVI]{1,5})\s+secolo\b|\bsecolo\s+(?P<roman2>[XVI]{1,5})\b|"
      r"\bsec\.\s*(?P<roman3>[XVI]{1,5})\b)", g.century),
-    (r"\b(?P<ord>" + "|".join(ORDINAL_CENTURIES) + r")\s+secolo\b", g.century),
-    (rf"\b(?:(?:il|l{A}|lo|questo)\s*)?(?:secolo\s+(?P<rel>scorso|passato|attuale|corrente)|"
+    ({"secolo"},
+     r"\b(?P<ord>" + "|".join(lx.ORDINAL_CENTURIES) + r")\s+secolo\b", g.century),
+    ({"secolo"},
+     rf"\b(?:(?:il|l{A}|lo|questo)\s*)?(?:secolo\s+(?P<rel>scorso|passato|attuale|corrente)|"
      rf"(?P<rel2>scorso)\s+secolo)", g.century),
-    (rf"(?-i:(?:\b(?:il|nel|del|dal|al|primo|tardo|pieno|fine|inizio|secondo)\s+|l{A}|nell{A}|"
-     rf"dell{A}|dall{A}|all{A})(?P<word>" + "|".join(CENTURY_WORDS) + r")\b)", g.century),
-    (rf"{_B}(?:l{A}\s?altro\s?ieri|l{A}altroieri|ieri\s+l{A}altro|avantieri){_TIME_OF_DAY}",
+    (CENTURY_TRIGGER,
+     rf"(?-i:(?:\b(?:il|nel|del|dal|al|primo|tardo|pieno|fine|inizio|secondo)\s+|l{A}|nell{A}|"
+     rf"dell{A}|dall{A}|all{A})(?P<word>" + "|".join(lx.CENTURY_WORDS) + r")\b)", g.century),
+    ({"ieri", "altroieri", "avantieri"},
+     rf"{_B}(?:l{A}\s?altro\s?ieri|l{A}altroieri|ieri\s+l{A}altro|avantieri){_TIME_OF_DAY}",
      g.fixed("day", days=-2)),
-    (rf"{_B}ieri{_TIME_OF_DAY}", g.fixed("day", days=-1)),
-    (rf"{_B}(?:oggi{_TIME_OF_DAY}|stamattina|stamani|stamane|stasera|stanotte|"
+    ({"ieri"},
+     rf"{_B}ieri{_TIME_OF_DAY}", g.fixed("day", days=-1)),
+    ({"oggi", "stamattina", "stamani", "stamane", "stasera", "stanotte", "questa", "questo"},
+     rf"{_B}(?:oggi{_TIME_OF_DAY}|stamattina|stamani|stamane|stasera|stanotte|"
      r"quest[ao]\s+(?:mattina|sera|notte|pomeriggio|mattinata|serata))\b", g.fixed("day")),
-    (rf"{_B}(?:dopodomani|domani\s+l{A}altro)", g.fixed("day", days=2)),
-    (rf"{_B}(?:domani{_TIME_OF_DAY}|domattina)\b", g.fixed("day", days=1)),
-    (rf"{_B}(?:questa|la\s+presente)\s+settimana|la\s+settimana\s+in\s+corso", g.fixed("week")),
-    (rf"{_B}(?:la\s+)?(?:settimana\s+(?:prossima|entrante|ventura|che\s+viene)|prossima\s+settimana)",
+    ({"dopodomani", "domani"},
+     rf"{_B}(?:dopodomani|domani\s+l{A}altro)", g.fixed("day", days=2)),
+    ({"domani", "domattina"},
+     rf"{_B}(?:domani{_TIME_OF_DAY}|domattina)\b", g.fixed("day", days=1)),
+    ({"settimana"},
+     rf"{_B}(?:questa|la\s+presente)\s+settimana|la\s+settimana\s+in\s+corso", g.fixed("week")),
+    ({"settimana"},
+     rf"{_B}(?:la\s+)?(?:settimana\s+(?:prossima|entrante|ventura|che\s+viene)|prossima\s+settimana)",
      g.fixed("week", days=7)),
-    (rf"{_B}(?:la\s+)?(?:settimana\s+(?:scorsa|passata)|(?:scorsa|passata)\s+settimana)",
+    ({"settimana"},
+     rf"{_B}(?:la\s+)?(?:settimana\s+(?:scorsa|passata)|(?:scorsa|passata)\s+settimana)",
      g.fixed("week", days=-7)),
-    (rf"{_B}(?:questo\s+mese|quest{A}\s?mese|il\s+mese\s+in\s+corso)", g.fixed("month")),
-    (rf"{_B}(?:il\s+)?(?:mese\s+(?:prossimo|venturo|entrante)|prossimo\s+mese)",
+    ({"mese"},
+     rf"{_B}(?:questo\s+mese|quest{A}\s?mese|il\s+mese\s+in\s+corso)", g.fixed("month")),
+    ({"mese"},
+     rf"{_B}(?:il\s+)?(?:mese\s+(?:prossimo|venturo|entrante)|prossimo\s+mese)",
      g.fixed("month", months=1)),
-    (rf"{_B}(?:il\s+|lo\s+)?(?:mese\s+(?:scorso|passato)|(?:scorso|passato)\s+mese)",
+    ({"mese"},
+     rf"{_B}(?:il\s+|lo\s+)?(?:mese\s+(?:scorso|passato)|(?:scorso|passato)\s+mese)",
      g.fixed("month", months=-1)),
-    (rf"{_B}(?:quest{A}\s?anno|questo\s+anno|(?:l{A}|nell{A})anno\s+in\s+corso)",
+    ({"anno"},
+     rf"{_B}(?:quest{A}\s?anno|questo\s+anno|(?:l{A}|nell{A})anno\s+in\s+corso)",
      g.fixed("year")),
-    (rf"{_B}(?:(?:l{A}\s?)?anno\s+(?:prossimo|venturo|entrante)|(?:il\s+)?prossimo\s+anno)",
+    ({"anno"},
+     rf"{_B}(?:(?:l{A}\s?)?anno\s+(?:prossimo|venturo|entrante)|(?:il\s+)?prossimo\s+anno)",
      g.fixed("year", years=1)),
-    (rf"{_B}(?:(?:l{A}\s?)?anno\s+(?:scorso|passato)|(?:lo\s+)?(?:scorso|passato)\s+anno)",
+    ({"anno"},
+     rf"{_B}(?:(?:l{A}\s?)?anno\s+(?:scorso|passato)|(?:lo\s+)?(?:scorso|passato)\s+anno)",
      g.fixed("year", years=-1)),
-    (rf"{_B}(?P<n>\d{{1,3}}|{_NUM})\s+(?P<u>giorni|giorno|settimane|settimana|mesi|mese|anni|anno)"
+    ({"fa"},
+     rf"{_B}(?P<n>\d{{1,3}}|{_NUM})\s+(?P<u>giorni|giorno|settimane|settimana|mesi|mese|anni|anno)"
      rf"\s+(?P<ago>fa)\b", g.counted),
-    (rf"{_B}(?P<n>un|vent|trent|quarant|cinquant|sessant|settant|ottant|novant){A}\s?"
+    ({"fa"},
+     rf"{_B}(?P<n>un|vent|trent|quarant|cinquant|sessant|settant|ottant|novant){A}\s?"
      rf"(?P<u>anni|anno)\s+(?P<ago>fa)\b", g.counted),
-    (rf"{_B}(?:tra|fra)\s+(?P<n>\d{{1,3}}|{_NUM})\s+(?P<u>giorni|settimane|mesi|anni)\b(?P<ago>)",
+    ({"tra", "fra"},
+     rf"{_B}(?:tra|fra)\s+(?P<n>\d{{1,3}}|{_NUM})\s+(?P<u>giorni|settimane|mesi|anni)\b(?P<ago>)",
      g.counted),
-    (rf"{_B}(?:{_PRE}\s+)?(?P<wd>{_WD})(?:\s+{_POST})?{_TIME_OF_DAY}(?![\w'’])", g.weekday_rel),
-    (rf"{_B}(?P<wd>{_WD})\s+(?P<d>{_DAY})(?!\s*(?:[,.:]\d|\d|%|{_MONTH}|di\s+(?:{_MONTH})))",
+    (WEEKDAY_WORDS,
+     rf"{_B}(?:{_PRE}\s+)?(?P<wd>{_WD})(?:\s+{_POST})?{_TIME_OF_DAY}(?![\w'’])", g.weekday_rel),
+    (WEEKDAY_WORDS,
+     rf"{_B}(?P<wd>{_WD})\s+(?P<d>{_DAY})(?!\s*(?:[,.:]\d|\d|%|{_MONTH}|di\s+(?:{_MONTH})))",
      g.weekday_day),
 ]
-COMPILED = [(re.compile(pattern, re.IGNORECASE), reader) for pattern, reader in RULES]
+COMPILED = [(frozenset(words), re.compile(pattern, re.IGNORECASE), reader)
+            for words, pattern, reader in RULES]
 
 
 def find_dates(text: str, published: dt.date | None = None) -> list[MentionedDate]:
     """Every date in ``text``, in order; overlapping matches keep the longest."""
+    words = set(re.findall(r"[^\W\d]+", text.lower()))
+    if any(c.isdigit() for c in text):
+        words.add(DIGIT)
     candidates: list[g.Found] = []
-    for pattern, reader in COMPILED:
+    for needed, pattern, reader in COMPILED:
+        if needed.isdisjoint(words):
+            continue  # a rule runs only on texts with one of its words
         for m in pattern.finditer(text):
             candidates += reader(m, text)
     candidates.sort(key=lambda f: (f.start - f.end, f.start))
