@@ -136,10 +136,27 @@ FORMS = [
     ("nel ventesimo secolo", "19", "century"),
     ("il Novecento", "19", "century"),
     ("nel primo Ottocento", "18", "century"),
-    ("il secolo scorso", "20", "century"),
+    # 2025 is in the twenty-first century, ISO "20": the last one is "19".
+    ("il secolo scorso", "19", "century"),
+    ("nell'Ottocento", "18", "century"),
+    ("il '900", "19", "century"),
+    ("nel Duemila", "2000", "year"),
+    ("mezzo secolo fa", "1975", "year"),
+    ("un decennio fa", "2015", "year"),
+    # holidays, quarters, weekends, hours
+    ("a Natale", "2025-12-25", "day"),
+    ("lo scorso Natale", "2024-12-25", "day"),
+    ("a Pasqua 2024", "2024-03-31", "day"),
+    ("a Pasquetta", "2025-04-21", "day"),
+    ("a Ferragosto", "2025-08-15", "day"),
+    ("il terzo trimestre 2024", "2024-07/2024-09", "part"),
+    ("nel primo semestre", "2025-01/2025-06", "part"),
+    ("lo scorso fine settimana", "2025-09-06/2025-09-07", "day"),
+    ("questo weekend", "2025-09-13/2025-09-14", "day"),
+    ("due ore fa", "2025-09-10", "day"),
+    ("tra un mese", "2025-10", "month"),
+    ("in primavera", "2025-SP", "season"),
 ]
-# 2025 is in the twenty-first century, ISO "20": the last century is "19".
-FORMS[-1] = ("il secolo scorso", "19", "century")
 
 
 @pytest.mark.parametrize(("text", "value", "granularity"), FORMS)
@@ -172,6 +189,10 @@ TRAPS = [
     "Copyright 2024 ©",
     "erano 2024 persone",
     "il 31/2/2025 non esiste",
+    "Natale Rossi ha vinto",
+    "il numero 02.12.34.56",
+    "costa 900 euro",
+    "in corso XXII Marzo",
 ]
 
 

@@ -19,16 +19,12 @@ from search.ingest.date_lexicon import (
     CENTURY_WORDS,
     DECADES,
     FORWARD,
-    FORWARD_CUE,
-    HABITUAL,
     MONTHS,
     ORDINAL_CENTURIES,
     STREET,
     before,
-    count_number,
     day_number,
     month_number,
-    weekday_number,
 )
 
 Resolve = Callable[[dt.date | None], str | None]
@@ -42,7 +38,7 @@ class Found:
     resolve: Resolve
 
 
-def _direction(m: re.Match[str]) -> int:
+def direction_of(m: re.Match[str]) -> int:
     words = " ".join(filter(None, (m.groupdict().get("pre"), m.groupdict().get("post"))))
     if re.search(BACK, words, re.IGNORECASE):
         return -1
@@ -63,7 +59,7 @@ def _abbreviation_ok(m: re.Match[str], group: str = "m") -> bool:
 def day_month(m: re.Match[str], text: str) -> list[Found]:
     if STREET.search(before(text, m.start("d"))) or not _abbreviation_ok(m):
         return []
-    number, dom, direction = month_number(m.group("m")), day_number(m.group("d")), _direction(m)
+    number, dom, direction = month_number(m.group("m")), day_number(m.group("d")), direction_of(m)
     year = m.group("y")
 
     def resolve(ref: dt.date | None) -> str | None:
@@ -149,7 +145,7 @@ def month_year(m: re.Match[str], text: str) -> list[Found]:
 
 def month_relative(m: re.Match[str], text: str) -> list[Found]:
     """"lo scorso ottobre", "ottobre prossimo", "a settembre" (needs the date)."""
-    number, direction = month_number(m.group("m")), _direction(m)
+    number, direction = month_number(m.group("m")), direction_of(m)
     return [Found(m.start("span"), m.end(), "month", lambda ref: v.month(
         v.month_in_year(number, ref, direction), number) if ref else None)]
 
@@ -210,9 +206,9 @@ def part(m: re.Match[str], text: str) -> list[Found]:
 
 def season(m: re.Match[str], text: str) -> list[Found]:
     name, year = m.group("s").lower(), m.group("y")
-    if not (year or m.group("pre") or m.group("post") or m.group("this")):
+    if not (year or m.group("pre") or m.group("post") or m.group("this") or m.group("prep")):
         return []
-    direction = _direction(m)
+    direction = direction_of(m)
 
     def resolve(ref: dt.date | None) -> str | None:
         if year:
@@ -260,67 +256,34 @@ def century(m: re.Match[str], text: str) -> list[Found]:
     return [Found(m.start(), m.end(), "century", lambda ref: f"{ordinal - 1:02d}")]
 
 
-def _shift(granularity: str, days: int = 0, months: int = 0, years: int = 0) -> Resolve:
-    def resolve(ref: dt.date | None) -> str | None:
-        if ref is None:
-            return None
-        if granularity in ("day", "week"):
-            d = ref + dt.timedelta(days=days)
-            return v.day(d) if granularity == "day" else v.week(d)
-        if granularity == "month":
-            return v.month(*v.add_months(ref.year, ref.month, months))
-        return str(ref.year + years)
-    return resolve
+QUARTERS = {"primo": 1, "secondo": 2, "terzo": 3, "quarto": 4, "ultimo": 4}
 
 
-def fixed(granularity: str, **shift: int) -> Callable[[re.Match[str], str], list[Found]]:
-    return lambda m, text: [Found(m.start(), m.end(), granularity, _shift(granularity, **shift))]
-
-
-UNITS = {"giorn": ("day", 1), "settiman": ("week", 7), "mes": ("month", 1), "ann": ("year", 1)}
-
-
-def counted(m: re.Match[str], text: str) -> list[Found]:
-    """"5 giorni fa", "tra tre settimane", "ottant'anni fa"."""
-    n = count_number(m.group("n"))
-    granularity, size = UNITS[_unit(m.group("u"))]
-    sign = -1 if m.group("ago") else 1
-    key = {"day": "days", "week": "days", "month": "months", "year": "years"}[granularity]
-    return [Found(m.start(), m.end(), granularity, _shift(granularity, **{key: sign * n * size}))]
-
-
-def _unit(word: str) -> str:
-    word = word.lower()
-    return next(u for u in UNITS if word.startswith(u))
-
-
-def weekday_rel(m: re.Match[str], text: str) -> list[Found]:
-    """"lunedì scorso", "il prossimo venerdì", and a bare "lunedì": in news,
-    the nearest past one ("da lunedì" looks forward)."""
-    direction = _direction(m)
-    preceding = before(text, m.start())
-    if not (m.group("pre") or m.group("post")):
-        if HABITUAL.search(preceding):
-            return []
-        if m.group("wd")[0].isupper() and re.match(r"\s+[A-Z]", text[m.end():m.end() + 2]) \
-                and m.group("wd").lower() == "domenica":
-            return []  # Domenica is a name as well
-        if FORWARD_CUE.search(preceding):
-            direction = 1
-    target = weekday_number(m.group("wd"))
-    return [Found(m.start(), m.end(), "day",
-                  lambda ref: v.day(v.weekday(target, ref, direction)) if ref else None)]
-
-
-def weekday_day(m: re.Match[str], text: str) -> list[Found]:
-    """"lunedì 3": the day 3 nearest the publication date that is a Monday."""
-    target, dom = weekday_number(m.group("wd")), day_number(m.group("d"))
+def quarter(m: re.Match[str], text: str) -> list[Found]:
+    """"il terzo trimestre 2024", "nel primo semestre": months as an interval."""
+    size = 3 if m.group("u").lower() == "trimestre" else 6
+    n = QUARTERS[m.group("o").lower()]
+    if size == 6 and n > 2:
+        n = 2 if m.group("o").lower() == "ultimo" else 0
+    if not n:
+        return []
+    year = m.group("y")
 
     def resolve(ref: dt.date | None) -> str | None:
-        if ref is None:
+        if not (year or ref):
             return None
-        options = [d for k in range(-3, 3) for d in [v.safe_date(
-            *v.add_months(ref.year, ref.month, k), dom)] if d and d.weekday() == target]
-        return v.day(min(options, key=lambda d: abs((d - ref).days))) if options else None
+        y = v.full_year(year, ref) if year else ref.year  # type: ignore[union-attr]
+        return v.interval(v.month(y, (n - 1) * size + 1), v.month(y, n * size))
 
-    return [Found(m.start(), m.end(), "day", resolve)]
+    return [Found(m.start(), m.end(), "part", resolve)]
+
+
+def year_2000(m: re.Match[str], text: str) -> list[Found]:
+    """"nel Duemila": the year 2000 (capitalised; "duemila euro" is a sum)."""
+    return [Found(m.start("y"), m.end(), "year", lambda ref: "2000")]
+
+
+def century_apostrophe(m: re.Match[str], text: str) -> list[Found]:
+    """"il '900": the Novecento."""
+    number = int(m.group("c")) // 100 + 10
+    return [Found(m.start("c") - 1, m.end(), "century", lambda ref: f"{number:02d}")]

@@ -91,6 +91,24 @@ def month_in_year(number: int, ref: dt.date, direction: Direction) -> int:
     return first.year if first else ref.year
 
 
+def holiday_in_year(name: str, year: int) -> dt.date:
+    """A holiday's day in ``year``: fixed ones, and Easter's."""
+    if name in EASTER_OFFSETS:
+        return easter(year) + dt.timedelta(days=EASTER_OFFSETS[name])
+    number, dom = FIXED_HOLIDAYS[name]
+    return dt.date(year, number, dom)
+
+
+def holiday(name: str, ref: dt.date, direction: Direction) -> dt.date | None:
+    """The holiday nearest ``ref`` in ``direction`` ("lo scorso Natale")."""
+    days = [holiday_in_year(name, y) for y in (ref.year - 1, ref.year, ref.year + 1)]
+    if direction < 0:
+        return max(d for d in days if d < ref)
+    if direction > 0:
+        return min(d for d in days if d > ref)
+    return min(days, key=lambda d: (ref - d).days if d <= ref else 2 * (d - ref).days)
+
+
 def weekday(target: int, ref: dt.date, direction: Direction) -> dt.date:
     """"lunedì scorso" (-1, strictly before), "lunedì prossimo" (+1, strictly
     after), a bare "lunedì" (0: the nearest past one, or the day itself)."""
@@ -121,6 +139,15 @@ def season_year(name: str, ref: dt.date, direction: Direction) -> int:
     return ref.year - 1 if name == "inverno" and ref.month < 3 else ref.year
 
 
+FIXED_HOLIDAYS = {
+    "capodanno": (1, 1), "epifania": (1, 6), "befana": (1, 6), "san valentino": (2, 14),
+    "festa della liberazione": (4, 25), "festa dei lavoratori": (5, 1),
+    "festa della repubblica": (6, 2), "ferragosto": (8, 15), "ognissanti": (11, 1),
+    "immacolata": (12, 8), "vigilia di natale": (12, 24), "natale": (12, 25),
+    "santo stefano": (12, 26), "san silvestro": (12, 31), "vigilia di capodanno": (12, 31),
+}
+EASTER_OFFSETS = {"pasqua": 0, "pasquetta": 1, "lunedì dell'angelo": 1, "venerdì santo": -2}
+
 # Parts of a month (days) and of a year (months) named by news.
 MONTH_PARTS = {"inizio": (1, 10), "inizi": (1, 10), "primi": (1, 10), "metà": (11, 20),
                "fine": (21, 31), "prima metà": (1, 15), "seconda metà": (16, 31)}
@@ -137,3 +164,15 @@ def month_part(part: str, year: int, number: int) -> str:
 def year_part(part: str, year: int) -> str:
     first, last = YEAR_PARTS[part]
     return interval(month(year, first), month(year, last))
+
+
+def easter(year: int) -> dt.date:
+    """Gregorian Easter Sunday (the anonymous algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    m = (32 + 2 * e + 2 * i - h - k) % 7
+    n = h + m - 7 * ((a + 11 * h + 22 * m) // 451) + 114
+    return dt.date(year, n // 31, n % 31 + 1)

@@ -14,6 +14,8 @@ import re
 
 from search.ingest import date_grammar as g
 from search.ingest import date_lexicon as lx
+from search.ingest import date_relative as r
+from search.ingest import date_values as v
 from search.models import MentionedDate
 
 # Changes whenever what is found in a text changes: indexes re-read articles.
@@ -29,6 +31,10 @@ WEEKDAY_WORDS = set(lx.WEEKDAYS) | {w[:-1] + "i" for w in lx.WEEKDAYS if w.endsw
 PART_WORDS = {"fine", "inizio", "inizi", "primi", "metà", "meta"}
 SEASON_WORDS = {"primavera", "estate", "autunno", "inverno"}
 CENTURY_TRIGGER = {w.lower() for w in lx.CENTURY_WORDS}
+_HOLIDAYS = [*v.FIXED_HOLIDAYS, *v.EASTER_OFFSETS]
+HOLIDAY_WORDS = {h.split()[-1].split("'")[-1] for h in _HOLIDAYS}
+_HOLIDAY = "|".join(sorted((h.replace(" ", r"\s+").replace("'", A).replace("ì", "[ìi]")
+                            for h in _HOLIDAYS), key=len, reverse=True))
 
 _OF = rf"(?:\s+(?:del\s+|dell{A}anno\s+)?(?P<y>{_YEAR}))"
 _PREP = r"(?:a|ad|in|(?-i:di)|da|entro|fino\s+a|nel\s+mese\s+di|il\s+mese\s+di|a\s+partire\s+da|" \
@@ -89,7 +95,8 @@ RULES = [
      rf"\s+(?:di\s+|del\s+(?:mese\s+di\s+)?|dell{A})?(?:(?P<what>{_FULL}){_OF}?|"
      rf"(?P<what2>mese|anno)\b|(?P<y2>{_YEAR}))", g.part),
     (SEASON_WORDS,
-     rf"{_B}(?:(?P<this>quest{A}|questa\s+)|{_PRE}\s+|(?:l{A}|nell{A}|dell{A}|la\s+|nella\s+)?)"
+     rf"{_B}(?:(?P<this>quest{A}|questa\s+)|{_PRE}\s+|(?P<prep>in|entro|per|durante|nell{A}|"
+     rf"nella|dall{A}|dalla|all{A}|alla)\s*(?:l{A}|la\s+)?|(?:l{A}|dell{A}|la\s+|della\s+)?)"
      rf"(?P<s>primavera|estate|autunno|inverno)(?:\s+{_POST})?{_OF}?", g.season),
     ({"anni"},
      rf"{_B}(?:(?:inizio|fine|met[àa]|primi)\s+(?:degli\s+)?|negli\s+|degli\s+|agli\s+|dagli\s+|"
@@ -109,55 +116,67 @@ RULES = [
      rf"dell{A}|dall{A}|all{A})(?P<word>" + "|".join(lx.CENTURY_WORDS) + r")\b)", g.century),
     ({"ieri", "altroieri", "avantieri"},
      rf"{_B}(?:l{A}\s?altro\s?ieri|l{A}altroieri|ieri\s+l{A}altro|avantieri){_TIME_OF_DAY}",
-     g.fixed("day", days=-2)),
+     r.fixed("day", days=-2)),
     ({"ieri"},
-     rf"{_B}ieri{_TIME_OF_DAY}", g.fixed("day", days=-1)),
+     rf"{_B}ieri{_TIME_OF_DAY}", r.fixed("day", days=-1)),
     ({"oggi", "stamattina", "stamani", "stamane", "stasera", "stanotte", "questa", "questo"},
      rf"{_B}(?:oggi{_TIME_OF_DAY}|stamattina|stamani|stamane|stasera|stanotte|"
-     r"quest[ao]\s+(?:mattina|sera|notte|pomeriggio|mattinata|serata))\b", g.fixed("day")),
+     r"quest[ao]\s+(?:mattina|sera|notte|pomeriggio|mattinata|serata))\b", r.fixed("day")),
     ({"dopodomani", "domani"},
-     rf"{_B}(?:dopodomani|domani\s+l{A}altro)", g.fixed("day", days=2)),
+     rf"{_B}(?:dopodomani|domani\s+l{A}altro)", r.fixed("day", days=2)),
     ({"domani", "domattina"},
-     rf"{_B}(?:domani{_TIME_OF_DAY}|domattina)\b", g.fixed("day", days=1)),
+     rf"{_B}(?:domani{_TIME_OF_DAY}|domattina)\b", r.fixed("day", days=1)),
     ({"settimana"},
-     rf"{_B}(?:questa|la\s+presente)\s+settimana|la\s+settimana\s+in\s+corso", g.fixed("week")),
+     rf"{_B}(?:questa|la\s+presente)\s+settimana|la\s+settimana\s+in\s+corso", r.fixed("week")),
     ({"settimana"},
      rf"{_B}(?:la\s+)?(?:settimana\s+(?:prossima|entrante|ventura|che\s+viene)|prossima\s+settimana)",
-     g.fixed("week", days=7)),
+     r.fixed("week", days=7)),
     ({"settimana"},
      rf"{_B}(?:la\s+)?(?:settimana\s+(?:scorsa|passata)|(?:scorsa|passata)\s+settimana)",
-     g.fixed("week", days=-7)),
+     r.fixed("week", days=-7)),
     ({"mese"},
-     rf"{_B}(?:questo\s+mese|quest{A}\s?mese|il\s+mese\s+in\s+corso)", g.fixed("month")),
+     rf"{_B}(?:questo\s+mese|quest{A}\s?mese|il\s+mese\s+in\s+corso)", r.fixed("month")),
     ({"mese"},
      rf"{_B}(?:il\s+)?(?:mese\s+(?:prossimo|venturo|entrante)|prossimo\s+mese)",
-     g.fixed("month", months=1)),
+     r.fixed("month", months=1)),
     ({"mese"},
      rf"{_B}(?:il\s+|lo\s+)?(?:mese\s+(?:scorso|passato)|(?:scorso|passato)\s+mese)",
-     g.fixed("month", months=-1)),
+     r.fixed("month", months=-1)),
     ({"anno"},
      rf"{_B}(?:quest{A}\s?anno|questo\s+anno|(?:l{A}|nell{A})anno\s+in\s+corso)",
-     g.fixed("year")),
+     r.fixed("year")),
     ({"anno"},
      rf"{_B}(?:(?:l{A}\s?)?anno\s+(?:prossimo|venturo|entrante)|(?:il\s+)?prossimo\s+anno)",
-     g.fixed("year", years=1)),
+     r.fixed("year", years=1)),
     ({"anno"},
      rf"{_B}(?:(?:l{A}\s?)?anno\s+(?:scorso|passato)|(?:lo\s+)?(?:scorso|passato)\s+anno)",
-     g.fixed("year", years=-1)),
+     r.fixed("year", years=-1)),
     ({"fa"},
-     rf"{_B}(?P<n>\d{{1,3}}|{_NUM})\s+(?P<u>giorni|giorno|settimane|settimana|mesi|mese|anni|anno)"
-     rf"\s+(?P<ago>fa)\b", g.counted),
+     rf"{_B}(?P<n>\d{{1,3}}|{_NUM}|mezzo)\s+(?P<u>giorni|giorno|settimane|settimana|mesi|mese|anni|anno|"
+     rf"decenni|decennio|secoli|secolo|ore|ora|minuti)\s+(?P<ago>fa)\b", r.counted),
     ({"fa"},
      rf"{_B}(?P<n>un|vent|trent|quarant|cinquant|sessant|settant|ottant|novant){A}\s?"
-     rf"(?P<u>anni|anno)\s+(?P<ago>fa)\b", g.counted),
+     rf"(?P<u>anni|anno|ora)\s+(?P<ago>fa)\b", r.counted),
     ({"tra", "fra"},
-     rf"{_B}(?:tra|fra)\s+(?P<n>\d{{1,3}}|{_NUM})\s+(?P<u>giorni|settimane|mesi|anni)\b(?P<ago>)",
-     g.counted),
+     rf"{_B}(?:tra|fra)\s+(?P<n>\d{{1,3}}|{_NUM})\s+(?P<u>giorni|giorno|settimane|settimana|mesi|mese|anni|anno|decenni|decennio|secoli|secolo)\b(?P<ago>)",
+     r.counted),
+    (HOLIDAY_WORDS,
+     rf"{_B}(?:{_PRE}\s+)?(?P<h>{_HOLIDAY})(?:\s+{_POST})?(?:\s+(?:del\s+)?(?P<y>{_YEAR}))?\b",
+     r.holiday),
+    ({"trimestre", "semestre"},
+     rf"{_B}(?P<o>primo|secondo|terzo|quarto|ultimo)\s+(?P<u>trimestre|semestre)"
+     rf"(?:\s+(?:del\s+|dell{A}anno\s+)?(?P<y>{_YEAR}))?", g.quarter),
+    ({"weekend", "fine"},
+     rf"{_B}(?:{_PRE}\s+|quest[oa]\s+|nel\s+|nello\s+|il\s+)(?:fine\s+settimana|weekend|week-end)"
+     rf"(?:\s+{_POST})?", r.weekend),
+    (DIGITS, rf"(?:\b(?:il|nel|del|dal|al|primo|tardo|fine|inizio)\s+|l{A}|nell{A}|dell{A}|"
+     rf"dall{A}|all{A})(?:(?<=\s){A}|(?<=['’]))(?P<c>[5-9]00)\b", g.century_apostrophe),
+    ({"duemila"}, r"(?-i:\b(?:nel|del|dal|il|al|entro\s+il)\s+(?P<y>Duemila)\b)", g.year_2000),
     (WEEKDAY_WORDS,
-     rf"{_B}(?:{_PRE}\s+)?(?P<wd>{_WD})(?:\s+{_POST})?{_TIME_OF_DAY}(?![\w'’])", g.weekday_rel),
+     rf"{_B}(?:{_PRE}\s+)?(?P<wd>{_WD})(?:\s+{_POST})?{_TIME_OF_DAY}(?![\w'’])", r.weekday_rel),
     (WEEKDAY_WORDS,
      rf"{_B}(?P<wd>{_WD})\s+(?P<d>{_DAY})(?!\s*(?:[,.:]\d|\d|%|{_MONTH}|di\s+(?:{_MONTH})))",
-     g.weekday_day),
+     r.weekday_day),
 ]
 COMPILED = [(frozenset(words), re.compile(pattern, re.IGNORECASE), reader)
             for words, pattern, reader in RULES]
