@@ -156,6 +156,15 @@ FORMS = [
     ("due ore fa", "2025-09-10", "day"),
     ("tra un mese", "2025-10", "month"),
     ("in primavera", "2025-SP", "season"),
+    ("giovedì maggio 29, 2013", "2013-05-29", "day"),
+    ("tra gennaio e marzo", "2025-01/2025-03", "month"),
+    ("nel periodo gennaio-marzo 2010", "2010-01/2010-03", "month"),
+    ("la prima settimana di settembre", "2025-09-01/2025-09-07", "part"),
+    ("l'ultima settimana di agosto 2024", "2024-08-25/2024-08-31", "part"),
+    ("il decennio scorso", "201", "decade"),
+    ("nel XXI sec.", "20", "century"),
+    ("lo scorso secolo", "19", "century"),
+    ("3 gg fa", "2025-09-07", "day"),
 ]
 
 

@@ -151,7 +151,8 @@ def month_relative(m: re.Match[str], text: str) -> list[Found]:
 
 
 def month_range(m: re.Match[str], text: str) -> list[Found]:
-    n1, n2 = month_number(m.group("m1")), month_number(m.group("m2"))
+    n1 = month_number(m.group("m1") or m.groupdict().get("m1b"))
+    n2 = month_number(m.group("m2"))
 
     def resolve(ref: dt.date | None) -> str | None:
         if m.group("y2"):
@@ -245,11 +246,12 @@ def century(m: re.Match[str], text: str) -> list[Found]:
     if g.get("word"):
         number = CENTURY_WORDS[g["word"]]
         return [Found(m.start("word"), m.end(), "century", lambda ref: f"{number:02d}")]
-    if g.get("rel"):
-        shift = -1 if re.match(BACK, g["rel"], re.IGNORECASE) else 0
+    relative = g.get("rel") or g.get("rel2")
+    if relative:
+        shift = -1 if re.match(BACK, relative, re.IGNORECASE) else 0
         return [Found(m.start(), m.end(), "century",
                       lambda ref: f"{ref.year // 100 + shift:02d}" if ref else None)]
-    roman = g.get("roman") or g.get("roman2") or g.get("roman3")
+    roman = g.get("roman") or g.get("roman2") or g.get("roman3") or g.get("roman4")
     ordinal = _roman(roman) if roman else ORDINAL_CENTURIES[g["ord"].lower()]
     if not 1 <= ordinal <= 21:
         return []
@@ -276,6 +278,39 @@ def quarter(m: re.Match[str], text: str) -> list[Found]:
         return v.interval(v.month(y, (n - 1) * size + 1), v.month(y, n * size))
 
     return [Found(m.start(), m.end(), "part", resolve)]
+
+
+def month_day_year(m: re.Match[str], text: str) -> list[Found]:
+    """"maggio 29, 2013": the English order, which only comes with a year."""
+    number, dom = month_number(m.group("m")), day_number(m.group("d"))
+    d = v.safe_date(v.full_year(m.group("y"), None), number, dom)
+    return [Found(m.start(), m.end(), "day", lambda ref: v.day(d))] if d else []
+
+
+WEEK_ORDINALS = {"prima": 0, "seconda": 1, "terza": 2, "quarta": 3}
+
+
+def week_of_month(m: re.Match[str], text: str) -> list[Found]:
+    """"la prima settimana di settembre", "l'ultima settimana di agosto 2024"."""
+    number, year, which = month_number(m.group("m")), m.group("y"), m.group("o").lower()
+
+    def resolve(ref: dt.date | None) -> str | None:
+        if not (year or ref):
+            return None
+        y = v.full_year(year, ref) if year else v.month_in_year(number, ref, 0)  # type: ignore[arg-type]
+        last = v.last_day(y, number)
+        first = last - 6 if which == "ultima" else WEEK_ORDINALS[which] * 7 + 1
+        return v.interval(v.day(dt.date(y, number, first)),
+                          v.day(dt.date(y, number, min(first + 6, last))))
+
+    return [Found(m.start(), m.end(), "part", resolve)]
+
+
+def decade_relative(m: re.Match[str], text: str) -> list[Found]:
+    """"il decennio scorso", "questo decennio"."""
+    shift = direction_of(m) if (m.group("pre") or m.group("post")) else 0
+    return [Found(m.start(), m.end(), "decade",
+                  lambda ref: str(ref.year // 10 + shift) if ref else None)]
 
 
 def year_2000(m: re.Match[str], text: str) -> list[Found]:

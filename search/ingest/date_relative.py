@@ -37,8 +37,9 @@ def fixed(granularity: str, **shift: int) -> Callable[[re.Match[str], str], list
     return lambda m, text: [Found(m.start(), m.end(), granularity, _shift(granularity, **shift))]
 
 
-UNITS = {"giorn": ("day", 1), "settiman": ("week", 7), "mes": ("month", 1), "ann": ("year", 1),
-         "decenn": ("year", 10), "secol": ("year", 100), "or": ("day", 0), "minut": ("day", 0)}
+UNITS = {"giorn": ("day", 1), "gg": ("day", 1), "settiman": ("week", 7), "mes": ("month", 1),
+         "ann": ("year", 1), "decenn": ("year", 10), "secol": ("year", 100), "or": ("day", 0),
+         "minut": ("day", 0)}
 
 
 def counted(m: re.Match[str], text: str) -> list[Found]:

@@ -80,6 +80,21 @@ RULES = [
     (MONTH_WORDS,
      rf"{_B}(?:da|dal\s+mese\s+di)\s+(?P<m1>{_FULL})(?:\s+(?P<y1>{_YEAR}))?\s+(?:a|ad|fino\s+a)\s+"
      rf"(?P<m2>{_FULL})(?:\s+(?:del\s+)?(?P<y2>{_YEAR}))?", g.month_range),
+    (MONTH_WORDS,
+     rf"{_B}(?:(?:tra|fra)\s+(?P<m1>{_FULL})(?:\s+(?P<y1>{_YEAR}))?\s+e\s+|"
+     rf"(?P<m1b>{_FULL})\s*[-–/]\s*)(?P<m2>{_FULL})(?:\s+(?:del\s+)?(?P<y2>{_YEAR}))?",
+     g.month_range),
+    (MONTH_WORDS,
+     rf"{_B}(?:(?P<wd>{_WD}),?\s+)?(?P<m>{_FULL})\s+(?P<d>3[01]|[12]\d|0?[1-9]),?\s+"
+     rf"(?P<y>(?:1\d|20)\d{{2}})(?!\d)",
+     g.month_day_year),
+    ({"settimana"},
+     rf"{_B}(?:la\s+|l{A})?(?P<o>prima|seconda|terza|quarta|ultima)\s+settimana\s+(?:di|del\s+mese"
+     rf"\s+di)\s+(?P<m>{_FULL}){_OF}?", g.week_of_month),
+    ({"decennio"},
+     rf"{_B}(?:(?:il|lo|questo)\s+)?(?:(?P<pre>scorso|passato|prossimo)\s+decennio|"
+     rf"decennio\s+(?P<post>scorso|passato|prossimo|in\s+corso)|questo\s+decennio)",
+     g.decade_relative),
     (DIGITS,
      rf"{_B}(?:nel|nell{A}anno|dell{A}anno|del|dal|al|entro\s+il|fino\s+al|prima\s+del|dopo\s+il|"
      rf"a\s+partire\s+dal|sul|anno|il|l{A}anno|nel\s+corso\s+del|estate|inverno|autunno|"
@@ -105,14 +120,14 @@ RULES = [
      rf"(?:\s+del\s+(?P<cent>novecento|duemila|secolo\s+scorso))?", g.decade),
     ({"secolo", "sec"},
      r"(?-i:\b(?P<roman>[XVI]{1,5})\s+secolo\b|\bsecolo\s+(?P<roman2>[XVI]{1,5})\b|"
-     r"\bsec\.\s*(?P<roman3>[XVI]{1,5})\b)", g.century),
+     r"\bsec\.\s*(?P<roman3>[XVI]{1,5})\b|\b(?P<roman4>[XVI]{1,5})\s+sec\.)", g.century),
     ({"secolo"},
      r"\b(?P<ord>" + "|".join(lx.ORDINAL_CENTURIES) + r")\s+secolo\b", g.century),
     ({"secolo"},
      rf"\b(?:(?:il|l{A}|lo|questo)\s*)?(?:secolo\s+(?P<rel>scorso|passato|attuale|corrente)|"
      rf"(?P<rel2>scorso)\s+secolo)", g.century),
     (CENTURY_TRIGGER,
-     rf"(?-i:(?:\b(?:il|nel|del|dal|al|primo|tardo|pieno|fine|inizio|secondo)\s+|l{A}|nell{A}|"
+     rf"(?-i:(?:\b(?:il|nel|del|dal|al|primo|tardo|pieno|fine|inizio|secondo|metà|tutto)\s+|l{A}|nell{A}|"
      rf"dell{A}|dall{A}|all{A})(?P<word>" + "|".join(lx.CENTURY_WORDS) + r")\b)", g.century),
     ({"ieri", "altroieri", "avantieri"},
      rf"{_B}(?:l{A}\s?altro\s?ieri|l{A}altroieri|ieri\s+l{A}altro|avantieri){_TIME_OF_DAY}",
@@ -152,13 +167,14 @@ RULES = [
      rf"{_B}(?:(?:l{A}\s?)?anno\s+(?:scorso|passato)|(?:lo\s+)?(?:scorso|passato)\s+anno)",
      r.fixed("year", years=-1)),
     ({"fa"},
-     rf"{_B}(?P<n>\d{{1,3}}|{_NUM}|mezzo)\s+(?P<u>giorni|giorno|settimane|settimana|mesi|mese|anni|anno|"
+     rf"{_B}(?P<n>\d{{1,3}}|{_NUM}|mezzo)\s*(?P<u>gg|giorni|giorno|settimane|settimana|mesi|mese|anni|anno|"
      rf"decenni|decennio|secoli|secolo|ore|ora|minuti)\s+(?P<ago>fa)\b", r.counted),
     ({"fa"},
      rf"{_B}(?P<n>un|vent|trent|quarant|cinquant|sessant|settant|ottant|novant){A}\s?"
      rf"(?P<u>anni|anno|ora)\s+(?P<ago>fa)\b", r.counted),
     ({"tra", "fra"},
-     rf"{_B}(?:tra|fra)\s+(?P<n>\d{{1,3}}|{_NUM})\s+(?P<u>giorni|giorno|settimane|settimana|mesi|mese|anni|anno|decenni|decennio|secoli|secolo)\b(?P<ago>)",
+     rf"{_B}(?:tra|fra)\s+(?P<n>\d{{1,3}}|{_NUM})\s+(?P<u>giorni|giorno|settimane|settimana|mesi|"
+     rf"mese|anni|anno|decenni|decennio|secoli|secolo|ore|ora)\b(?P<ago>)",
      r.counted),
     (HOLIDAY_WORDS,
      rf"{_B}(?:{_PRE}\s+)?(?P<h>{_HOLIDAY})(?:\s+{_POST})?(?:\s+(?:del\s+)?(?P<y>{_YEAR}))?\b",
