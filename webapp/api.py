@@ -28,7 +28,7 @@ from webapp.params import search_request
 
 bp = Blueprint("api", __name__)
 
-EXPORT_FIELDS = ("id", "title", "date", "source", "url", "score", "persons", "places", "orgs")
+EXPORT_FIELDS = ("id", "title", "date", "date_source", "source", "url", "score", "persons", "places", "orgs")
 FEED_SIZE = 20
 
 

@@ -262,6 +262,7 @@ def export_rows(index: Index, request: SearchRequest) -> Iterator[dict]:
                 "id": fields["id"],
                 "title": fields.get("title", ""),
                 "date": iso(fields.get("date")),
+                "date_source": date_source(fields),
                 "source": fields.get("source", ""),
                 "url": fields.get("url", ""),
                 "score": round(float(hit.score or 0.0), 4) if not by_date else 0.0,
