@@ -188,9 +188,12 @@ def print_result(result: SearchResult, color: bool) -> None:
         click.echo(f"   id: {hit.id}")
     labels = {"person": "Persone", "place": "Luoghi", "org": "Organizzazioni", "date": "Data",
               "date_source": "Fonte della data"}
+    names = {"given": "indicata", "inferred": "dedotta dal testo", "none": "senza data"}
     for name, values in result.facets.items():
+        values = [v for v in values if v.count]
         if values:
-            shown = ", ".join(f"{v.value} ({v.count})" for v in values[:8])
+            shown = ", ".join(f"{names.get(v.value, v.value) if name == 'date_source' else v.value}"
+                              f" ({v.count})" for v in values[:8])
             click.echo(f"\n{labels[name]}: {shown}")
 
 

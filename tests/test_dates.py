@@ -201,6 +201,7 @@ TRAPS = [
     "Natale Rossi ha vinto",
     "il numero 02.12.34.56",
     "costa 900 euro",
+    "il romanzo di Aprile Rossi",
     "in corso XXII Marzo",
 ]
 
