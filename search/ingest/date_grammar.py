@@ -146,7 +146,8 @@ def month_year(m: re.Match[str], text: str) -> list[Found]:
 def month_relative(m: re.Match[str], text: str) -> list[Found]:
     """"lo scorso ottobre", "ottobre prossimo", "a settembre" (needs the date)."""
     word = m.group("m")
-    if not (m.group("pre") or m.group("post")) and word[0].isupper() and not word.isupper():
+    if not (m.groupdict().get("pre") or m.groupdict().get("post")) and word[0].isupper() \
+            and not word.isupper():
         return []  # "il libro di Aprile": Italian writes months in lower case, names not
     number, direction = month_number(word), direction_of(m)
     return [Found(m.start("span"), m.end(), "month", lambda ref: v.month(
