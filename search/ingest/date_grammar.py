@@ -171,7 +171,19 @@ def month_range(m: re.Match[str], text: str) -> list[Found]:
     return [Found(m.start(), m.end(), "month", resolve)]
 
 
+YEAR_AFTER = re.compile(
+    r"(?:\b(?:nel|nell['’]anno|dell['’]anno|del|dal|al|entro\s+il|fino\s+al|prima\s+del|"
+    r"dopo\s+il|a\s+partire\s+dal|sul|anno|il|l['’]anno|nel\s+corso\s+del|estate|inverno|"
+    r"autunno|primavera|classe|annata|stagione)\s+)$", re.IGNORECASE)
+CENTURY_AFTER = re.compile(
+    r"(?:\b(?:il|nel|del|dal|al|primo|tardo|fine|inizio)\s+|\b(?:l|nell|dell|dall|all))$",
+    re.IGNORECASE)
+
+
 def year(m: re.Match[str], text: str) -> list[Found]:
+    """"nel 2024", "dal 2019", "il '68": a year needs a word that makes it one."""
+    if not YEAR_AFTER.search(before(text, m.start("y"), 30)):
+        return []
     year = m.group("y")
     return [Found(m.start("y"), m.end(), "year", lambda ref: str(v.full_year(year, ref)))]
 
@@ -323,6 +335,8 @@ def year_2000(m: re.Match[str], text: str) -> list[Found]:
 
 
 def century_apostrophe(m: re.Match[str], text: str) -> list[Found]:
-    """"il '900": the Novecento."""
+    """"il '900", "nell'800": the Novecento, the Ottocento."""
+    if not CENTURY_AFTER.search(before(text, m.start(), 12)):
+        return []
     number = int(m.group("c")) // 100 + 10
-    return [Found(m.start("c") - 1, m.end(), "century", lambda ref: f"{number:02d}")]
+    return [Found(m.start(), m.end(), "century", lambda ref: f"{number:02d}")]

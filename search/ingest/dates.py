@@ -95,10 +95,9 @@ RULES = [
      rf"{_B}(?:(?:il|lo|questo)\s+)?(?:(?P<pre>scorso|passato|prossimo)\s+decennio|"
      rf"decennio\s+(?P<post>scorso|passato|prossimo|in\s+corso)|questo\s+decennio)",
      g.decade_relative),
+    # A year after a preposition, found from its digits (quicker than from every word).
     (DIGITS,
-     rf"{_B}(?:nel|nell{A}anno|dell{A}anno|del|dal|al|entro\s+il|fino\s+al|prima\s+del|dopo\s+il|"
-     rf"a\s+partire\s+dal|sul|anno|il|l{A}anno|nel\s+corso\s+del|estate|inverno|autunno|"
-     rf"primavera|[Cc]lasse|annata|stagione)\s+(?P<y>(?:1\d{{3}}|20\d{{2}})|{A}\d{{2}})"
+     rf"(?<=[\s'’])(?P<y>(?:1\d{{3}}|20\d{{2}})|(?<=\s){A}\d{{2}})"
      r"(?![\d.,]\d|\s*%|\s*(?:per\s*cento|euro|dollari|€|persone|abitanti|metri|km|chilometri|"
      r"volte|voti|posti|casi|morti|ettari|tonnellate|chili|grammi|litri)\b)", g.year),
     (DIGITS,
@@ -185,8 +184,7 @@ RULES = [
     ({"weekend", "fine"},
      rf"{_B}(?:{_PRE}\s+|quest[oa]\s+|nel\s+|nello\s+|il\s+)(?:fine\s+settimana|weekend|week-end)"
      rf"(?:\s+{_POST})?", r.weekend),
-    (DIGITS, rf"(?:\b(?:il|nel|del|dal|al|primo|tardo|fine|inizio)\s+|l{A}|nell{A}|dell{A}|"
-     rf"dall{A}|all{A})(?:(?<=\s){A}|(?<=['’]))(?P<c>[5-9]00)\b", g.century_apostrophe),
+    (DIGITS, rf"{A}(?P<c>[5-9]00)\b", g.century_apostrophe),
     ({"duemila"}, r"(?-i:\b(?:nel|del|dal|il|al|entro\s+il)\s+(?P<y>Duemila)\b)", g.year_2000),
     (WEEKDAY_WORDS,
      rf"{_B}(?:{_PRE}\s+)?(?P<wd>{_WD})(?:\s+{_POST})?{_TIME_OF_DAY}(?![\w'’])", r.weekday_rel),
