@@ -165,6 +165,16 @@ FORMS = [
     ("nel XXI sec.", "20", "century"),
     ("lo scorso secolo", "19", "century"),
     ("3 gg fa", "2025-09-07", "day"),
+    ("la mattina di lunedì", "2025-09-08", "day"),
+    ("un paio di giorni fa", "2025-09-08", "day"),
+    ("entro l'anno", "2025", "year"),
+    ("l'anno che viene", "2026", "year"),
+    ("in data odierna", "2025-09-10", "day"),
+    ("il 3 di questo mese", "2025-09-03", "day"),
+    ("il 5 del mese scorso", "2025-08-05", "day"),
+    ("la notte di San Silvestro", "2025-12-31", "day"),
+    ("nella seconda metà di agosto", "2025-08-16/2025-08-31", "part"),
+    ("del '700", "17", "century"),
 ]
 
 

@@ -37,6 +37,24 @@ def fixed(granularity: str, **shift: int) -> Callable[[re.Match[str], str], list
     return lambda m, text: [Found(m.start(), m.end(), granularity, _shift(granularity, **shift))]
 
 
+# "la mattina di lunedì" is one Monday, "di lunedì" every Monday.
+TIME_OF_DAY_OF = re.compile(
+    r"\b(?:mattina|mattinata|sera|serata|notte|pomeriggio|giornata)\s+di\s+$", re.IGNORECASE)
+
+
+def day_of_month(m: re.Match[str], text: str) -> list[Found]:
+    """"il 3 di questo mese", "il 5 del mese scorso"."""
+    dom, shift = day_number(m.group("d")), direction_of(m)
+
+    def resolve(ref: dt.date | None) -> str | None:
+        if ref is None:
+            return None
+        d = v.safe_date(*v.add_months(ref.year, ref.month, shift), dom)
+        return v.day(d) if d else None
+
+    return [Found(m.start(), m.end(), "day", resolve)]
+
+
 UNITS = {"giorn": ("day", 1), "gg": ("day", 1), "settiman": ("week", 7), "mes": ("month", 1),
          "ann": ("year", 1), "decenn": ("year", 10), "secol": ("year", 100), "or": ("day", 0),
          "minut": ("day", 0)}
@@ -44,9 +62,9 @@ UNITS = {"giorn": ("day", 1), "gg": ("day", 1), "settiman": ("week", 7), "mes": 
 
 def counted(m: re.Match[str], text: str) -> list[Found]:
     """"5 giorni fa", "tra tre settimane", "ottant'anni fa"."""
-    word = m.group("n").lower()
+    word = re.sub(r"\s+", " ", m.group("n").lower())
     # "mezzo secolo fa": fifty years
-    n = 1 if word == "mezzo" else count_number(word)
+    n = 1 if word == "mezzo" else 2 if word.startswith("un paio") else count_number(word)
     granularity, size = UNITS[_unit(m.group("u"))]
     if word == "mezzo":
         size //= 2
@@ -66,7 +84,7 @@ def weekday_rel(m: re.Match[str], text: str) -> list[Found]:
     direction = direction_of(m)
     preceding = before(text, m.start())
     if not (m.group("pre") or m.group("post")):
-        if HABITUAL.search(preceding):
+        if HABITUAL.search(preceding) and not TIME_OF_DAY_OF.search(preceding):
             return []
         if m.group("wd")[0].isupper() and re.match(r"\s+[A-Z]", text[m.end():m.end() + 2]) \
                 and m.group("wd").lower() == "domenica":

@@ -133,8 +133,9 @@ RULES = [
      r.fixed("day", days=-2)),
     ({"ieri"},
      rf"{_B}ieri{_TIME_OF_DAY}", r.fixed("day", days=-1)),
-    ({"oggi", "stamattina", "stamani", "stamane", "stasera", "stanotte", "questa", "questo"},
-     rf"{_B}(?:oggi{_TIME_OF_DAY}|stamattina|stamani|stamane|stasera|stanotte|"
+    ({"oggi", "stamattina", "stamani", "stamane", "stasera", "stanotte", "questa", "questo",
+      "odierna"},
+     rf"{_B}(?:in\s+data\s+odierna|oggi{_TIME_OF_DAY}|stamattina|stamani|stamane|stasera|stanotte|"
      r"quest[ao]\s+(?:mattina|sera|notte|pomeriggio|mattinata|serata))\b", r.fixed("day")),
     ({"dopodomani", "domani"},
      rf"{_B}(?:dopodomani|domani\s+l{A}altro)", r.fixed("day", days=2)),
@@ -156,17 +157,22 @@ RULES = [
     ({"mese"},
      rf"{_B}(?:il\s+|lo\s+)?(?:mese\s+(?:scorso|passato)|(?:scorso|passato)\s+mese)",
      r.fixed("month", months=-1)),
+    ({"mese"},
+     rf"{_B}(?P<d>{_DAY})\s+(?:di\s+questo\s+mese|del\s+mese\s+(?:in\s+corso|corrente|"
+     rf"(?P<post>scorso|passato|prossimo)))", r.day_of_month),
     ({"anno"},
-     rf"{_B}(?:quest{A}\s?anno|questo\s+anno|(?:l{A}|nell{A})anno\s+in\s+corso)",
+     rf"{_B}(?:quest{A}\s?anno|questo\s+anno|(?:l{A}|nell{A})anno\s+in\s+corso|"
+     rf"(?<=entro\s)l{A}anno)",
      r.fixed("year")),
     ({"anno"},
-     rf"{_B}(?:(?:l{A}\s?)?anno\s+(?:prossimo|venturo|entrante)|(?:il\s+)?prossimo\s+anno)",
+     rf"{_B}(?:(?:l{A}\s?)?anno\s+(?:prossimo|venturo|entrante|che\s+viene)|"
+     rf"(?:il\s+)?prossimo\s+anno)",
      r.fixed("year", years=1)),
     ({"anno"},
      rf"{_B}(?:(?:l{A}\s?)?anno\s+(?:scorso|passato)|(?:lo\s+)?(?:scorso|passato)\s+anno)",
      r.fixed("year", years=-1)),
     ({"fa"},
-     rf"{_B}(?P<n>\d{{1,3}}|{_NUM}|mezzo)\s*(?P<u>gg|giorni|giorno|settimane|settimana|mesi|mese|anni|anno|"
+     rf"{_B}(?P<n>\d{{1,3}}|{_NUM}|mezzo|un\s+paio\s+di)\s*(?P<u>gg|giorni|giorno|settimane|settimana|mesi|mese|anni|anno|"
      rf"decenni|decennio|secoli|secolo|ore|ora|minuti)\s+(?P<ago>fa)\b", r.counted),
     ({"fa"},
      rf"{_B}(?P<n>un|vent|trent|quarant|cinquant|sessant|settant|ottant|novant){A}\s?"
