@@ -52,7 +52,7 @@ WORD_START = r"(?<!\w)"  # a word starts here (after an apostrophe too: "l'8 set
 STREET = re.compile(
     r"(?:\b(?:via|viale|v\.le|piazza|p\.zza|p\.za|piazzale|largo|corso|c\.so|vicolo|strada|"
     r"ponte|galleria|stazione|scuola|istituto|liceo|quartiere|rione|lungomare|lungotevere|"
-    r"borgo|contrada|banchina|parco|circonvallazione|caserma|ospedale|"
+    r"borgo|contrada|banchina|parco|circonvallazione|caserma|ospedale|stadio|palazzetto|teatro|"
     r"piazzetta|salita|traversa|località)\s+(?:del\s+|dei\s+)?)$", re.IGNORECASE)
 # A law, decree or ruling: its date is the law's, never the article's.
 LAW = re.compile(
