@@ -119,3 +119,14 @@ def test_empty_index_explains(tmp_path):
 def test_unknown_page_is_an_italian_404(client):
     response = client.get("/non-esiste")
     assert response.status_code == 404 and "Pagina non trovata" in response.get_data(as_text=True)
+
+
+def test_article_page_links_the_days_it_cites(years_index_dir):
+    client = create_app({"TESTING": True, "INDEX_DIR": str(years_index_dir)}).test_client()
+    text = client.get("/articolo/anni-07").get_data(as_text=True)
+    assert "Date citate" in text
+    assert "/?mentioned_from=2019-06-03&amp;mentioned_to=2019-06-05" in text
+    found = client.get("/?mentioned_from=2019-06-03&mentioned_to=2019-06-05").get_data(as_text=True)
+    assert "Date citate:" in found and "anni-07" in found
+    inferred = client.get("/articolo/anni-dedotta").get_data(as_text=True)
+    assert "data dedotta dal testo" in inferred

@@ -112,6 +112,12 @@ class Links:
         chosen = tuple(v for v in current if v != value) if value in current else (*current, value)
         return self.url(replace(self.request, page=1, date_sources=chosen))
 
+    def mentioned(self, value: str) -> str:
+        """A fresh search for articles naming this day ("2025-09-03") or days ("a/b")."""
+        first, _, last = value.partition("/")
+        return self.url(SearchRequest(mentioned_from=dt.date.fromisoformat(first),
+                                      mentioned_to=dt.date.fromisoformat(last or first)), base="/")
+
     def without_mentioned(self) -> str:
         return self.url(replace(self.request, page=1, mentioned_from=None, mentioned_to=None))
 
