@@ -10,8 +10,7 @@ from typing import TextIO
 
 from search.entities.canonical import Canonicalizer, Corrections
 from search.entities.ner import extract, ner_text, recognise
-from search.ingest.date_published import infer_date
-from search.ingest.dates import find_dates
+from search.ingest.dates import find_dates, infer_date
 from search.ingest.readers import InputError, parse_date, read_path
 from search.models import Article, Skipped, iso
 

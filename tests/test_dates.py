@@ -10,8 +10,7 @@ import datetime as dt
 
 import pytest
 
-from search.ingest.date_published import infer_date
-from search.ingest.dates import days_mentioned, find_dates
+from search.ingest.dates import days_mentioned, find_dates, infer_date
 from search.ingest.readers import read_paths
 from tests.conftest import SEEDS
 

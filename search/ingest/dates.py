@@ -236,3 +236,14 @@ def days_mentioned(dates: list[MentionedDate], limit: int = 62) -> list[str]:
         for n in range(min((end - start).days, limit) + 1):
             days.setdefault((start + dt.timedelta(days=n)).isoformat(), None)
     return list(days)
+
+
+def infer_date(text: str) -> dt.date | None:
+    """The article's own date from its text (dateline, else lead), or None.
+
+    Kept here, where callers have always found it; the rules are in
+    ``date_published``, which builds on ``find_dates`` (hence the late import).
+    """
+    from search.ingest.date_published import infer_date as from_text
+
+    return from_text(text)

@@ -19,8 +19,7 @@ from typing import Any
 import charset_normalizer
 import yaml
 
-from search.ingest.date_published import infer_date
-from search.ingest.dates import find_dates
+from search.ingest.dates import find_dates, infer_date
 from search.ingest.furniture import strip_furniture
 from search.models import Article, Skipped
 
