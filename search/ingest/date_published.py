@@ -49,6 +49,18 @@ def _sentence(text: str, start: int, end: int) -> str:
     return text[before[-1] if before else 0:after.start() if after else len(text)]
 
 
+# "Ieri, 3 settembre 2025, ...": the article was written the day after.
+_OFFSETS = [(re.compile(r"\bl['’]\s?altro\s?ieri\b|\baltroieri\b|\bieri\s+l['’]altro\b",
+                        re.IGNORECASE), 2),
+            (re.compile(r"\bieri\b", re.IGNORECASE), 1),
+            (re.compile(r"\bdomani\b", re.IGNORECASE), -1)]
+
+
+def _offset(sentence: str) -> int:
+    """Days from the lead's date to the article's, by the sentence's "ieri"."""
+    return next((days for pattern, days in _OFFSETS if pattern.search(sentence)), 0)
+
+
 def _day(found: MentionedDate) -> dt.date | None:
     if found.granularity != "day" or not found.value or "/" in found.value:
         return None
@@ -83,7 +95,7 @@ def lead_date(text: str) -> dt.date | None:
             return None
         if any(int(y) > day.year for y in _YEARS.findall(text)):
             return None  # the text tells of later years: this date is not its own
-        return day
+        return day + dt.timedelta(days=_offset(_sentence(lead, found.start, found.end)))
     return None
 
 
