@@ -186,6 +186,11 @@ def test_each_form(text, value, granularity):
     assert sentence[found[0].start:found[0].end] == found[0].text
 
 
+def test_a_full_stop_after_the_month_is_not_the_date():
+    [found] = find_dates("È successo il 9 luglio. Poi altro.", PUBLISHED)
+    assert found.text == "9 luglio"
+
+
 def test_pairs_keep_both_days():
     found = find_dates("Si vota il 15 e 16 ottobre, poi il 3, 4 e 5 novembre.", PUBLISHED)
     assert [d.value for d in found] == ["2025-10-15", "2025-10-16", "2025-11-03",
@@ -211,6 +216,10 @@ TRAPS = [
     "il numero 02.12.34.56",
     "costa 900 euro",
     "il romanzo di Aprile Rossi",
+    "abita in via Santo Stefano",
+    "nella chiesa di San Silvestro",
+    "alla Fiera d'Ognissanti",
+    "quella domenica la chiesa era piena",
     "in corso XXII Marzo",
 ]
 

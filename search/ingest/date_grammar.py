@@ -71,7 +71,8 @@ def day_month(m: re.Match[str], text: str) -> list[Found]:
 
     if year and v.safe_date(v.full_year(year, None), number, dom) is None:
         return []
-    return [Found(m.start(), m.end(), "day", resolve)]
+    end = m.end() - (m.group(0).endswith(".") and len(m.group("m")) > 4)  # a full stop
+    return [Found(m.start(), end, "day", resolve)]
 
 
 def days_of_month(m: re.Match[str], text: str) -> list[Found]:

@@ -42,7 +42,7 @@ WD = r"(?:lune|marte|mercole|giove|vener)d(?:ì|i" + A + r"?)|sabato|domenica"
 DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:°|º)?(?!\d)|primo"
 YEAR = r"(?:1\d{3}|20\d{2})(?![\d.,]\d)|" + A + r"\d{2}(?!\d)"
 NUM = "|".join(sorted((w for w in NUMBERS if not w.endswith("'")), key=len, reverse=True))
-BACK = r"scors[oa]|passat[oa]"
+BACK = r"scors[oaie]|passat[oaie]"
 FORWARD = r"prossim[oa]|ventur[oa]|entrante"
 PRE = rf"(?:(?:lo|il|la|l{A})\s*)?(?P<pre>{BACK}|prossim[oa])"
 POST = rf"(?P<post>{BACK}|{FORWARD})"

@@ -39,7 +39,10 @@ def fixed(granularity: str, **shift: int) -> Callable[[re.Match[str], str], list
 
 # "la mattina di lunedì" is one Monday, "di lunedì" every Monday.
 TIME_OF_DAY_OF = re.compile(
-    r"\b(?:mattina|mattinata|sera|serata|notte|pomeriggio|giornata)\s+di\s+$", re.IGNORECASE)
+    r"(?:\b(?:mattina|mattinata|sera|serata|notte|nottata|pomeriggio|giornata|mezzanotte|"
+    r"mezzogiorno|una)|\d)\s+di\s+$", re.IGNORECASE)
+# "Quella domenica" is a day the text has named before, not one of the article's week.
+ANAPHORIC = re.compile(r"\b(?:quel|quella|quello|stess[oa]|medesim[oa])\s+$", re.IGNORECASE)
 
 
 def day_of_month(m: re.Match[str], text: str) -> list[Found]:
@@ -84,7 +87,8 @@ def weekday_rel(m: re.Match[str], text: str) -> list[Found]:
     direction = direction_of(m)
     preceding = before(text, m.start())
     if not (m.group("pre") or m.group("post")):
-        if HABITUAL.search(preceding) and not TIME_OF_DAY_OF.search(preceding):
+        if HABITUAL.search(preceding) and not TIME_OF_DAY_OF.search(preceding) \
+                or ANAPHORIC.search(preceding):
             return []
         if m.group("wd")[0].isupper() and re.match(r"\s+[A-Z]", text[m.end():m.end() + 2]) \
                 and m.group("wd").lower() == "domenica":
@@ -110,9 +114,18 @@ def weekday_day(m: re.Match[str], text: str) -> list[Found]:
     return [Found(m.start(), m.end(), "day", resolve)]
 
 
+# "via Santo Stefano", "la chiesa di San Silvestro", "la Fiera d'Ognissanti": names.
+PLACE_OF_SAINT = re.compile(
+    r"\b(?:via|viale|piazza|piazzale|corso|largo|chiesa|collegiata|basilica|parrocchia|santuario|"
+    r"pieve|cattedrale|duomo|oratorio|fiera|quartiere|frazione)\b(?:\s+\w+)?\s*(?:di\s+|d['’])?$",
+    re.IGNORECASE)
+
+
 def holiday(m: re.Match[str], text: str) -> list[Found]:
     """"a Natale", "lo scorso Ferragosto", "Pasqua 2024"; "Natale Rossi" is a name."""
     name = re.sub(r"\s+", " ", m.group("h").lower()).replace("’", "'")
+    if PLACE_OF_SAINT.search(before(text, m.start(), 40)):
+        return []
     if m.group("h")[0].isupper() and re.match(r"\s+[A-Z][a-z]", text[m.end():m.end() + 3]) \
             and " " not in name:
         return []

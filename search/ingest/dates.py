@@ -65,7 +65,8 @@ RULES = [
      r"(?<![\d./-])(?P<d>\d{1,2})(?P<s>[/.-])(?P<m>\d{1,2})(?P=s)(?P<y>\d{4}|\d{2})"
      r"(?![.,/-]?\d)", g.numeric),
     (DIGITS,
-     r"(?<![\d./-])(?P<y>1[89]\d{2}|20\d{2})(?P<s>[/.-])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})"
+     r"(?<![\d./-])(?P<y>1[89]\d{2}|20\d{2})\s?(?P<s>[/.-])\s?(?P<m>\d{1,2})\s?(?P=s)\s?"
+     r"(?P<d>\d{1,2})"
      r"(?![.,/-]?\d)", g.numeric),
     (MONTH_WORDS,
      rf"{_B}(?:(?:mese\s+di)\s+)?(?P<m>{_MONTH})\.?{_OF}", g.month_year),
@@ -77,6 +78,9 @@ RULES = [
      g.month_relative),
     (MONTH_WORDS,
      rf"{_B}{_PREP}\s+(?P<span>(?P<m>{_FULL}))\b(?!\s+(?:\d|del\s+\d|{A}\d))", g.month_relative),
+    (MONTH_WORDS,  # "ad aprile e maggio": the second month too
+     rf"(?<=\s)(?:{_FULL})\s+e\s+(?P<span>(?P<m>{_FULL}))\b(?!\s+(?:\d|del\s+\d|{A}\d))",
+     g.month_relative),
     (MONTH_WORDS,
      rf"{_B}(?:da|dal\s+mese\s+di)\s+(?P<m1>{_FULL})(?:\s+(?P<y1>{_YEAR}))?\s+(?:a|ad|fino\s+a)\s+"
      rf"(?P<m2>{_FULL})(?:\s+(?:del\s+)?(?P<y2>{_YEAR}))?", g.month_range),
@@ -193,7 +197,8 @@ RULES = [
     (DIGITS, rf"{A}(?P<c>[5-9]00)\b", g.century_apostrophe),
     ({"duemila"}, r"(?-i:\b(?:nel|del|dal|il|al|entro\s+il)\s+(?P<y>Duemila)\b)", g.year_2000),
     (WEEKDAY_WORDS,
-     rf"{_B}(?:{_PRE}\s+)?(?P<wd>{_WD})(?:\s+{_POST})?{_TIME_OF_DAY}(?![\w'’])", r.weekday_rel),
+     rf"{_B}(?:{_PRE}\s+)?(?P<wd>{_WD})(?:\s*{_POST})?{_TIME_OF_DAY}(?:(?<=['’])|(?![\w'’]))",
+     r.weekday_rel),
     (WEEKDAY_WORDS,
      rf"{_B}(?P<wd>{_WD})\s+(?P<d>{_DAY})(?!\s*(?:[,.:]\d|\d|%|{_MONTH}|di\s+(?:{_MONTH})))",
      r.weekday_day),
