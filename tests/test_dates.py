@@ -174,6 +174,10 @@ FORMS = [
     ("la notte di San Silvestro", "2025-12-31", "day"),
     ("nella seconda metà di agosto", "2025-08-16/2025-08-31", "part"),
     ("del '700", "17", "century"),
+    ("a fine mese scorso", "2025-08-21/2025-08-31", "part"),
+    ("entro la fine dell'anno prossimo", "2026-10/2026-12", "part"),
+    ("il 10 ott. alle urne", "2025-10-10", "day"),
+    ("nel corso dell'estate", "2025-SU", "season"),
 ]
 
 
@@ -202,6 +206,7 @@ TRAPS = [
     "in via 20 Settembre 12",
     "in piazza 2 Giugno c'era folla",
     "ha vinto in 3 set",
+    "ha vinto in 3 set.",
     "ha perso 6-4 6-3 al terzo set",
     "alle 10.30 è iniziato",
     "costa 3.500 euro",

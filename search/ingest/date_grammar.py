@@ -48,9 +48,12 @@ def direction_of(m: re.Match[str]) -> int:
 
 
 def _abbreviation_ok(m: re.Match[str], group: str = "m") -> bool:
-    """"3 set" is a tennis score: a short month needs a year or capitals ("03 SET")."""
+    """"3 set" is a tennis score: a short month needs a year, capitals ("03 SET") or,
+    unless it is "set" or "mar" (martedì too), a full stop ("3 ott.")."""
     word = m.group(group)
-    return len(word) > 4 or bool(m.groupdict().get("y")) or word.isupper()
+    if len(word) > 4 or m.groupdict().get("y") or word.isupper():
+        return True
+    return word.lower() not in ("set", "mar") and m.string[m.end(group):m.end(group) + 1] == "."
 
 
 # -- readers: a match -> the dates it writes ----------------------------------
@@ -204,6 +207,7 @@ def part(m: re.Match[str], text: str) -> list[Found]:
     part = "inizio" if part == "inizi" else part
     what = (m.group("what") or m.group("what2") or "").lower()
     year = m.group("y") or m.group("y2")
+    shift = direction_of(m)
     if what in MONTHS:
         number = month_number(what)
 
@@ -211,14 +215,14 @@ def part(m: re.Match[str], text: str) -> list[Found]:
             if year:
                 return v.month_part(part, v.full_year(year, ref), number)
             return v.month_part(part, v.month_in_year(number, ref, 0), number) if ref else None
-    elif what == "mese":
+    elif what == "mese":  # this one, or "del mese scorso"
         def resolve(ref: dt.date | None) -> str | None:
-            return v.month_part(part, ref.year, ref.month) if ref else None
-    else:  # a year, written or this one
+            return v.month_part(part, *v.add_months(ref.year, ref.month, shift)) if ref else None
+    else:  # a year, written, this one, or "dell'anno prossimo"
         def resolve(ref: dt.date | None) -> str | None:
             if year:
                 return v.year_part(part, v.full_year(year, ref))
-            return v.year_part(part, ref.year) if ref else None
+            return v.year_part(part, ref.year + shift) if ref else None
     return [Found(m.start(), m.end(), "part", resolve)]
 
 

@@ -111,10 +111,10 @@ RULES = [
      rf"{_B}(?:(?:a|alla|all{A}|agli|ai|entro|entro\s+la|verso|verso\s+la|dalla|nella|per|fino\s+alla)"
      rf"\s*)?(?P<part>fine|inizio|inizi|primi|met[àa]|prima\s+met[àa]|seconda\s+met[àa])"
      rf"\s+(?:di\s+|del\s+(?:mese\s+di\s+)?|dell{A})?(?:(?P<what>{_FULL}){_OF}?|"
-     rf"(?P<what2>mese|anno)\b|(?P<y2>{_YEAR}))", g.part),
+     rf"(?P<what2>mese|anno)\b(?:\s+{_POST})?|(?P<y2>{_YEAR}))", g.part),
     (SEASON_WORDS,
      rf"{_B}(?:(?P<this>quest{A}|questa\s+)|{_PRE}\s+|(?P<prep>in|entro|per|durante|nell{A}|"
-     rf"nella|dall{A}|dalla|all{A}|alla)\s*(?:l{A}|la\s+)?|(?:l{A}|dell{A}|la\s+|della\s+)?)"
+     rf"nella|dall{A}|dalla|all{A}|alla|dell{A}|della)\s*(?:l{A}|la\s+)?|(?:l{A}|dell{A}|la\s+|della\s+)?)"
      rf"(?P<s>primavera|estate|autunno|inverno)(?:\s+{_POST})?{_OF}?", g.season),
     ({"anni"},
      rf"{_B}(?:(?:inizio|fine|met[àa]|primi)\s+(?:degli\s+)?|negli\s+|degli\s+|agli\s+|dagli\s+|"
