@@ -191,6 +191,9 @@ def test_date_histogram_drills_from_years_to_months_to_days(browser, years_serve
     expect(page.locator("#conteggio")).to_contain_text("1 risultato")
     assert "date_from=2019-05-20" in page.url and "date_to=2019-05-20" in page.url
     shot(page, "date-giorni")
+    page.get_by_role("link", name="‹ maggio 2019").click()
+    expect(histogram).to_have_attribute("data-livello", "giorno")
+    expect(page.locator("#conteggio")).to_contain_text("3 risultati")
     # "Senza data" and "Data dedotta dal testo" filter too.
     page.goto(years_server + "/")
     page.get_by_role("link", name=re.compile("Data dedotta dal testo")).click()

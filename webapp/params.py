@@ -106,6 +106,19 @@ class Links:
     def without_dates(self) -> str:
         return self.url(replace(self.request, page=1, date_from=None, date_to=None))
 
+    def wider(self) -> tuple[str, str] | None:
+        """The period around the chosen one, one level up: a day's month, a
+        month's year, a year's whole range; None unless a bar was chosen."""
+        start, end = self.request.date_from, self.request.date_to
+        if start is None or end is None:
+            return None
+        for value, parent in ((start.isoformat(), start.strftime("%Y-%m")),
+                              (start.strftime("%Y-%m"), str(start.year)),
+                              (str(start.year), "")):
+            if period_bounds(value) == (start, end):
+                return parent, self.period(parent) if parent else self.without_dates()
+        return None
+
     def toggle_date_source(self, value: str) -> str:
         """Only articles with this kind of date ("none", "inferred"), or all again."""
         current = self.request.date_sources
