@@ -178,6 +178,18 @@ FORMS = [
     ("entro la fine dell'anno prossimo", "2026-10/2026-12", "part"),
     ("il 10 ott. alle urne", "2025-10-10", "day"),
     ("nel corso dell'estate", "2025-SU", "season"),
+    # HeidelTime's Italian rules
+    ("il 99/01/29", "1999-01-29", "day"),
+    ("il 29 VI 1999", "1999-06-29", "day"),
+    ("aprile è stato piovoso, e", "2025-04", "month"),
+    ("aprile dell'anno scorso", "2024-04", "month"),
+    ("il 5 maggio del prossimo anno", "2026-05-05", "day"),
+    ("aprile e maggio del 2011", "2011-04", "month"),
+    ("nel duemilaventi", "2020", "year"),
+    ("nel millenovecentosettantatré", "1973", "year"),
+    ("negli anni zero", "200", "decade"),
+    ("il primo trimestre dell'anno scorso", "2024-01/2024-03", "part"),
+    ("il campionato (2019)", "2019", "year"),
 ]
 
 
@@ -225,6 +237,9 @@ TRAPS = [
     "nella chiesa di San Silvestro",
     "alla Fiera d'Ognissanti",
     "quella domenica la chiesa era piena",
+    "in via venti settembre",
+    "Copyright 2024.",
+    "all'art. 2019, comma 3",
     "in corso XXII Marzo",
 ]
 

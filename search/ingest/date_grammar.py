@@ -16,11 +16,7 @@ from dataclasses import dataclass
 from search.ingest import date_values as v
 from search.ingest.date_lexicon import (
     BACK,
-    CENTURY_WORDS,
-    DECADES,
     FORWARD,
-    MONTHS,
-    ORDINAL_CENTURIES,
     STREET,
     before,
     day_number,
@@ -125,13 +121,15 @@ def day_range(m: re.Match[str], text: str) -> list[Found]:
 
 
 def numeric(m: re.Match[str], text: str) -> list[Found]:
-    year = int(m.group("y")) if len(m.group("y")) == 4 else None
-    number, dom = int(m.group("m")), int(m.group("d"))
+    short, number, dom = m.group("y"), int(m.group("m")), int(m.group("d"))
+    if len(short) == 2 and dom > 31 and m.group("s") == "/":  # "99/01/29": yy/mm/dd
+        short, dom = m.group("d"), int(short)
+    year = int(short) if len(short) == 4 else None
     if year is not None and v.safe_date(year, number, dom) is None:
         return []
 
     def resolve(ref: dt.date | None) -> str | None:
-        d = v.safe_date(year or v.full_year("'" + m.group("y"), ref), number, dom)
+        d = v.safe_date(year or v.full_year("'" + short, ref), number, dom)
         return v.day(d) if d else None
 
     if resolve(None) is None:
@@ -175,132 +173,6 @@ def month_range(m: re.Match[str], text: str) -> list[Found]:
     return [Found(m.start(), m.end(), "month", resolve)]
 
 
-YEAR_AFTER = re.compile(
-    r"(?:\b(?:nel|nell['’]anno|dell['’]anno|del|dal|al|entro\s+il|fino\s+al|prima\s+del|"
-    r"dopo\s+il|a\s+partire\s+dal|sul|anno|il|l['’]anno|nel\s+corso\s+del|estate|inverno|"
-    r"autunno|primavera|classe|annata|stagione)\s+)$", re.IGNORECASE)
-CENTURY_AFTER = re.compile(
-    r"(?:\b(?:il|nel|del|dal|al|primo|tardo|fine|inizio)\s+|\b(?:l|nell|dell|dall|all))$",
-    re.IGNORECASE)
-
-
-def year(m: re.Match[str], text: str) -> list[Found]:
-    """"nel 2024", "dal 2019", "il '68": a year needs a word that makes it one."""
-    if not YEAR_AFTER.search(before(text, m.start("y"), 30)):
-        return []
-    year = m.group("y")
-    return [Found(m.start("y"), m.end(), "year", lambda ref: str(v.full_year(year, ref)))]
-
-
-def year_range(m: re.Match[str], text: str) -> list[Found]:
-    y1 = int(m.group("y1"))
-    y2 = m.group("y2")
-    end = int(y2) if len(y2) == 4 else y1 // 100 * 100 + int(y2)
-    if not y1 < end <= y1 + 60:
-        return []
-    return [Found(m.start(), m.end(), "year", lambda ref: f"{y1}/{end}")]
-
-
-def part(m: re.Match[str], text: str) -> list[Found]:
-    """"fine agosto", "ai primi di settembre", "metà 2024", "fine anno"."""
-    part = re.sub(r"\s+", " ", m.group("part").lower()).replace("meta", "metà")
-    part = "inizio" if part == "inizi" else part
-    what = (m.group("what") or m.group("what2") or "").lower()
-    year = m.group("y") or m.group("y2")
-    shift = direction_of(m)
-    if what in MONTHS:
-        number = month_number(what)
-
-        def resolve(ref: dt.date | None) -> str | None:
-            if year:
-                return v.month_part(part, v.full_year(year, ref), number)
-            return v.month_part(part, v.month_in_year(number, ref, 0), number) if ref else None
-    elif what == "mese":  # this one, or "del mese scorso"
-        def resolve(ref: dt.date | None) -> str | None:
-            return v.month_part(part, *v.add_months(ref.year, ref.month, shift)) if ref else None
-    else:  # a year, written, this one, or "dell'anno prossimo"
-        def resolve(ref: dt.date | None) -> str | None:
-            if year:
-                return v.year_part(part, v.full_year(year, ref))
-            return v.year_part(part, ref.year + shift) if ref else None
-    return [Found(m.start(), m.end(), "part", resolve)]
-
-
-def season(m: re.Match[str], text: str) -> list[Found]:
-    name, year = m.group("s").lower(), m.group("y")
-    if not (year or m.group("pre") or m.group("post") or m.group("this") or m.group("prep")):
-        return []
-    direction = direction_of(m)
-
-    def resolve(ref: dt.date | None) -> str | None:
-        if year:
-            return v.season(name, v.full_year(year, ref))
-        return v.season(name, v.season_year(name, ref, direction)) if ref else None
-
-    return [Found(m.start(), m.end(), "season", resolve)]
-
-
-def decade(m: re.Match[str], text: str) -> list[Found]:
-    word = m.group("dec").lower().lstrip("'’")
-    if word == "duemila":
-        value = "200"
-    elif word.isdigit():
-        value = word[:3] if len(word) == 4 else "19" + word[0]
-    else:
-        value = ("20" if m.group("cent") and "duemila" in m.group("cent").lower() else "19") \
-            + str(DECADES[word])
-    return [Found(m.start(), m.end(), "decade", lambda ref: value)]
-
-
-ROMAN = {"I": 1, "V": 5, "X": 10}
-
-
-def _roman(text: str) -> int:
-    total = 0
-    for a, b in zip(text, text[1:] + " ", strict=True):
-        total += -ROMAN[a] if ROMAN.get(b, 0) > ROMAN[a] else ROMAN[a]
-    return total
-
-
-def century(m: re.Match[str], text: str) -> list[Found]:
-    g = m.groupdict()
-    if g.get("word"):
-        number = CENTURY_WORDS[g["word"]]
-        return [Found(m.start("word"), m.end(), "century", lambda ref: f"{number:02d}")]
-    relative = g.get("rel") or g.get("rel2")
-    if relative:
-        shift = -1 if re.match(BACK, relative, re.IGNORECASE) else 0
-        return [Found(m.start(), m.end(), "century",
-                      lambda ref: f"{ref.year // 100 + shift:02d}" if ref else None)]
-    roman = g.get("roman") or g.get("roman2") or g.get("roman3") or g.get("roman4")
-    ordinal = _roman(roman) if roman else ORDINAL_CENTURIES[g["ord"].lower()]
-    if not 1 <= ordinal <= 21:
-        return []
-    return [Found(m.start(), m.end(), "century", lambda ref: f"{ordinal - 1:02d}")]
-
-
-QUARTERS = {"primo": 1, "secondo": 2, "terzo": 3, "quarto": 4, "ultimo": 4}
-
-
-def quarter(m: re.Match[str], text: str) -> list[Found]:
-    """"il terzo trimestre 2024", "nel primo semestre": months as an interval."""
-    size = 3 if m.group("u").lower() == "trimestre" else 6
-    n = QUARTERS[m.group("o").lower()]
-    if size == 6 and n > 2:
-        n = 2 if m.group("o").lower() == "ultimo" else 0
-    if not n:
-        return []
-    year = m.group("y")
-
-    def resolve(ref: dt.date | None) -> str | None:
-        if not (year or ref):
-            return None
-        y = v.full_year(year, ref) if year else ref.year  # type: ignore[union-attr]
-        return v.interval(v.month(y, (n - 1) * size + 1), v.month(y, n * size))
-
-    return [Found(m.start(), m.end(), "part", resolve)]
-
-
 def month_day_year(m: re.Match[str], text: str) -> list[Found]:
     """"maggio 29, 2013": the English order, which only comes with a year."""
     number, dom = month_number(m.group("m")), day_number(m.group("d"))
@@ -327,21 +199,56 @@ def week_of_month(m: re.Match[str], text: str) -> list[Found]:
     return [Found(m.start(), m.end(), "part", resolve)]
 
 
-def decade_relative(m: re.Match[str], text: str) -> list[Found]:
-    """"il decennio scorso", "questo decennio"."""
-    shift = direction_of(m) if (m.group("pre") or m.group("post")) else 0
-    return [Found(m.start(), m.end(), "decade",
-                  lambda ref: str(ref.year // 10 + shift) if ref else None)]
+ROMAN_MONTHS = {r: n for n, r in enumerate(
+    "I II III IV V VI VII VIII IX X XI XII".split(), 1)}
 
 
-def year_2000(m: re.Match[str], text: str) -> list[Found]:
-    """"nel Duemila": the year 2000 (capitalised; "duemila euro" is a sum)."""
-    return [Found(m.start("y"), m.end(), "year", lambda ref: "2000")]
+def roman_month_day(m: re.Match[str], text: str) -> list[Found]:
+    """"29 VI 1999": the month in Roman numerals."""
+    d = v.safe_date(v.full_year(m.group("y"), None), ROMAN_MONTHS[m.group("rm")],
+                    day_number(m.group("d")))
+    return [Found(m.start(), m.end(), "day", lambda ref: v.day(d))] if d else []
 
 
-def century_apostrophe(m: re.Match[str], text: str) -> list[Found]:
-    """"il '900", "nell'800": the Novecento, the Ottocento."""
-    if not CENTURY_AFTER.search(before(text, m.start(), 12)):
+# "via XX settembre", "corso venti settembre": a number or numeral before a bare month.
+NAMED_FOR_A_DAY = re.compile(r"(?:\b[XVI]+|\d|\b(?:venti|primo|due|quattro|cinque|"
+                             r"dieci|undici|ventiquattro|ventotto|trenta))\s+$", re.IGNORECASE)
+
+
+def bare_month(m: re.Match[str], text: str) -> list[Found]:
+    """A month named alone, in lower case as Italian writes months ("aprile è
+    stato piovoso"): the nearest one, looking back first."""
+    preceding = before(text, m.start(), 40)
+    if NAMED_FOR_A_DAY.search(preceding) or re.search(
+            r"\b(?:via|viale|piazza|corso|largo)\s+(?:\w+\s+)?$", preceding, re.IGNORECASE):
         return []
-    number = int(m.group("c")) // 100 + 10
-    return [Found(m.start(), m.end(), "century", lambda ref: f"{number:02d}")]
+    number = month_number(m.group("m"))
+    return [Found(m.start(), m.end(), "month", lambda ref: v.month(
+        v.month_in_year(number, ref, 0), number) if ref else None)]
+
+
+def month_of_relative_year(m: re.Match[str], text: str) -> list[Found]:
+    """"aprile dell'anno scorso", "il 5 maggio del prossimo anno"."""
+    number, shift = month_number(m.group("m")), direction_of(m)
+    dom = day_number(m.group("d")) if m.group("d") else None
+
+    def resolve(ref: dt.date | None) -> str | None:
+        if ref is None:
+            return None
+        if dom is None:
+            return v.month(ref.year + shift, number)
+        d = v.safe_date(ref.year + shift, number, dom)
+        return v.day(d) if d else None
+
+    return [Found(m.start(), m.end(), "day" if dom else "month", resolve)]
+
+
+def months_pair(m: re.Match[str], text: str) -> list[Found]:
+    """"aprile e maggio del 2011": both months of that year."""
+    year = m.group("y")
+
+    def of(number: int) -> Resolve:
+        return lambda ref: v.month(v.full_year(year, ref), number)
+
+    return [Found(m.start(g), m.end(g) if g == "m1" else m.end(), "month",
+                  of(month_number(m.group(g)))) for g in ("m1", "m2")]

@@ -93,3 +93,35 @@ def before(text: str, start: int, chars: int = 60) -> str:
 def is_law_date(text: str, start: int) -> bool:
     """Whether the date at ``start`` is a law's ("legge 3 agosto 2007, n. 124")."""
     return bool(LAW.search(before(text, start, 50)))
+
+
+def _number_words() -> dict[str, int]:
+    """Italian words for 1-99, as years are written: "settantatré", "ventuno"."""
+    units = "uno due tre quattro cinque sei sette otto nove".split()
+    words = {w: n for n, w in enumerate(units, 1)}
+    words |= {w: n for n, w in enumerate(
+        "dieci undici dodici tredici quattordici quindici sedici diciassette diciotto "
+        "diciannove".split(), 10)}
+    for n, ten in enumerate("venti trenta quaranta cinquanta sessanta settanta ottanta "
+                            "novanta".split(), 2):
+        words[ten] = n * 10
+        for k, unit in enumerate(units, 1):
+            stem = ten[:-1] if unit[0] in "aeiou" else ten  # ventuno, ventotto
+            words[stem + unit] = n * 10 + k
+            if unit == "tre":
+                words[stem + "tré"] = n * 10 + k
+    return words
+
+
+def _year_words() -> dict[str, int]:
+    """"millenovecentosettantatré", "millenovecentottanta", "duemilaventi"."""
+    years = {"millenovecento": 1900, "duemila": 2000}
+    for prefix, base in (("millenovecento", 1900), ("duemila", 2000)):
+        for word, n in _number_words().items():
+            years[prefix + word] = base + n
+            if prefix.endswith("o") and word.startswith("o"):  # centottanta
+                years[prefix[:-1] + word] = base + n
+    return years
+
+
+YEAR_WORDS = _year_words()

@@ -14,6 +14,7 @@ import re
 
 from search.ingest import date_grammar as g
 from search.ingest import date_lexicon as lx
+from search.ingest import date_periods as pe
 from search.ingest import date_relative as r
 from search.ingest import date_values as v
 from search.models import MentionedDate
@@ -31,6 +32,7 @@ WEEKDAY_WORDS = set(lx.WEEKDAYS) | {w[:-1] + "i" for w in lx.WEEKDAYS if w.endsw
 PART_WORDS = {"fine", "inizio", "inizi", "primi", "metà", "meta"}
 SEASON_WORDS = {"primavera", "estate", "autunno", "inverno"}
 CENTURY_TRIGGER = {w.lower() for w in lx.CENTURY_WORDS}
+YEAR_WORD_TRIGGER = set(lx.YEAR_WORDS)
 _HOLIDAYS = [*v.FIXED_HOLIDAYS, *v.EASTER_OFFSETS]
 HOLIDAY_WORDS = {h.split()[-1].split("'")[-1] for h in _HOLIDAYS}
 _HOLIDAY = "|".join(sorted((h.replace(" ", r"\s+").replace("'", A).replace("ì", "[ìi]")
@@ -78,9 +80,25 @@ RULES = [
      g.month_relative),
     (MONTH_WORDS,
      rf"{_B}{_PREP}\s+(?P<span>(?P<m>{_FULL}))\b(?!\s+(?:\d|del\s+\d|{A}\d))", g.month_relative),
+    (MONTH_WORDS,
+     rf"{_B}(?:(?P<d>{_DAY})\s+(?:di\s+)?)?(?P<m>{_FULL})\s+(?:dell{A}anno\s+(?P<post>{lx.BACK}|"
+     rf"prossimo|successivo)|del(?:lo)?\s+(?P<pre>{lx.BACK}|prossimo)\s+anno)",
+     g.month_of_relative_year),
+    (MONTH_WORDS,
+     rf"{_B}(?P<m1>{_FULL})\s+e\s+(?P<m2>{_FULL})\s+(?:del\s+)?(?P<y>{_YEAR})", g.months_pair),
+    (DIGITS,
+     r"(?-i:\b(?P<d>3[01]|[12]\d|0?[1-9])\s+(?P<rm>XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)\s+"
+     r"(?P<y>1\d{3}|20\d{2})\b)", g.roman_month_day),
+    (YEAR_WORD_TRIGGER,
+     rf"{_B}(?P<w>" + "|".join(sorted(lx.YEAR_WORDS, key=len, reverse=True)) + r")\b"
+     r"(?!\s*(?:euro|dollari|persone|abitanti|metri|chilometri|volte|voti|posti|casi|morti)\b)",
+     pe.year_in_words),
     (MONTH_WORDS,  # "ad aprile e maggio": the second month too
      rf"(?<=\s)(?:{_FULL})\s+e\s+(?P<span>(?P<m>{_FULL}))\b(?!\s+(?:\d|del\s+\d|{A}\d))",
      g.month_relative),
+    (MONTH_WORDS,
+     rf"(?-i:(?<![\w'’])(?P<m>{_FULL})(?![\w'’])(?!\s+(?:\d|del\s+\d|{A}\d)))",
+     g.bare_month),
     (MONTH_WORDS,
      rf"{_B}(?:da|dal\s+mese\s+di)\s+(?P<m1>{_FULL})(?:\s+(?P<y1>{_YEAR}))?\s+(?:a|ad|fino\s+a)\s+"
      rf"(?P<m2>{_FULL})(?:\s+(?:del\s+)?(?P<y2>{_YEAR}))?", g.month_range),
@@ -98,40 +116,40 @@ RULES = [
     ({"decennio"},
      rf"{_B}(?:(?:il|lo|questo)\s+)?(?:(?P<pre>scorso|passato|prossimo)\s+decennio|"
      rf"decennio\s+(?P<post>scorso|passato|prossimo|in\s+corso)|questo\s+decennio)",
-     g.decade_relative),
+     pe.decade_relative),
     # A year after a preposition, found from its digits (quicker than from every word).
     (DIGITS,
-     rf"(?<=[\s'’])(?P<y>(?:1\d{{3}}|20\d{{2}})|(?<=\s){A}\d{{2}})"
+     rf"(?<=[\s'’(])(?P<y>(?:1[5-9]\d{{2}}|20\d{{2}})|(?<=\s){A}\d{{2}})"
      r"(?![\d.,]\d|\s*%|\s*(?:per\s*cento|euro|dollari|€|persone|abitanti|metri|km|chilometri|"
-     r"volte|voti|posti|casi|morti|ettari|tonnellate|chili|grammi|litri)\b)", g.year),
+     r"volte|voti|posti|casi|morti|ettari|tonnellate|chili|grammi|litri)\b)", pe.year),
     (DIGITS,
      rf"{_B}(?:(?:nel|dal|tra\s+il|fra\s+il|il|biennio|triennio|stagione)\s+)?(?P<y1>(?:19|20)\d{{2}})"
-     r"\s*(?:[-–/]|\s(?:al|e\s+il)\s)\s*(?P<y2>(?:19|20)\d{2}|\d{2})(?![\d.,]\d)", g.year_range),
+     r"\s*(?:[-–/]|\s(?:al|e\s+il)\s)\s*(?P<y2>(?:19|20)\d{2}|\d{2})(?![\d.,]\d)", pe.year_range),
     (PART_WORDS,
      rf"{_B}(?:(?:a|alla|all{A}|agli|ai|entro|entro\s+la|verso|verso\s+la|dalla|nella|per|fino\s+alla)"
      rf"\s*)?(?P<part>fine|inizio|inizi|primi|met[àa]|prima\s+met[àa]|seconda\s+met[àa])"
      rf"\s+(?:di\s+|del\s+(?:mese\s+di\s+)?|dell{A})?(?:(?P<what>{_FULL}){_OF}?|"
-     rf"(?P<what2>mese|anno)\b(?:\s+{_POST})?|(?P<y2>{_YEAR}))", g.part),
+     rf"(?P<what2>mese|anno)\b(?:\s+{_POST})?|(?P<y2>{_YEAR}))", pe.part),
     (SEASON_WORDS,
      rf"{_B}(?:(?P<this>quest{A}|questa\s+)|{_PRE}\s+|(?P<prep>in|entro|per|durante|nell{A}|"
      rf"nella|dall{A}|dalla|all{A}|alla|dell{A}|della)\s*(?:l{A}|la\s+)?|(?:l{A}|dell{A}|la\s+|della\s+)?)"
-     rf"(?P<s>primavera|estate|autunno|inverno)(?:\s+{_POST})?{_OF}?", g.season),
+     rf"(?P<s>primavera|estate|autunno|inverno)(?:\s+{_POST})?{_OF}?", pe.season),
     ({"anni"},
      rf"{_B}(?:(?:inizio|fine|met[àa]|primi)\s+(?:degli\s+)?|negli\s+|degli\s+|agli\s+|dagli\s+|"
      rf"sugli\s+|gli\s+|tra\s+gli\s+|fra\s+gli\s+)anni\s+(?P<dec>dieci|venti|trenta|quaranta|"
-     rf"cinquanta|sessanta|settanta|ottanta|novanta|duemila|{A}?[1-9]0(?!\d)|(?:1[0-9]|20)\d0)"
-     rf"(?:\s+del\s+(?P<cent>novecento|duemila|secolo\s+scorso))?", g.decade),
+     rf"cinquanta|sessanta|settanta|ottanta|novanta|duemiladieci|duemila|zero|{A}?[1-9]0(?!\d)|(?:1[0-9]|20)\d0)"
+     rf"(?:\s+del\s+(?P<cent>novecento|duemila|secolo\s+scorso))?", pe.decade),
     ({"secolo", "sec"},
      r"(?-i:\b(?P<roman>[XVI]{1,5})\s+secolo\b|\bsecolo\s+(?P<roman2>[XVI]{1,5})\b|"
-     r"\bsec\.\s*(?P<roman3>[XVI]{1,5})\b|\b(?P<roman4>[XVI]{1,5})\s+sec\.)", g.century),
+     r"\bsec\.\s*(?P<roman3>[XVI]{1,5})\b|\b(?P<roman4>[XVI]{1,5})\s+sec\.)", pe.century),
     ({"secolo"},
-     r"\b(?P<ord>" + "|".join(lx.ORDINAL_CENTURIES) + r")\s+secolo\b", g.century),
+     r"\b(?P<ord>" + "|".join(lx.ORDINAL_CENTURIES) + r")\s+secolo\b", pe.century),
     ({"secolo"},
      rf"\b(?:(?:il|l{A}|lo|questo)\s*)?(?:secolo\s+(?P<rel>scorso|passato|attuale|corrente)|"
-     rf"(?P<rel2>scorso)\s+secolo)", g.century),
+     rf"(?P<rel2>scorso)\s+secolo)", pe.century),
     (CENTURY_TRIGGER,
      rf"(?-i:(?:\b(?:il|nel|del|dal|al|primo|tardo|pieno|fine|inizio|secondo|metà|tutto)\s+|l{A}|nell{A}|"
-     rf"dell{A}|dall{A}|all{A})(?P<word>" + "|".join(lx.CENTURY_WORDS) + r")\b)", g.century),
+     rf"dell{A}|dall{A}|all{A})(?P<word>" + "|".join(lx.CENTURY_WORDS) + r")\b)", pe.century),
     ({"ieri", "altroieri", "avantieri"},
      rf"{_B}(?:l{A}\s?altro\s?ieri|l{A}altroieri|ieri\s+l{A}altro|avantieri){_TIME_OF_DAY}",
      r.fixed("day", days=-2)),
@@ -190,12 +208,13 @@ RULES = [
      r.holiday),
     ({"trimestre", "semestre"},
      rf"{_B}(?P<o>primo|secondo|terzo|quarto|ultimo)\s+(?P<u>trimestre|semestre)"
-     rf"(?:\s+(?:del\s+|dell{A}anno\s+)?(?P<y>{_YEAR}))?", g.quarter),
+     rf"(?:\s+(?:del\s+|dell{A}anno\s+)?(?P<y>{_YEAR})|\s+dell{A}anno\s+(?P<post>{lx.BACK}|"
+     rf"prossimo)|\s+del(?:lo)?\s+(?P<pre>{lx.BACK}|prossimo)\s+anno)?", pe.quarter),
     ({"weekend", "fine"},
      rf"{_B}(?:{_PRE}\s+|quest[oa]\s+|nel\s+|nello\s+|il\s+)(?:fine\s+settimana|weekend|week-end)"
      rf"(?:\s+{_POST})?", r.weekend),
-    (DIGITS, rf"{A}(?P<c>[5-9]00)\b", g.century_apostrophe),
-    ({"duemila"}, r"(?-i:\b(?:nel|del|dal|il|al|entro\s+il)\s+(?P<y>Duemila)\b)", g.year_2000),
+    (DIGITS, rf"{A}(?P<c>[5-9]00)\b", pe.century_apostrophe),
+    ({"duemila"}, r"(?-i:\b(?:nel|del|dal|il|al|entro\s+il)\s+(?P<y>Duemila)\b)", pe.year_2000),
     (WEEKDAY_WORDS,
      rf"{_B}(?:{_PRE}\s+)?(?P<wd>{_WD})(?:\s*{_POST})?{_TIME_OF_DAY}(?:(?<=['’])|(?![\w'’]))",
      r.weekday_rel),
