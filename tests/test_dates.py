@@ -256,6 +256,17 @@ def test_relative_forms_without_a_publication_date_keep_their_text_and_no_value(
         ("lunedì", None)]
 
 
+@pytest.mark.parametrize("published", [dt.date(1, 1, 1), dt.date(9999, 12, 31)])
+def test_dates_at_the_ends_of_the_calendar_have_no_value_rather_than_an_error(published):
+    found = find_dates("Domani, a Pasqua, tra un anno, nel decennio scorso.", published)
+    assert found and all(d.value is None or d.value[:1].isdigit() for d in found)
+
+
+def test_many_dates_in_a_long_text():
+    found = find_dates("Il 3 settembre 2025, ieri, il 4 ottobre. " * 5000, PUBLISHED)
+    assert len(found) == 15000
+
+
 def test_day_and_month_in_january_is_last_year():
     [found] = find_dates("Il 20 dicembre c'era la neve.", dt.date(2026, 1, 5))
     assert found.value == "2025-12-20"
@@ -280,6 +291,7 @@ def test_days_mentioned_expand_day_ranges_only():
         ("La legge 3 agosto 2007, n. 124 regola i servizi segreti.", None),
         ("Le domande entro il 30 settembre 2025 in comune.", None),
         ("Il 12 marzo 1630 la peste arrivò in città.", None),
+        ("Ieri, 31 dicembre 9999, la fine.", None),
         ("Un articolo senza date. Copyright 2024.", None),
     ],
 )

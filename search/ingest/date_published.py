@@ -21,6 +21,8 @@ LEAD_CHARS = 600
 DATELINE_CHARS = 80
 # Implausible as a news article's own date: decades before the archives served.
 MIN_YEAR = 1990
+# ... or centuries ahead of them (and the day after it always exists).
+MAX_YEAR = 2100
 
 _PLACE = r"[A-ZÀ-Ý][\w'’.]*(?:[ -][A-ZÀ-Ýa-z][\w'’.]*){0,3}"
 DATELINE_BEFORE = re.compile(
@@ -91,7 +93,8 @@ def lead_date(text: str) -> dt.date | None:
         if is_law_date(lead, found.start) or NOT_OWN.search(lead[max(0, found.start - 25):
                                                                   found.start]):
             return None
-        if HISTORY.search(_sentence(lead, found.start, found.end)) or day.year < MIN_YEAR:
+        if HISTORY.search(_sentence(lead, found.start, found.end)) \
+                or not MIN_YEAR <= day.year <= MAX_YEAR:
             return None
         if any(int(y) > day.year for y in _YEARS.findall(text)):
             return None  # the text tells of later years: this date is not its own
@@ -102,6 +105,6 @@ def lead_date(text: str) -> dt.date | None:
 def infer_date(text: str) -> dt.date | None:
     """The article's date from its text (dateline, else lead), or None."""
     day = dateline_date(text)
-    if day is not None and day.year >= MIN_YEAR:
+    if day is not None and MIN_YEAR <= day.year <= MAX_YEAR:
         return day
     return lead_date(text)

@@ -9,6 +9,7 @@ resolved against the day the indexer runs.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 
@@ -237,15 +238,36 @@ def find_dates(text: str, published: dt.date | None = None) -> list[MentionedDat
             continue  # a rule runs only on texts with one of its words
         for m in pattern.finditer(text):
             candidates += reader(m, text)
-    candidates.sort(key=lambda f: (f.start - f.end, f.start))
-    chosen: list[g.Found] = []
-    for found in candidates:
-        if all(found.end <= c.start or c.end <= found.start for c in chosen):
-            chosen.append(found)
-    chosen.sort(key=lambda f: f.start)
-    return [MentionedDate(text[f.start:f.end], f.resolve(published), f.granularity,  # type: ignore[arg-type]
+    chosen = _longest_first(candidates)
+    return [MentionedDate(text[f.start:f.end], _value(f, published), f.granularity,  # type: ignore[arg-type]
                           f.start, f.end)
             for f in chosen]
+
+
+def _longest_first(candidates: list[g.Found]) -> list[g.Found]:
+    """Non-overlapping matches, longer ones first, in text order. The chosen
+    spans stay sorted, so each candidate is checked against two neighbours."""
+    starts: list[int] = []
+    chosen: list[g.Found] = []
+    for found in sorted(candidates, key=lambda f: (f.start - f.end, f.start)):
+        i = bisect.bisect_left(starts, found.start)
+        if i < len(chosen) and chosen[i].start < found.end:
+            continue
+        if i > 0 and chosen[i - 1].end > found.start:
+            continue
+        starts.insert(i, found.start)
+        chosen.insert(i, found)
+    return chosen
+
+
+def _value(found: g.Found, published: dt.date | None) -> str | None:
+    """The ISO value, or None when it would fall outside the calendar (a
+    publication date of 9999-12-31 has no "domani")."""
+    try:
+        value = found.resolve(published)
+    except (ValueError, OverflowError):
+        return None
+    return None if value and value.startswith("-") else value
 
 
 def days_mentioned(dates: list[MentionedDate], limit: int = 62) -> list[str]:
