@@ -78,6 +78,12 @@ def test_the_histogram_goes_from_years_to_months_to_days(years):
     assert len(month) == 31 and month["2019-05-03"] == 1 and month["2019-05-20"] == 1
 
 
+def test_a_wide_window_spans_only_the_years_of_the_results(years):
+    wide = _buckets(search(years, SearchRequest(date_from=dt.date(1, 1, 1),
+                                                date_to=dt.date(9999, 12, 31))))
+    assert list(wide) == [str(y) for y in range(2015, 2022)]
+
+
 def test_an_index_without_the_date_fields_updates_and_gains_them(tmp_path):
     old = tmp_path / "old"
     shutil.copytree(Path(__file__).parent / "data" / "index_before_layout", old)

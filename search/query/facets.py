@@ -131,10 +131,13 @@ def count_periods(
     dated = day[matched & (day > 0)]
     result: list[FacetValue] = []
     if len(dated):
-        first = window[0] or _as_date(int(dated.min()))
-        last = window[1] or _as_date(int(dated.max()))
+        low, high = _as_date(int(dated.min())), _as_date(int(dated.max()))
+        # The chosen window, within the years the results cover: a year
+        # chosen shows its twelve months, 0001-9999 no more than the data.
+        first = max(window[0] or low, dt.date(low.year, 1, 1))
+        last = min(window[1] or high, dt.date(high.year, 12, 31))
         if first > last:
-            first, last = last, first
+            first, last = low, high
         level, names = _buckets(first, last)
         divisor = {"year": 10000, "month": 100, "day": 1}[level]
         keys, counts = np.unique(dated // divisor, return_counts=True)
