@@ -284,6 +284,8 @@ def test_days_mentioned_expand_day_ranges_only():
         ("(ANSA) - ROMA, 12 MAR 2021 - Il governo ha deciso.", dt.date(2021, 3, 12)),
         ("Il 3 settembre 2025 il governo ha approvato il decreto.", dt.date(2025, 9, 3)),
         ("Ieri, 3 settembre 2025, il governo ha approvato il decreto.", dt.date(2025, 9, 4)),
+        ("Il 3 settembre 2025 il governo, perciò, ha approvato il decreto.", dt.date(2025, 9, 3)),
+        ("Il 3 settembre 2025 il ministro parlò alla Camera.", None),
         # history, laws, deadlines and implausible dates are refused
         ("Ottant'anni fa, il 6 agosto 1945, la bomba su Hiroshima.", None),
         ("Nel 1945, il 25 aprile, l'Italia fu liberata.", None),

@@ -35,7 +35,8 @@ HISTORY = re.compile(
     r"precedente|fatti|già|notte|commess[oaie]|emess[oaie]|veniva|"
     # the remote past and the pluperfect tell a story, not the news of the day
     r"fu|furono|fece|fecero|ebbe|ebbero|era|erano|aveva|avevano|venne|vennero|disse|"
-    r"(?!(?:per|ci|pu|per ci)ò)\w{2,}(?:arono|erono|irono|ò))(?!\w)",
+    # (not "però", "perciò", "può" or a future "farò")
+    r"(?!(?:per|perci|ci|pu|\w+r)ò\b)\w{2,}(?:arono|erono|irono|ò))(?!\w)",
     re.IGNORECASE)
 _YEARS = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 NOT_OWN = re.compile(
