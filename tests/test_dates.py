@@ -190,6 +190,15 @@ FORMS = [
     ("negli anni zero", "200", "decade"),
     ("il primo trimestre dell'anno scorso", "2024-01/2024-03", "part"),
     ("il campionato (2019)", "2019", "year"),
+    ("questa domenica", "2025-09-14", "day"),
+    ("questo lunedì", "2025-09-08", "day"),
+    ("negli anni Ottanta", "198", "decade"),
+    ("anni Ottanta", "198", "decade"),
+    ("il 15 del mese", "2025-09-15", "day"),
+    ("il 20 c.m.", "2025-09-20", "day"),
+    ("il 10 del prossimo mese", "2025-10-10", "day"),
+    ("nel mese in corso", "2025-09", "month"),
+    ("dieci anni or sono", "2015", "year"),
 ]
 
 
@@ -238,6 +247,7 @@ TRAPS = [
     "alla Fiera d'Ognissanti",
     "quella domenica la chiesa era piena",
     "in via venti settembre",
+    "un uomo di anni 80",
     "Copyright 2024.",
     "all'art. 2019, comma 3",
     "in corso XXII Marzo",

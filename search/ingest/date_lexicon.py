@@ -43,7 +43,7 @@ DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:°|º)?(?!\d)|primo"
 YEAR = r"(?:1\d{3}|20\d{2})(?![\d.,]\d)|" + A + r"\d{2}(?!\d)"
 NUM = "|".join(sorted((w for w in NUMBERS if not w.endswith("'")), key=len, reverse=True))
 BACK = r"scors[oaie]|passat[oaie]"
-FORWARD = r"prossim[oa]|ventur[oa]|entrante"
+FORWARD = r"prossim[oaie]|ventur[oaie]|entrante"
 PRE = rf"(?:(?:lo|il|la|l{A})\s*)?(?P<pre>{BACK}|prossim[oa])"
 POST = rf"(?P<post>{BACK}|{FORWARD})"
 WORD_START = r"(?<!\w)"  # a word starts here (after an apostrophe too: "l'8 settembre")

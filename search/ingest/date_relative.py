@@ -41,6 +41,7 @@ def fixed(granularity: str, **shift: int) -> Callable[[re.Match[str], str], list
 TIME_OF_DAY_OF = re.compile(
     r"(?:\b(?:mattina|mattinata|sera|serata|notte|nottata|pomeriggio|giornata|mezzanotte|"
     r"mezzogiorno|una)|\d)\s+di\s+$", re.IGNORECASE)
+THIS_WEEK = re.compile(r"\bquest[oa]\s+$", re.IGNORECASE)
 # "Quella domenica" is a day the text has named before, not one of the article's week.
 ANAPHORIC = re.compile(r"\b(?:quel|quella|quello|stess[oa]|medesim[oa])\s+$", re.IGNORECASE)
 
@@ -96,6 +97,11 @@ def weekday_rel(m: re.Match[str], text: str) -> list[Found]:
         if FORWARD_CUE.search(preceding):
             direction = 1
     target = weekday_number(m.group("wd"))
+    if not (m.group("pre") or m.group("post")) and THIS_WEEK.search(preceding):
+        # "questa domenica": the day of the publication's own week
+        return [Found(m.start() - len(THIS_WEEK.search(preceding).group(0)), m.end(), "day",
+                      lambda ref: v.day(ref + dt.timedelta(days=target - ref.weekday()))
+                      if ref else None)]
     return [Found(m.start(), m.end(), "day",
                   lambda ref: v.day(v.weekday(target, ref, direction)) if ref else None)]
 

@@ -138,8 +138,12 @@ RULES = [
     ({"anni"},
      rf"{_B}(?:(?:inizio|fine|met[àa]|primi)\s+(?:degli\s+)?|negli\s+|degli\s+|agli\s+|dagli\s+|"
      rf"sugli\s+|gli\s+|tra\s+gli\s+|fra\s+gli\s+)anni\s+(?P<dec>dieci|venti|trenta|quaranta|"
-     rf"cinquanta|sessanta|settanta|ottanta|novanta|duemiladieci|duemila|zero|{A}?[1-9]0(?!\d)|(?:1[0-9]|20)\d0)"
+     rf"cinquanta|sessanta|settanta|ottanta|novanta|duemiladieci|duemila|zero|"
+     rf"{A}?[1-9]0(?!\d)|(?:1[0-9]|20)\d0)"
      rf"(?:\s+del\s+(?P<cent>novecento|duemila|secolo\s+scorso))?", pe.decade),
+    ({"anni"},  # "anni Ottanta" alone, capitalised: "anni 80" may be an age
+     r"(?-i:\b[Aa]nni\s+(?P<dec>Venti|Trenta|Quaranta|Cinquanta|Sessanta|Settanta|Ottanta|"
+     r"Novanta|Duemila)\b)(?P<cent>)", pe.decade),
     ({"secolo", "sec"},
      r"(?-i:\b(?P<roman>[XVI]{1,5})\s+secolo\b|\bsecolo\s+(?P<roman2>[XVI]{1,5})\b|"
      r"\bsec\.\s*(?P<roman3>[XVI]{1,5})\b|\b(?P<roman4>[XVI]{1,5})\s+sec\.)", pe.century),
@@ -173,7 +177,8 @@ RULES = [
      rf"{_B}(?:la\s+)?(?:settimana\s+(?:scorsa|passata)|(?:scorsa|passata)\s+settimana)",
      r.fixed("week", days=-7)),
     ({"mese"},
-     rf"{_B}(?:questo\s+mese|quest{A}\s?mese|il\s+mese\s+in\s+corso)", r.fixed("month")),
+     rf"{_B}(?:questo\s+mese|quest{A}\s?mese|(?:il\s+|nel\s+)?mese\s+in\s+corso)",
+     r.fixed("month")),
     ({"mese"},
      rf"{_B}(?:il\s+)?(?:mese\s+(?:prossimo|venturo|entrante)|prossimo\s+mese)",
      r.fixed("month", months=1)),
@@ -181,8 +186,11 @@ RULES = [
      rf"{_B}(?:il\s+|lo\s+)?(?:mese\s+(?:scorso|passato)|(?:scorso|passato)\s+mese)",
      r.fixed("month", months=-1)),
     ({"mese"},
-     rf"{_B}(?P<d>{_DAY})\s+(?:di\s+questo\s+mese|del\s+mese\s+(?:in\s+corso|corrente|"
-     rf"(?P<post>scorso|passato|prossimo)))", r.day_of_month),
+     rf"{_B}(?P<d>{_DAY})\s+(?:di\s+questo\s+mese|del\s+mese(?:\s+(?:in\s+corso|corrente|"
+     rf"(?P<post>scorso|passato|prossimo)))?|del\s+(?P<pre>scorso|prossimo)\s+mese)",
+     r.day_of_month),
+    ({"corrente", "c"},
+     rf"{_B}(?P<d>{_DAY})\s+(?:corrente|c\.\s?m\.)(?!\w)", r.day_of_month),
     ({"anno"},
      rf"{_B}(?:quest{A}\s?anno|questo\s+anno|(?:l{A}|nell{A})anno\s+in\s+corso|"
      rf"(?<=entro\s)l{A}anno)",
@@ -194,12 +202,13 @@ RULES = [
     ({"anno"},
      rf"{_B}(?:(?:l{A}\s?)?anno\s+(?:scorso|passato)|(?:lo\s+)?(?:scorso|passato)\s+anno)",
      r.fixed("year", years=-1)),
-    ({"fa"},
+    ({"fa", "sono", "orsono"},
      rf"{_B}(?P<n>\d{{1,3}}|{_NUM}|mezzo|un\s+paio\s+di)\s*(?P<u>gg|giorni|giorno|settimane|settimana|mesi|mese|anni|anno|"
-     rf"decenni|decennio|secoli|secolo|ore|ora|minuti)\s+(?P<ago>fa)\b", r.counted),
-    ({"fa"},
+     rf"decenni|decennio|secoli|secolo|ore|ora|minuti)\s+(?P<ago>fa|or\s+sono|orsono)\b",
+     r.counted),
+    ({"fa", "sono", "orsono"},
      rf"{_B}(?P<n>un|vent|trent|quarant|cinquant|sessant|settant|ottant|novant){A}\s?"
-     rf"(?P<u>anni|anno|ora)\s+(?P<ago>fa)\b", r.counted),
+     rf"(?P<u>anni|anno|ora)\s+(?P<ago>fa|or\s+sono|orsono)\b", r.counted),
     ({"tra", "fra"},
      rf"{_B}(?:tra|fra)\s+(?P<n>\d{{1,3}}|{_NUM})\s+(?P<u>giorni|giorno|settimane|settimana|mesi|"
      rf"mese|anni|anno|decenni|decennio|secoli|secolo|ore|ora)\b(?P<ago>)",
