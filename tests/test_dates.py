@@ -199,6 +199,9 @@ FORMS = [
     ("il 10 del prossimo mese", "2025-10-10", "day"),
     ("nel mese in corso", "2025-09", "month"),
     ("dieci anni or sono", "2015", "year"),
+    ("il 15 marzo 44 a.C.", "BC0044-03-15", "day"),
+    ("nel 79 d.C.", "0079", "year"),
+    ("nel II secolo a.C.", "BC01", "century"),
 ]
 
 
@@ -304,6 +307,7 @@ def test_days_mentioned_expand_day_ranges_only():
         ("Le domande entro il 30 settembre 2025 in comune.", None),
         ("Il 12 marzo 1630 la peste arrivò in città.", None),
         ("Ieri, 31 dicembre 9999, la fine.", None),
+        ("Il 15 marzo 44 a.C. Cesare fu ucciso.", None),
         ("Un articolo senza date. Copyright 2024.", None),
     ],
 )

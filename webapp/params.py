@@ -126,10 +126,14 @@ class Links:
         return self.url(replace(self.request, page=1, date_sources=chosen))
 
     def mentioned(self, value: str) -> str:
-        """A fresh search for articles naming this day ("2025-09-03") or days ("a/b")."""
+        """A fresh search for articles naming this day ("2025-09-03") or days
+        ("a/b"); "" for a day the calendar cannot hold ("BC0044-03-15")."""
         first, _, last = value.partition("/")
-        return self.url(SearchRequest(mentioned_from=dt.date.fromisoformat(first),
-                                      mentioned_to=dt.date.fromisoformat(last or first)), base="/")
+        try:
+            start, end = dt.date.fromisoformat(first), dt.date.fromisoformat(last or first)
+        except ValueError:
+            return ""
+        return self.url(SearchRequest(mentioned_from=start, mentioned_to=end), base="/")
 
     def without_mentioned(self) -> str:
         return self.url(replace(self.request, page=1, mentioned_from=None, mentioned_to=None))

@@ -182,3 +182,25 @@ def century_apostrophe(m: re.Match[str], text: str) -> list[Found]:
         return []
     number = int(m.group("c")) // 100 + 10
     return [Found(m.start(), m.end(), "century", lambda ref: f"{number:02d}")]
+
+
+def era(m: re.Match[str], text: str) -> list[Found]:
+    """"44 a.C.", "il 15 marzo 44 a.C.", "79 d.C.", "II secolo a.C.": TIMEX3's
+    "BC0044" before Christ, plain years after."""
+    bc = (m.group("era") or m.group("era2")).lower().startswith("a")
+    if m.group("roman"):
+        number = _roman(m.group("roman"))
+        value = f"BC{number - 1:02d}" if bc else f"{number - 1:02d}"
+        return [Found(m.start(), m.end(), "century", lambda ref: value)]
+    year = int(m.group("y"))
+    if not year:
+        return []
+    value = f"BC{year:04d}" if bc else f"{year:04d}"
+    granularity = "year"
+    if m.group("m"):
+        value += f"-{month_number(m.group('m')):02d}"
+        granularity = "month"
+        if m.group("d"):
+            value += f"-{int(m.group('d').rstrip('°º')):02d}"
+            granularity = "day"
+    return [Found(m.start(), m.end(), granularity, lambda ref: value)]

@@ -67,7 +67,10 @@ def _offset(sentence: str) -> int:
 def _day(found: MentionedDate) -> dt.date | None:
     if found.granularity != "day" or not found.value or "/" in found.value:
         return None
-    return dt.date.fromisoformat(found.value)
+    try:
+        return dt.date.fromisoformat(found.value)
+    except ValueError:
+        return None  # "BC0044-03-15"
 
 
 def dateline_date(text: str) -> dt.date | None:

@@ -90,6 +90,10 @@ RULES = [
     (DIGITS,
      r"(?-i:\b(?P<d>3[01]|[12]\d|0?[1-9])\s+(?P<rm>XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)\s+"
      r"(?P<y>1\d{3}|20\d{2})\b)", g.roman_month_day),
+    ({"c"},
+     rf"{_B}(?:(?:(?P<d>3[01]|[12]\d|0?[1-9])\s+(?:di\s+)?)?(?P<m>{_FULL})\s+)?(?P<y>\d{{1,4}})\s+"
+     r"(?P<era>a\.\s?C\.|d\.\s?C\.)|(?-i:\b(?P<roman>[XVI]{1,5}))\s+secolo\s+"
+     r"(?P<era2>a\.\s?C\.|d\.\s?C\.)", pe.era),
     (YEAR_WORD_TRIGGER,
      rf"{_B}(?P<w>" + "|".join(sorted(lx.YEAR_WORDS, key=len, reverse=True)) + r")\b"
      r"(?!\s*(?:euro|dollari|persone|abitanti|metri|chilometri|volte|voti|posti|casi|morti)\b)",
@@ -286,8 +290,11 @@ def days_mentioned(dates: list[MentionedDate], limit: int = 62) -> list[str]:
         if d.granularity != "day" or not d.value:
             continue
         first, _, last = d.value.partition("/")
-        start = dt.date.fromisoformat(first)
-        end = dt.date.fromisoformat(last) if last else start
+        try:
+            start = dt.date.fromisoformat(first)
+            end = dt.date.fromisoformat(last) if last else start
+        except ValueError:
+            continue  # "BC0044-03-15": before the calendar dates can hold
         for n in range(min((end - start).days, limit) + 1):
             days.setdefault((start + dt.timedelta(days=n)).isoformat(), None)
     return list(days)
