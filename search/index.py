@@ -24,6 +24,7 @@ from whoosh.multiproc import MpWriter
 from whoosh.searching import Searcher
 
 from search.codec import CercaCodec
+from search.ingest.date_published import plausible_in_archive
 from search.ingest.dates import DATES_VERSION, days_mentioned
 from search.ingest.readers import find_files, read_path
 from search.models import Article, Skipped
@@ -270,6 +271,19 @@ def _existing(index: Index) -> dict[str, tuple[str, str]]:
     return result
 
 
+def _earliest_given_year(index: Index) -> int | None:
+    """The earliest year among the dates the archive's inputs give."""
+    with index.searcher() as searcher:
+        reader = searcher.reader()
+        if "date_source" not in reader.schema or reader.doc_count_all() == 0:
+            return None
+        given = list(reader.postings("date_source", "given").all_ids()) \
+            if reader.doc_frequency("date_source", "given") else []
+        days = reader.column_reader("day")
+        years = [days[d] // 10000 for d in given if days[d]]
+    return min(years) if years else None
+
+
 def _within(origin: str, roots: list[Path]) -> bool:
     path = Path(origin)
     return any(path == root or root in path.parents for root in roots)
@@ -382,11 +396,15 @@ def update_index(
                         report.added += 1
             in_flight = started
 
+        earliest = _earliest_given_year(index)
         for article in _articles(roots, report, unreadable, progress):
             if article.id in seen:
                 report.skipped.append(Skipped(article.origin, f"id duplicato «{article.id}»"))
                 continue
             seen.add(article.id)
+            if article.date_source == "given":
+                earliest = min(earliest or article.date.year, article.date.year)  # type: ignore[union-attr]
+            article = plausible_in_archive(article, earliest)
             digest = content_hash(article, getattr(enrich, "version", ""))
             if existing.get(article.id, ("",))[0] == digest:
                 report.unchanged += 1

@@ -95,3 +95,20 @@ def test_an_index_without_the_date_fields_updates_and_gains_them(tmp_path):
     assert report.updated == 5 and "date_source" in index.ix.schema
     sources = {h.id[:3]: h.date_source for h in search(index, SearchRequest(page_size=10)).hits}
     assert sources["003"] == "inferred" and sources["000"] == "none"
+
+
+def test_an_inferred_date_decades_before_the_archive_is_dropped(tmp_path):
+    from tests.conftest import make_index
+
+    index = make_index(tmp_path, [
+        {"id": "data", "date": "2015-03-01", "text": "Il consiglio si è riunito ieri."},
+        {"id": "vecchia", "text": "Il 3 marzo 1991 il consiglio ha approvato il bilancio. Ieri."},
+        {"id": "vicina", "text": "Il 3 marzo 2012 il consiglio ha approvato il bilancio."},
+    ])
+    hits = {h.id: h for h in search(index, SearchRequest(page_size=10)).hits}
+    assert (hits["vecchia"].date, hits["vecchia"].date_source) == (None, "none")
+    assert (hits["vicina"].date, hits["vicina"].date_source) == ("2012-03-03", "inferred")
+    assert get_article(index, "vecchia").dates[-1]["value"] is None  # "Ieri": unresolved
+    # A second run finds every article unchanged.
+    report = update_index(index, [tmp_path / "articles.jsonl"])
+    assert report.unchanged == 3

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 
 from search.ingest.date_lexicon import is_law_date
 from search.ingest.dates import find_dates
-from search.models import MentionedDate
+from search.models import Article, MentionedDate
 
 LEAD_CHARS = 600
 DATELINE_CHARS = 80
@@ -112,3 +113,18 @@ def infer_date(text: str) -> dt.date | None:
     if day is not None and MIN_YEAR <= day.year <= MAX_YEAR:
         return day
     return lead_date(text)
+
+
+# An archive's own dates bound the plausible: an inferred date this many
+# years before the earliest date the archive gives is history, not news.
+ARCHIVE_GAP_YEARS = 20
+
+
+def plausible_in_archive(article: Article, earliest_given: int | None) -> Article:
+    """``article`` undated (its relative dates unresolved again) when its
+    inferred date falls decades before the archive's earliest given year."""
+    if not article.date_inferred or article.date is None or earliest_given is None:
+        return article
+    if article.date.year >= earliest_given - ARCHIVE_GAP_YEARS:
+        return article
+    return replace(article, date=None, date_inferred=False, dates=find_dates(article.text))
