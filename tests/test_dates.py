@@ -202,6 +202,10 @@ FORMS = [
     ("il 15 marzo 44 a.C.", "BC0044-03-15", "day"),
     ("nel 79 d.C.", "0079", "year"),
     ("nel II secolo a.C.", "BC01", "century"),
+    ("il 08-SET-2025", "2025-09-08", "day"),
+    ("mezz'ora fa", "2025-09-10", "day"),
+    ("tra un'ora", "2025-09-10", "day"),
+    ("1 minuto fa", "2025-09-10", "day"),
 ]
 
 

@@ -61,14 +61,16 @@ def day_of_month(m: re.Match[str], text: str) -> list[Found]:
 
 UNITS = {"giorn": ("day", 1), "gg": ("day", 1), "settiman": ("week", 7), "mes": ("month", 1),
          "ann": ("year", 1), "decenn": ("year", 10), "secol": ("year", 100), "or": ("day", 0),
-         "minut": ("day", 0)}
+         "minut": ("day", 0),
+         "second": ("day", 0)}
 
 
 def counted(m: re.Match[str], text: str) -> list[Found]:
     """"5 giorni fa", "tra tre settimane", "ottant'anni fa"."""
-    word = re.sub(r"\s+", " ", m.group("n").lower())
-    # "mezzo secolo fa": fifty years
-    n = 1 if word == "mezzo" else 2 if word.startswith("un paio") else count_number(word)
+    word = re.sub(r"\s+", " ", (m.group("n") or m.groupdict().get("n2") or "").lower())
+    # "mezzo secolo fa": fifty years; "mezz'ora fa": today
+    n = 1 if word == "mezzo" else 0 if word == "mezz" else 2 if word.startswith("un paio") \
+        else count_number(word)
     granularity, size = UNITS[_unit(m.group("u"))]
     if word == "mezzo":
         size //= 2

@@ -50,6 +50,9 @@ RULES = [
     (MONTH_WORDS,
      rf"{_B}(?:{_PRE}\s+)?(?:(?P<wd>{_WD}),?\s+)?(?P<d>{_DAY})\s+(?:di\s+)?(?P<m>{_MONTH})\.?"
      rf"(?:,?{_OF})?(?:\s+{_POST})?", g.day_month),
+    (MONTH_WORDS,  # "08-SET-2025", "8/set/25"
+     rf"{_B}(?P<d>{_DAY})(?P<s>[-/.])(?P<m>{_MONTH})(?P=s)(?P<y>\d{{4}}|\d{{2}})(?![\d.,]\d)",
+     g.day_month),
     (MONTH_WORDS,
      rf"{_B}(?P<days>(?:{_DAY}){_DAYS_JOIN}(?:(?:{_DAY}){_DAYS_JOIN})*(?:{_DAY}))\s+(?:di\s+)?"
      rf"(?P<m>{_FULL}){_OF}?", g.days_of_month),
@@ -208,13 +211,14 @@ RULES = [
      r.fixed("year", years=-1)),
     ({"fa", "sono", "orsono"},
      rf"{_B}(?P<n>\d{{1,3}}|{_NUM}|mezzo|un\s+paio\s+di)\s*(?P<u>gg|giorni|giorno|settimane|settimana|mesi|mese|anni|anno|"
-     rf"decenni|decennio|secoli|secolo|ore|ora|minuti)\s+(?P<ago>fa|or\s+sono|orsono)\b",
-     r.counted),
+     rf"decenni|decennio|secoli|secolo|ore|ora|minuti|minuto|secondi)\s+"
+     rf"(?P<ago>fa|or\s+sono|orsono)\b", r.counted),
     ({"fa", "sono", "orsono"},
-     rf"{_B}(?P<n>un|vent|trent|quarant|cinquant|sessant|settant|ottant|novant){A}\s?"
+     rf"{_B}(?P<n>un|mezz|vent|trent|quarant|cinquant|sessant|settant|ottant|novant){A}\s?"
      rf"(?P<u>anni|anno|ora)\s+(?P<ago>fa|or\s+sono|orsono)\b", r.counted),
     ({"tra", "fra"},
-     rf"{_B}(?:tra|fra)\s+(?P<n>\d{{1,3}}|{_NUM})\s+(?P<u>giorni|giorno|settimane|settimana|mesi|"
+     rf"{_B}(?:tra|fra)\s+(?:(?P<n>\d{{1,3}}|{_NUM})\s+|(?P<n2>un|mezz){A})(?P<u>giorni|giorno|"
+     rf"settimane|settimana|mesi|"
      rf"mese|anni|anno|decenni|decennio|secoli|secolo|ore|ora)\b(?P<ago>)",
      r.counted),
     (HOLIDAY_WORDS,
