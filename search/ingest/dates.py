@@ -23,19 +23,45 @@ DATES_VERSION = "dates-2"
 
 def find_dates(text: str, published: dt.date | None = None) -> list[MentionedDate]:
     """Every date in ``text``, in order; overlapping matches keep the longest."""
-    words = set(re.findall(r"[^\W\d]+", text.lower()))
-    if any(c.isdigit() for c in text):
-        words.add(DIGIT)
+    where = _word_positions(text)
     candidates: list[g.Found] = []
     for needed, pattern, reader in COMPILED:
-        if needed.isdisjoint(words):
-            continue  # a rule runs only on texts with one of its words
-        for m in pattern.finditer(text):
-            candidates += reader(m, text)
+        # A rule runs only near its words: most of a text names no date.
+        for start, end in _regions(sorted(p for w in needed & where.keys() for p in where[w]),
+                                   len(text)):
+            for m in pattern.finditer(text, start, end):
+                candidates += reader(m, text)
     chosen = _longest_first(candidates)
     return [MentionedDate(text[f.start:f.end], _value(f, published), f.granularity,  # type: ignore[arg-type]
                           f.start, f.end)
             for f in chosen]
+
+
+# Every rule's match holds one of its words and is shorter than this, so
+# scanning this far either side of each such word finds every match.
+REACH = 100
+_TOKEN = re.compile(r"[^\W\d]+|\d+")
+
+
+def _word_positions(text: str) -> dict[str, list[int]]:
+    """Where each word (lower case) and each run of digits (as DIGIT) starts."""
+    where: dict[str, list[int]] = {}
+    for m in _TOKEN.finditer(text):
+        word = m.group()
+        where.setdefault(DIGIT if word[0].isdigit() else word.lower(), []).append(m.start())
+    return where
+
+
+def _regions(positions: list[int], length: int) -> list[tuple[int, int]]:
+    """Spans of ``REACH`` around each position, merged where they touch."""
+    regions: list[tuple[int, int]] = []
+    for p in positions:
+        start, end = max(0, p - REACH), min(length, p + REACH)
+        if regions and start <= regions[-1][1]:
+            regions[-1] = (regions[-1][0], end)
+        else:
+            regions.append((start, end))
+    return regions
 
 
 def _longest_first(candidates: list[g.Found]) -> list[g.Found]:
