@@ -11,6 +11,7 @@ expressions that name a date (a digit, a month, a weekday, ieri/oggi/
 domani, settimana/mese/anno...) which each system finds (spans overlap).
 
 Usage: .venv/bin/python bench/dates.py [--articles 1000] [--dateparser-articles 200]
+       .venv/bin/python bench/dates.py --publication   # DICE's article dates, as read
 (dateparser is not a dependency: ``pip install dateparser`` in the venv.)
 """
 
@@ -195,14 +196,49 @@ def seconds_per_thousand(system, texts: list[str]) -> float:
     return (time.perf_counter() - start) * 1000 / max(len(texts), 1)
 
 
+def publication_dates() -> None:
+    """Every DICE article through the reader: given dates kept, inferred ones by year."""
+    from collections import Counter
+
+    from search.ingest.readers import read_jsonl
+    from search.models import Article
+
+    given = {}
+    with DICE.open(encoding="utf-8") as fh:
+        for line in fh:
+            record = json.loads(line)
+            if record.get("date"):
+                given[str(record["id"])] = str(record["date"])[:10]
+    sources: Counter[str] = Counter()
+    years: Counter[int] = Counter()
+    kept = 0
+    for article in read_jsonl(DICE):
+        if not isinstance(article, Article):
+            continue
+        sources[article.date_source] += 1
+        if article.date_source == "inferred" and article.date:
+            years[article.date.year] += 1
+        if article.id in given and article.date_source == "given" and article.date \
+                and article.date.isoformat() == given[article.id]:
+            kept += 1
+    print(f"DICE: {dict(sources)}; given dates kept {kept}/{len(given)}; inferred before "
+          f"2000: {sum(n for y, n in years.items() if y < 2000)}; inferred by year "
+          f"{dict(sorted(years.items()))}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--dateparser-articles", type=int, default=200,
                         help="dateparser is slow in text: timed on fewer, scaled to 1,000")
+    parser.add_argument("--publication", action="store_true",
+                        help="only count DICE's publication dates by source")
     parser.add_argument("--verbose", action="store_true",
                         help="list Cerca's misses, on the forms and on DICE's time expressions")
     args = parser.parse_args()
+    if args.publication:
+        publication_dates()
+        return
     systems = {"cerca": cerca}
     try:
         systems["dateparser"] = make_dateparser()
