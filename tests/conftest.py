@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 ARTICLES = DATA / "articles"
 SEEDS = ROOT / "seeds"
-YEARS = ROOT / "tests" / "data" / "years"
+YEARS = DATA / "years"
 
 
 @pytest.fixture(scope="session")

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from pathlib import Path
 
 import pytest
 
 from search import SearchRequest, create_index, open_index, search, update_index
 from search.params import InvalidRequest, parse_request
 from search.query.articles import get_article
-
-YEARS = Path(__file__).parent / "data" / "years"
+from tests.conftest import DATA, SEEDS, YEARS, make_index
 
 
 @pytest.fixture(scope="module")
@@ -86,20 +84,17 @@ def test_a_wide_window_spans_only_the_years_of_the_results(years):
 
 def test_an_index_without_the_date_fields_updates_and_gains_them(tmp_path):
     old = tmp_path / "old"
-    shutil.copytree(Path(__file__).parent / "data" / "index_before_layout", old)
+    shutil.copytree(DATA / "index_before_layout", old)
     index = open_index(old)
     assert "date_source" not in index.ix.schema
     assert search(index, SearchRequest(date_sources=("none",))).total == 0
-    seeds = Path(__file__).parent.parent / "seeds"
-    report = update_index(index, [seeds])
+    report = update_index(index, [SEEDS])
     assert report.updated == 5 and "date_source" in index.ix.schema
     sources = {h.id[:3]: h.date_source for h in search(index, SearchRequest(page_size=10)).hits}
     assert sources["003"] == "inferred" and sources["000"] == "none"
 
 
 def test_an_inferred_date_decades_before_the_archive_is_dropped(tmp_path):
-    from tests.conftest import make_index
-
     index = make_index(tmp_path, [
         {"id": "data", "date": "2015-03-01", "text": "Il consiglio si è riunito ieri."},
         {"id": "vecchia", "text": "Il 3 marzo 1991 il consiglio ha approvato il bilancio. Ieri."},
