@@ -25,7 +25,6 @@ from search import (
     Ignored,
     IndexProblem,
     IndexReport,
-    InvalidLine,
     InvalidRequest,
     SearchResult,
     Skipped,
@@ -212,16 +211,20 @@ def print_result(result: SearchResult, color: bool) -> None:
         click.echo(f"Forse cercavi: {result.suggestion}")
     offset = (result.page - 1) * result.page_size
     for n, hit in enumerate(result.hits, offset + 1):
-        meta = " · ".join(x for x in (hit.date, hit.source) if x)
+        date = f"{hit.date} (dedotta dal testo)" if hit.date_source == "inferred" else hit.date
+        meta = " · ".join(x for x in (date, hit.source) if x)
         click.echo("")
         click.echo(f"{n}. {hit.title}" + (f"  [{meta}]" if meta else ""))
         click.echo(f"   {terminal_snippet(hit.snippet, color)}")
         click.echo(f"   id: {hit.id}")
     labels = {"person": "Persone", "place": "Luoghi", "org": "Organizzazioni", "author": "Firme",
-              "date": "Data"}
+              "date": "Data", "date_source": "Fonte della data"}
+    names = {"given": "indicata", "inferred": "dedotta dal testo", "none": "senza data"}
     for name, values in result.facets.items():
+        values = [v for v in values if v.count]
         if values:
-            shown = ", ".join(f"{v.value} ({v.count})" for v in values[:8])
+            shown = ", ".join(f"{names.get(v.value, v.value) if name == 'date_source' else v.value}"
+                              f" ({v.count})" for v in values[:8])
             click.echo(f"\n{labels[name]}: {shown}")
 
 
@@ -260,6 +263,10 @@ def run_batch(index, source: TextIO, out: TextIO) -> None:
 @click.option("--not-author", multiple=True, help="Escludi articoli con questa firma.")
 @click.option("--date-from", help="Dal giorno (AAAA-MM-GG).")
 @click.option("--date-to", help="Fino al giorno (AAAA-MM-GG).")
+@click.option("--date-source", multiple=True,
+              help="Solo articoli con data given (indicata), inferred (dedotta dal testo) o none.")
+@click.option("--mentioned-from", help="Solo articoli che citano un giorno da questo (AAAA-MM-GG)…")
+@click.option("--mentioned-to", help="…fino a questo giorno (AAAA-MM-GG).")
 @click.option("--sort", default="relevance", show_default=True, help="relevance o date.")
 @click.option("--page", default="1", show_default=True, help="Pagina.")
 @click.option("--limit", default="10", show_default=True, help="Risultati per pagina (max 100).")
@@ -389,8 +396,9 @@ def _decoded(handle: IO[Any], source: str) -> Iterator[str]:
         raise Failure(f"{source}: il testo non è UTF-8") from None
 
 
-def _json_lines(sources: tuple[str, ...]) -> Iterator[dict[str, Any] | InvalidLine]:
-    """Records of JSON lines files ('-' is stdin); a bad line as InvalidLine."""
+def _json_lines(sources: tuple[str, ...]) -> Iterator[tuple[int, dict[str, Any] | None]]:
+    """(line number, record) of JSON lines files ('-' is stdin); None for a
+    line that is not a JSON object."""
     number = 0
     for source in sources:
         try:
@@ -406,10 +414,7 @@ def _json_lines(sources: tuple[str, ...]) -> Iterator[dict[str, Any] | InvalidLi
                     record = json.loads(line)
                 except ValueError:
                     record = None
-                if isinstance(record, dict) and isinstance(record.get("text"), str):
-                    yield record
-                else:
-                    yield InvalidLine(number)
+                yield number, record if isinstance(record, dict) else None
 
 
 @cli.command("serve")

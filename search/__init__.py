@@ -15,7 +15,7 @@ import only what this module exports, turn their input into a
 """
 
 from search.entities.canonical import Corrections
-from search.extract import InvalidLine, extract_files, extract_records
+from search.extract import extract_files, extract_records
 from search.index import Index, IndexBusy, IndexMissing, IndexProblem, create_index, open_index
 from search.indexing import IndexReport, count_units, index_paths, update_index
 from search.ingest.readers import display
@@ -42,7 +42,7 @@ from search.snapshot import Snapshot, restore_snapshot, take_snapshot, verify_sn
 __all__ = [
     "DEFAULT_SECONDS", "FACETS", "HIDDEN", "LIST_KEYS", "MAX_PAGE_SIZE", "SORTS", "UNSUPPORTED",
     "Corrections", "FacetValue", "Hit", "Ignored", "Index", "IndexBusy", "IndexMissing",
-    "IndexProblem", "IndexReport", "InvalidLine", "InvalidRequest", "QueryTooCostly", "Related",
+    "IndexProblem", "IndexReport", "InvalidRequest", "QueryTooCostly", "Related",
     "SearchRequest", "SearchResult", "Skipped", "Snapshot", "StoredArticle", "autocomplete",
     "count_units", "create_index", "display", "export_hits", "extract_files", "extract_records",
     "facet_values", "get_article", "index_paths", "marked_text", "open_index", "parse_int",

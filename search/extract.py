@@ -14,7 +14,8 @@ from typing import Any
 
 from search.entities.canonical import Canonicalizer, Corrections, clean, resolve_aliases
 from search.entities.ner import EntityEnricher, Mention, media_spans, recognise
-from search.ingest.dates import find_dates
+from search.ingest.dates import find_dates, infer_date
+from search.ingest.readers import InputError, metadata_date
 from search.ingest.sources import read_path
 from search.models import Article, Ignored, Skipped, iso
 
@@ -45,6 +46,7 @@ def extract_files(
             "title": article.title,
             "date": iso(article.date),
             "date_inferred": article.date_inferred,
+            "date_source": article.date_source,
             "persons": article.persons,
             "places": article.places,
             "orgs": article.orgs,
@@ -53,29 +55,34 @@ def extract_files(
         }
 
 
-class InvalidLine(ValueError):
-    """A JSON line that is not an object with a "text" string."""
-
-
 def extract_records(
-    records: Iterable[dict[str, Any] | InvalidLine], corrections: Corrections | None = None
+    lines: Iterable[tuple[int, dict[str, Any] | None]], corrections: Corrections | None = None
 ) -> Iterator[dict[str, Any]]:
-    """``{id, text}`` records in, ``{id, entities, dates}`` with offsets out,
-    in input order; an ``InvalidLine`` in the input yields its error."""
+    """Numbered ``{id, text, date?}`` records in (None for a line that is
+    not one), ``{id, date, date_source, entities, dates}`` with offsets out,
+    in input order, or an error object for a bad line. Relative dates
+    ("ieri") resolve against the record's date, else one the text gives
+    (dateline, lead), else stay unresolved."""
     canon = Canonicalizer(corrections or Corrections(), {})
     batch: list[dict[str, Any]] = []
-    for record in records:
-        if isinstance(record, InvalidLine):
-            yield from _extract_batch(batch, canon)
+    for number, record in lines:
+        error = None
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            error = ("invalid_line", "riga non valida: serve {\"id\", \"text\"}",
+                     "invalid line: {\"id\", \"text\"} expected")
+        else:
+            try:
+                batch.append({**record, "date": metadata_date(record.get("date"))})
+            except InputError as exc:
+                error = ("invalid_date", f"riga non valida: {exc}",
+                         "invalid line: the date is not YYYY-MM-DD")
+        if error is not None or len(batch) >= LINE_BATCH:
+            yield from _extract_batch(batch, canon)  # keep output lines in input order
             batch.clear()
-            yield {"line": record.args[0], "error": {
-                "code": "invalid_line", "message": "riga non valida: serve {\"id\", \"text\"}",
-                "message_en": "invalid line: {\"id\", \"text\"} expected"}}
-            continue
-        batch.append(record)
-        if len(batch) >= LINE_BATCH:
-            yield from _extract_batch(batch, canon)
-            batch.clear()
+        if error is not None:
+            code, message, message_en = error
+            yield {"line": number, "error": {"code": code, "message": message,
+                                             "message_en": message_en}}
     yield from _extract_batch(batch, canon)
 
 
@@ -90,9 +97,14 @@ def _extract_batch(batch: list[dict[str, Any]], canon: Canonicalizer) -> Iterato
             if value:
                 entities.append({"start": m.start, "end": m.end, "text": m.text,
                                  "label": value[0], "canonical": value[1]})
+        published, source = record["date"], "given"
+        if published is None:
+            published = infer_date(text)
+            source = "inferred" if published else "none"
         dates = [{"start": d.start, "end": d.end, "text": d.text, "value": d.value,
-                  "granularity": d.granularity} for d in find_dates(text)]
-        yield {"id": record.get("id"), "entities": entities, "dates": dates}
+                  "granularity": d.granularity} for d in find_dates(text, published)]
+        yield {"id": record.get("id"), "date": iso(published), "date_source": source,
+               "entities": entities, "dates": dates}
 
 
 def _with_media(text: str, mentions: list[Mention]) -> list[Mention]:

@@ -41,11 +41,13 @@ from search.index import (
     write_lock,
 )
 from search.ingest import sources
+from search.ingest.date_published import plausible_in_archive
+from search.ingest.dates import DATES_VERSION, days_mentioned
 from search.ingest.html import read_pages
 from search.ingest.readers import display
 from search.models import Article, Ignored, Skipped
 from search.processes import die_with_parent
-from search.schema import ENTITY_TEXT_FIELDS, KEYWORD_SEPARATOR
+from search.schema import ENTITY_TEXT_FIELDS, KEYWORD_SEPARATOR, build_schema
 
 # Whoosh's posting pool spills sorted runs to disk past this and merges them
 # posting by posting at the end: at 256 MB that merge was a third of the
@@ -118,11 +120,13 @@ class IndexReport:
 
 def content_hash(article: Article, salt: str = "") -> str:
     """What decides "unchanged": everything we index from the input, the
-    version of the analysis, and the version of the entity step (model,
-    rules, corrections) as ``salt``."""
+    versions of the analysis and of the date grammar (what a text yields),
+    and the version of the entity step (model, rules, corrections) as
+    ``salt``."""
     payload = {
         "salt": salt,
         "analysis": ANALYSIS_VERSION,
+        "dates": DATES_VERSION,
         "text": article.text,
         "title": article.title,
         "date": article.date.isoformat() if article.date else None,
@@ -151,12 +155,13 @@ def document(article: Article, digest: str) -> dict:
         "hash": digest,
         "origin": article.origin,
         "date_inferred": article.date_inferred,
+        "date_source": article.date_source,
         "dates": [vars(d) for d in article.dates],
+        "mentioned": " ".join(days_mentioned(article.dates)) or None,
         "day": int(article.date.strftime("%Y%m%d")) if article.date else 0,
     }
     if article.date:
         doc["date"] = dt.datetime.combine(article.date, dt.time())
-        doc["month"] = article.date.strftime("%Y-%m")
     authors = _unique(article.author.split(", "))
     if authors:
         doc["authors"] = KEYWORD_SEPARATOR.join(authors)
@@ -198,6 +203,32 @@ def _existing(index: Index) -> dict[str, tuple[str, str]]:
         for docnum in reader.all_doc_ids():
             result[ids[docnum]] = (hashes[docnum], origins[docnum])
     return result
+
+
+def _earliest_given_year(index: Index) -> int | None:
+    """The earliest year among the dates the archive's inputs give."""
+    with index.searcher() as searcher:
+        reader = searcher.reader()
+        if "date_source" not in reader.schema or reader.doc_count_all() == 0:
+            return None
+        given = list(reader.postings("date_source", "given").all_ids()) \
+            if reader.doc_frequency("date_source", "given") else []
+        days = reader.column_reader("day")
+        years = [days[d] // 10000 for d in given if days[d]]
+    return min(years) if years else None
+
+
+def add_missing_fields(index: Index) -> None:
+    """Give an index written by an older Cerca the fields added since
+    (``date_source``, ``mentioned``, ``authors``): it opens and updates as
+    before, and the articles re-read carry them."""
+    schema = index.ix.schema
+    for name, spec in build_schema().items():
+        if name not in schema:
+            try:
+                index.ix.add_field(name, spec)
+            except LockError:
+                raise IndexBusy(busy_message(index.path)) from None
 
 
 def _within(origin: str, roots: list[Path]) -> bool:
@@ -265,6 +296,7 @@ def update_index(
     """
     folders = [Path(r).resolve() for r in roots]
     report = IndexReport()
+    add_missing_fields(index)
     existing = _existing(index)
     names = set(index.ix.schema.names())
     seen: dict[str, str] = {}  # id -> the file it came from
@@ -318,12 +350,16 @@ def update_index(
                         report.added += 1
             in_flight = started
 
+        earliest = _earliest_given_year(index)
         for article in _articles(folders, report, unreadable, progress, pool):
             if article.id in seen:
                 report.skipped.append(Skipped(article.origin, (
                     f"id duplicato «{article.id}»: resta quello di {display(seen[article.id])}")))
                 continue
             seen[article.id] = article.origin
+            if article.date_source == "given" and article.date is not None:
+                earliest = min(earliest or article.date.year, article.date.year)
+            article = plausible_in_archive(article, earliest)
             report.notes += [Skipped(article.origin, note) for note in article.notes]
             digest = content_hash(article, enrich.version if enrich is not None else "")
             if existing.get(article.id, ("",))[0] == digest:

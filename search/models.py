@@ -14,6 +14,8 @@ Sort = Literal["relevance", "date"]
 SORTS: tuple[str, ...] = ("relevance", "date")
 FACETS: tuple[str, ...] = ("person", "place", "org", "author", "date")
 MAX_PAGE_SIZE = 100
+DateSource = Literal["given", "inferred", "none"]
+DATE_SOURCES: tuple[str, ...] = ("given", "inferred", "none")
 
 
 def iso(value: dt.date | dt.datetime | None) -> str | None:
@@ -30,8 +32,8 @@ class MentionedDate:
     """A date written in the text, normalised with its granularity."""
 
     text: str
-    value: str
-    granularity: Literal["day", "week", "month", "year"]
+    value: str | None  # None: a relative form and no publication date to resolve it
+    granularity: Literal["day", "week", "part", "month", "season", "year", "decade", "century"]
     start: int = 0
     end: int = 0
 
@@ -62,6 +64,13 @@ class Article:
     # The part of ``text`` the NER reads: without dateline and bylines.
     ner_start: int = 0
     ner_end: int | None = None
+
+    @property
+    def date_source(self) -> DateSource:
+        """Where the date came from: the input, the text, or nowhere."""
+        if self.date is None:
+            return "none"
+        return "inferred" if self.date_inferred else "given"
 
 
 @dataclass
@@ -116,6 +125,11 @@ class SearchRequest:
     not_authors: tuple[str, ...] = ()
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    # Only articles whose date is given, inferred from the text, or none.
+    date_sources: tuple[str, ...] = ()
+    # Only articles whose text names a day in this range ("Date citate").
+    mentioned_from: dt.date | None = None
+    mentioned_to: dt.date | None = None
     sort: Sort = "relevance"
     page: int = 1
     page_size: int = 10
@@ -128,6 +142,7 @@ class SearchRequest:
             self.persons or self.places or self.orgs or self.not_persons
             or self.not_places or self.not_orgs or self.authors or self.not_authors
             or self.date_from or self.date_to
+            or self.date_sources or self.mentioned_from or self.mentioned_to
         )
 
 
@@ -162,6 +177,7 @@ class Hit:
     orgs: list[str]
     date_inferred: bool = False
     matched: list[MatchedWord] = field(default_factory=list)
+    date_source: str = "none"
 
 
 @dataclass

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from search.models import MAX_PAGE_SIZE, SORTS, SearchRequest
+from search.models import DATE_SOURCES, MAX_PAGE_SIZE, SORTS, SearchRequest
 
 MAX_VALUES = 20
 MAX_VALUE_CHARS = 200
@@ -72,6 +72,19 @@ def parse_date(name: str, raw: Any) -> dt.date | None:
         ) from None
 
 
+def parse_date_sources(raw: Any) -> tuple[str, ...]:
+    """"given", "inferred", "none" (a list, or comma-separated)."""
+    values = [part.strip() for v in _values(raw) for part in v.split(",") if part.strip()]
+    for value in values:
+        if value not in DATE_SOURCES:
+            raise InvalidRequest(
+                "invalid_date_source",
+                f"date_source: «{value[:40]}» non valido (usa given, inferred o none)",
+                f"date_source: {value[:40]!r} is not valid (use given, inferred or none)",
+            )
+    return tuple(dict.fromkeys(values))
+
+
 def parse_int(name: str, raw: Any, default: int, low: int, high: int) -> int:
     text = _one(raw)
     if text is None:
@@ -116,6 +129,14 @@ def parse_request(params: Mapping[str, Any], default_page_size: int = 10) -> Sea
             "date_from è successiva a date_to",
             "date_from is after date_to",
         )
+    mentioned_from = parse_date("mentioned_from", params.get("mentioned_from"))
+    mentioned_to = parse_date("mentioned_to", params.get("mentioned_to"))
+    if mentioned_from and mentioned_to and mentioned_from > mentioned_to:
+        raise InvalidRequest(
+            "invalid_date_range",
+            "mentioned_from è successiva a mentioned_to",
+            "mentioned_from is after mentioned_to",
+        )
     size_key = "page_size" if params.get("page_size") is not None else "limit"
     page_size = parse_int(size_key, params.get(size_key), default_page_size, 1, MAX_PAGE_SIZE)
     q = _one(params.get("q")) or ""
@@ -132,5 +153,8 @@ def parse_request(params: Mapping[str, Any], default_page_size: int = 10) -> Sea
         page_size=page_size,
         date_from=date_from,
         date_to=date_to,
+        date_sources=parse_date_sources(params.get("date_source")),
+        mentioned_from=mentioned_from,
+        mentioned_to=mentioned_to,
         **entity_lists,
     )

@@ -80,11 +80,14 @@ def build_schema() -> Schema:
         places_text=ItalianText(stemmed=False),
         orgs_text=ItalianText(stemmed=False),
         date=DATETIME(stored=True, sortable=True),
-        month=ID(sortable=True),
         # YYYYMMDD, 0 when undated: sorting by date puts undated articles last.
         day=NUMERIC(sortable=True, signed=False),
         date_inferred=BOOLEAN(stored=True),
+        # given (metadata), inferred (from the text) or none.
+        date_source=ID(stored=True),
         dates=STORED(),
+        # Every day the text names, YYYY-MM-DD: "Date citate" filters on it.
+        mentioned=KEYWORD(),
         source=ID(stored=True),
         url=STORED(),
         author=STORED(),

@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 ARTICLES = DATA / "articles"
 SEEDS = ROOT / "seeds"
+YEARS = DATA / "years"
 
 
 @pytest.fixture(scope="session")
@@ -69,8 +70,7 @@ def site_index_dir(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def live_server(site_index_dir):
+def _serve(index_dir: Path):
     """The real app on a free loopback port, served by a real HTTP server."""
     import threading
 
@@ -78,13 +78,31 @@ def live_server(site_index_dir):
 
     from webapp import create_app
 
-    app = create_app({"INDEX_DIR": str(site_index_dir)})
+    app = create_app({"INDEX_DIR": str(index_dir)})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def live_server(site_index_dir):
+    yield from _serve(site_index_dir)
+
+
+@pytest.fixture(scope="session")
+def years_index_dir(tmp_path_factory) -> Path:
+    """Local news spanning 2015-2021, one dated by its dateline, one undated."""
+    path = tmp_path_factory.mktemp("years-index")
+    update_index(create_index(path), [YEARS])
+    return path
+
+
+@pytest.fixture(scope="session")
+def years_server(years_index_dir):
+    yield from _serve(years_index_dir)
 
 
 def make_index(folder: Path, records: list[dict]):

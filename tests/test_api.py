@@ -43,6 +43,9 @@ def test_search_matches_the_cli_and_the_core(client, index_dir):
         ("/api/search?page_size=10000", "invalid_page_size"),
         ("/api/search?date_from=ieri", "invalid_date"),
         ("/api/search?date_from=2025-10-01&date_to=2025-09-01", "invalid_date_range"),
+        ("/api/search?date_source=forse", "invalid_date_source"),
+        ("/api/search?mentioned_from=ieri", "invalid_date"),
+        ("/api/search?mentioned_from=2025-10-01&mentioned_to=2025-09-01", "invalid_date_range"),
         ("/api/facets/colore", "unknown_facet"),
         ("/api/facets/person?limit=0", "invalid_limit"),
         ("/api/export?format=xls", "invalid_format"),
@@ -203,3 +206,19 @@ def test_readme_python_example_runs(tmp_path, index_dir, monkeypatch):
                          text=True, check=True).stdout
     assert out.startswith("aggiunti: 5 saltati: 0\nrisultati: ")
     assert int(out.splitlines()[1].split()[1]) >= 1 and "_" in out.splitlines()[2]
+
+
+def test_dates_carry_their_source_and_filter(years_index_dir):
+    client = create_app({"TESTING": True, "INDEX_DIR": str(years_index_dir)}).test_client()
+    data = client.get("/api/search?date_source=inferred&date_source=none").json
+    assert {(h["id"], h["date_source"]) for h in data["hits"]} == {
+        ("anni-dedotta", "inferred"), ("anni-senza-data", "none")}
+    assert client.get("/api/articles/anni-dedotta").json["date_source"] == "inferred"
+    years = [v["value"] for v in client.get("/api/search").json["facets"]["date"]]
+    assert years[:7] == ["2015", "2016", "2017", "2018", "2019", "2020", "2021"]
+    cited = client.get("/api/search?mentioned_from=2019-06-03&mentioned_to=2019-06-05").json
+    assert [h["id"] for h in cited["hits"]] == ["anni-07"]
+    rows = client.get("/api/export?date_source=inferred&format=csv").get_data(as_text=True)
+    assert "date_source" in rows.splitlines()[0] and "inferred" in rows.splitlines()[1]
+    page = client.get("/?q=incidente").get_data(as_text=True)
+    assert "data dedotta dal testo" in page

@@ -107,7 +107,7 @@ def test_date_range(page, live_server):
 
 def test_month_histogram_filters(page, live_server):
     page.goto(live_server + "/")
-    page.locator(".barra-mese[aria-label^='luglio 2025']").click()
+    page.locator(".barra[aria-label^='luglio 2025']").click()
     expect(page.locator("#conteggio")).to_contain_text("1 risultato")
     assert "date_from=2025-07-01" in page.url and "date_to=2025-07-31" in page.url
 
@@ -168,4 +168,51 @@ def test_phone_layout_and_dark_theme(browser, live_server):
     assert background != "rgb(255, 255, 255)"
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "telefono-scuro")
+    context.close()
+
+
+def test_date_histogram_drills_from_years_to_months_to_days(browser, years_server):
+    context = browser.new_context(locale="it-IT", viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    watch = Watch(page, years_server)
+    page.goto(years_server + "/")
+    histogram = page.locator(".istogramma")
+    expect(histogram).to_have_attribute("data-livello", "anno")
+    expect(page.locator("#conteggio")).to_contain_text("14 risultati")
+    page.locator(".barra[data-periodo='2019']").click()
+    expect(histogram).to_have_attribute("data-livello", "mese")
+    expect(page.locator("#conteggio")).to_contain_text("6 risultati")
+    assert "date_from=2019-01-01" in page.url and "date_to=2019-12-31" in page.url
+    expect(page.locator("#dal")).to_have_value("2019-01-01")
+    page.locator(".barra[data-periodo='2019-05']").click()
+    expect(histogram).to_have_attribute("data-livello", "giorno")
+    expect(page.locator("#conteggio")).to_contain_text("3 risultati")
+    page.locator(".barra[data-periodo='2019-05-20']").click()
+    expect(page.locator("#conteggio")).to_contain_text("1 risultato")
+    assert "date_from=2019-05-20" in page.url and "date_to=2019-05-20" in page.url
+    shot(page, "date-giorni")
+    page.get_by_role("link", name="‹ maggio 2019").click()
+    expect(histogram).to_have_attribute("data-livello", "giorno")
+    expect(page.locator("#conteggio")).to_contain_text("3 risultati")
+    # "Senza data" and "Data dedotta dal testo" filter too.
+    page.goto(years_server + "/")
+    page.get_by_role("link", name=re.compile("Data dedotta dal testo")).click()
+    expect(page.locator("#conteggio")).to_contain_text("1 risultato")
+    expect(page.locator(".hit .data-dedotta")).to_contain_text("data dedotta dal testo")
+    watch.check()
+    context.close()
+
+
+def test_date_histogram_without_javascript(browser, years_server):
+    context = browser.new_context(java_script_enabled=False, locale="it-IT")
+    page = context.new_page()
+    page.goto(years_server + "/")
+    page.locator(".barra[data-periodo='2019']").click()
+    page.wait_for_url(re.compile(r"date_from=2019-01-01"))
+    expect(page.locator(".istogramma")).to_have_attribute("data-livello", "mese")
+    page.fill("#citate-dal", "2019-06-04")
+    page.fill("#citate-al", "2019-06-04")
+    page.locator("#facette button", has_text="Applica").last.click()
+    page.wait_for_url(re.compile(r"mentioned_from=2019-06-04"))
+    expect(page.locator("#conteggio")).to_contain_text("1 risultato")
     context.close()

@@ -121,3 +121,37 @@ def test_seeds_end_to_end(runner, tmp_path):
     invoke(runner, "index", SEEDS, "--index", tmp_path)
     data = json.loads(invoke(runner, "search", "missili", "--index", tmp_path, "--json").output)
     assert [h["id"] for h in data["hits"]] == ["002_3d3caf7afbdfbf2d"]
+
+
+def test_extract_jsonl_resolves_relative_dates_against_the_line_date(runner):
+    lines = "\n".join(json.dumps(r) for r in [
+        {"id": "a", "date": "2025-09-04",
+         "text": "Ieri Sergey Lavrov ha incontrato Kim Jong-un a Pyongyang."},
+        {"id": "b", "text": "Ieri Sergey Lavrov ha incontrato Kim Jong-un a Pyongyang."},
+        {"id": "c", "date": "4 settembre", "text": "Ieri."},
+    ]) + "\n"
+    out = [json.loads(line) for line in invoke(runner, "extract", "--jsonl", "-",
+                                               input=lines).output.splitlines()]
+    assert (out[0]["date"], out[0]["date_source"]) == ("2025-09-04", "given")
+    assert [(d["text"], d["value"], d["granularity"]) for d in out[0]["dates"]] == [
+        ("Ieri", "2025-09-03", "day")]
+    assert out[1]["date_source"] == "none" and out[1]["dates"][0]["value"] is None
+    assert out[2]["line"] == 3 and out[2]["error"]["code"] == "invalid_date"
+
+
+def test_extract_json_resolves_against_the_article_date(runner, tmp_path):
+    (tmp_path / "a.md").write_text(
+        "---\ndate: 2025-09-04\n---\nIeri Lavrov è arrivato. Lunedì prossimo riparte.\n", "utf-8")
+    record = json.loads(invoke(runner, "extract", tmp_path / "a.md", "--json").output)
+    assert (record["date"], record["date_source"]) == ("2025-09-04", "given")
+    assert [d["value"] for d in record["dates"]] == ["2025-09-03", "2025-09-08"]
+
+
+def test_search_json_and_option_carry_the_date_source(runner, tmp_path):
+    years = ARTICLES.parent / "years"
+    invoke(runner, "index", years, "--index", tmp_path)
+    data = json.loads(invoke(runner, "search", "", "--index", tmp_path, "--json",
+                             "--date-source", "inferred").output)
+    assert [(h["id"], h["date_source"]) for h in data["hits"]] == [("anni-dedotta", "inferred")]
+    result = invoke(runner, "search", "incidente", "--index", tmp_path)
+    assert "2018-09-03 (dedotta dal testo)" in result.output

@@ -146,8 +146,8 @@ def test_extract_json_contract():
     result = CliRunner().invoke(cli, ["extract", str(SEEDS / "003_eef2b97fe93ca8f7.txt"),
                                       "--json"])
     data = json.loads(result.output)
-    assert set(data) == {"id", "title", "date", "date_inferred", "persons", "places", "orgs",
-                         "dates"}
+    assert set(data) == {"id", "title", "date", "date_inferred", "date_source", "persons",
+                         "places", "orgs", "dates"}
     assert data["date"] == "2025-09-03" and data["date_inferred"] is True
     assert "Kim Jong-un" in data["persons"] and "Interfax" in data["orgs"]
     assert {"text": "3 settembre 2025", "value": "2025-09-03", "granularity": "day"} in \
@@ -165,7 +165,9 @@ def test_extract_jsonl_offsets():
         assert e["label"] in ("PER", "LOC", "ORG")
     kim = [e for e in first["entities"] if e["text"] == "Kim"]
     assert all(e["canonical"] == "Kim Jong-un" for e in kim)
-    assert [d["value"] for d in first["dates"]] == ["2025-09-03"]
+    # No date on the line: the lead's "Ieri ..., il 3 settembre 2025" dates it the 4th.
+    assert (first["date"], first["date_source"]) == ("2025-09-04", "inferred")
+    assert [d["value"] for d in first["dates"]] == ["2025-09-03", "2025-09-03"]
     assert all(text[d["start"]:d["end"]] == d["text"] for d in first["dates"])
 
 

@@ -8,10 +8,10 @@ import pytest
 from click.testing import CliRunner
 
 from cerca.cli import cli
+from search import create_index, update_index
 from search.entities.bodies import body_mentions
 from search.entities.canonical import Canonicalizer, Corrections, clean, name_key
 from search.entities.ner import EntityEnricher
-from search import create_index, update_index
 from search.ingest.readers import make_article
 from search.models import SearchRequest
 from search.query.pipeline import search

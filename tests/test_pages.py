@@ -131,3 +131,25 @@ def test_empty_index_explains(tmp_path):
 def test_unknown_page_is_an_italian_404(client):
     response = client.get("/non-esiste")
     assert response.status_code == 404 and "Pagina non trovata" in response.get_data(as_text=True)
+
+
+def test_article_page_links_the_days_it_cites(years_index_dir):
+    client = create_app({"TESTING": True, "INDEX_DIR": str(years_index_dir)}).test_client()
+    text = client.get("/articolo/anni-07").get_data(as_text=True)
+    assert "Date citate" in text
+    assert "/?mentioned_from=2019-06-03&amp;mentioned_to=2019-06-05" in text
+    found = client.get("/?mentioned_from=2019-06-03&mentioned_to=2019-06-05").get_data(as_text=True)
+    assert "Date citate:" in found and "anni-07" in found
+    inferred = client.get("/articolo/anni-dedotta").get_data(as_text=True)
+    assert "data dedotta dal testo" in inferred
+
+
+def test_article_page_with_a_day_before_the_calendar(tmp_path):
+    make_index(tmp_path, [{"id": "cesare", "date": "2025-03-15",
+                           "text": "Il 15 marzo 44 a.C. Cesare fu ucciso in Senato, e il 3 "
+                                   "marzo 2025 se ne è parlato."}])
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "ix")}).test_client()
+    response = client.get("/articolo/cesare")
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "15 marzo 44 a.C." in text and "mentioned_from=2025-03-03" in text

@@ -112,7 +112,7 @@ def test_facets_count_the_whole_result_set(index):
     places = {v.value: v.count for v in result.facets["place"]}
     assert places["Roma"] == 2 and places["Pechino"] == 2
     months = {v.value: v.count for v in result.facets["date"]}
-    assert months == {"2025-07": 1, "2025-09": 4, "2025-10": 3, "senza data": 3}
+    assert months == {"2025-07": 1, "2025-08": 0, "2025-09": 4, "2025-10": 3, "senza data": 3}
     assert [v.value for v in result.facets["date"]][-1] == "senza data"
 
 

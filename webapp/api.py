@@ -41,7 +41,7 @@ from webapp.urls import public_url, search_request
 bp = Blueprint("api", __name__)
 T = TypeVar("T")
 
-EXPORT_FIELDS = ("id", "title", "date", "source", "url", "score", "persons", "places", "orgs")
+EXPORT_FIELDS = ("id", "title", "date", "date_source", "source", "url", "score", "persons", "places", "orgs")
 FEED_SIZE = 20
 
 
@@ -99,8 +99,9 @@ def api_search():
         place, org,
         not_person, not_place,
         not_org, author, not_author, date_from,
-        date_to, sort,
-        page, page_size]
+        date_to, date_source,
+        mentioned_from, mentioned_to,
+        sort, page, page_size]
       responses:
         200: {description: Results, content: {application/json: {schema: SearchResult}}}
         400: BadRequest

@@ -20,17 +20,21 @@ def data_it(value: str | dt.date | None) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
-def mese_it(value: str) -> str:
-    """2025-09 -> settembre 2025."""
+def periodo_it(value: str) -> str:
+    """2025 -> 2025, 2025-09 -> settembre 2025, 2025-09-03 -> 3 settembre 2025."""
     try:
-        year, month = value.split("-")[:2]
-        return f"{MONTHS[int(month) - 1]} {year}"
+        parts = value.split("-")
+        if len(parts) == 3:
+            return data_it(value)
+        if len(parts) == 2:
+            return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
     except (ValueError, IndexError):
-        return value
+        pass
+    return value
 
 
 def register(app: Flask) -> None:
     app.add_template_filter(data_it)
-    app.add_template_filter(mese_it)
     # The one test for "may this become an href": http(s) only.
     app.add_template_filter(web_url)
+    app.add_template_filter(periodo_it)

@@ -40,6 +40,11 @@ def to_args(request: SearchRequest) -> list[tuple[str, str]]:
         args.append(("date_from", request.date_from.isoformat()))
     if request.date_to:
         args.append(("date_to", request.date_to.isoformat()))
+    args += [("date_source", v) for v in request.date_sources]
+    if request.mentioned_from:
+        args.append(("mentioned_from", request.mentioned_from.isoformat()))
+    if request.mentioned_to:
+        args.append(("mentioned_to", request.mentioned_to.isoformat()))
     if request.sort != "relevance":
         args.append(("sort", request.sort))
     if request.page != 1:
@@ -47,6 +52,19 @@ def to_args(request: SearchRequest) -> list[tuple[str, str]]:
     if request.page_size != DEFAULT_PAGE_SIZE:
         args.append(("page_size", str(request.page_size)))
     return args
+
+
+def period_bounds(value: str) -> tuple[dt.date, dt.date]:
+    """The first and last day of a year, month or day written in ISO."""
+    parts = [int(p) for p in value.split("-")]
+    if len(parts) == 1:
+        return dt.date(parts[0], 1, 1), dt.date(parts[0], 12, 31)
+    if len(parts) == 2:
+        start = dt.date(parts[0], parts[1], 1)
+        following = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return start, following - dt.timedelta(days=1)
+    day = dt.date(*parts)
+    return day, day
 
 
 def query_string(request: SearchRequest) -> str:
@@ -81,14 +99,45 @@ class Links:
             }
         return self.url(replace(self.request, page=1, **changes))
 
-    def months(self, month: str) -> str:
-        """Filter to one calendar month ("2025-09")."""
-        start = dt.date.fromisoformat(month + "-01")
-        end = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    def period(self, value: str) -> str:
+        """Narrow to one bar of the date histogram: "2019", "2019-05" or "2019-05-03"."""
+        start, end = period_bounds(value)
         return self.url(replace(self.request, page=1, date_from=start, date_to=end))
 
     def without_dates(self) -> str:
         return self.url(replace(self.request, page=1, date_from=None, date_to=None))
+
+    def wider(self) -> tuple[str, str] | None:
+        """The period around the chosen one, one level up: a day's month, a
+        month's year, a year's whole range; None unless a bar was chosen."""
+        start, end = self.request.date_from, self.request.date_to
+        if start is None or end is None:
+            return None
+        for value, parent in ((start.isoformat(), start.strftime("%Y-%m")),
+                              (start.strftime("%Y-%m"), str(start.year)),
+                              (str(start.year), "")):
+            if period_bounds(value) == (start, end):
+                return parent, self.period(parent) if parent else self.without_dates()
+        return None
+
+    def toggle_date_source(self, value: str) -> str:
+        """Only articles with this kind of date ("none", "inferred"), or all again."""
+        current = self.request.date_sources
+        chosen = tuple(v for v in current if v != value) if value in current else (*current, value)
+        return self.url(replace(self.request, page=1, date_sources=chosen))
+
+    def mentioned(self, value: str) -> str:
+        """A fresh search for articles naming this day ("2025-09-03") or days
+        ("a/b"); "" for a day the calendar cannot hold ("BC0044-03-15")."""
+        first, _, last = value.partition("/")
+        try:
+            start, end = dt.date.fromisoformat(first), dt.date.fromisoformat(last or first)
+        except ValueError:
+            return ""
+        return self.url(SearchRequest(mentioned_from=start, mentioned_to=end), base="/")
+
+    def without_mentioned(self) -> str:
+        return self.url(replace(self.request, page=1, mentioned_from=None, mentioned_to=None))
 
     def clear_filters(self) -> str:
         return self.url(SearchRequest(q=self.request.q, sort=self.request.sort,

@@ -1,134 +1,118 @@
 """Dates written in Italian text, normalised with their granularity.
 
-Explicit forms ("3 settembre 2025", "3/9/2025", "1° settembre",
-"settembre 2025") and relative ones ("ieri", "l'altro ieri", "la scorsa
-settimana", "il mese scorso", "lunedì scorso"), the latter resolved against
-the publication date and skipped when there is none.
+``find_dates`` runs every rule of the grammar (the table in ``date_rules``)
+over the text and keeps, where matches overlap, the longest. Relative forms ("ieri",
+"lunedì", "il mese scorso", "a settembre") resolve against the publication
+date; without one they are kept with their text and no value, never
+resolved against the day the indexer runs.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
-from collections.abc import Callable
 
+from search.ingest import date_grammar as g
+from search.ingest.date_rules import COMPILED, DIGIT
 from search.models import MentionedDate
 
-MONTHS = {
-    name: i for i, names in enumerate(
-        [("gennaio", "gen"), ("febbraio", "feb"), ("marzo", "mar"), ("aprile", "apr"),
-         ("maggio", "mag"), ("giugno", "giu"), ("luglio", "lug"), ("agosto", "ago"),
-         ("settembre", "set", "sett"), ("ottobre", "ott"), ("novembre", "nov"),
-         ("dicembre", "dic")], 1)
-    for name in names
-}
-WEEKDAYS = {"lunedì": 0, "martedì": 1, "mercoledì": 2, "giovedì": 3, "venerdì": 4,
-            "sabato": 5, "domenica": 6}
-_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
-_WEEKDAY = "|".join(WEEKDAYS).replace("ì", "[ìi]")
-_APOS = "['’]"
-LEAD_CHARS = 600
-
-DAY_MONTH_YEAR = re.compile(
-    rf"\b(\d{{1,2}})(?:°|º)?\s+({_MONTH})\.?\s+(\d{{4}})\b", re.IGNORECASE)
-NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
-DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:°|º)?\s+({_MONTH})\b(?!\.?\s+\d{{4}})", re.IGNORECASE)
-MONTH_YEAR = re.compile(rf"(?<!\d\s)(?<!\d°\s)\b({_MONTH})\s+(\d{{4}})\b", re.IGNORECASE)
-
-# Relative forms: pattern -> (granularity, resolver from the publication date).
-Resolver = Callable[[dt.date, re.Match[str]], dt.date]
-
-
-def _days(n: int) -> Resolver:
-    return lambda ref, m: ref + dt.timedelta(days=n)
-
-
-def _previous_month(ref: dt.date, m: re.Match[str]) -> dt.date:
-    return (ref.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-
-
-def _weekday_resolver(ref: dt.date, m: re.Match[str]) -> dt.date:
-    word = (m.group("wd") or m.group("wd2")).lower()
-    word = word[:-1] + "ì" if word.endswith("i") and word[:-1] + "ì" in WEEKDAYS else word
-    delta = (ref.weekday() - WEEKDAYS[word]) % 7 or 7
-    return ref - dt.timedelta(days=delta)
-
-
-RELATIVE: list[tuple[re.Pattern[str], str, Resolver]] = [
-    (re.compile(rf"\bl{_APOS}\s?altro\s?ieri\b|\bl{_APOS}altroieri\b|\bieri\s?l{_APOS}altro\b",
-                re.IGNORECASE), "day", _days(-2)),
-    (re.compile(r"\bieri\b", re.IGNORECASE), "day", _days(-1)),
-    (re.compile(r"\b(?:oggi|stamattina|stamani|stasera|stanotte|"
-                r"questa\s+(?:mattina|sera|notte)|questo\s+pomeriggio)\b", re.IGNORECASE),
-     "day", _days(0)),
-    (re.compile(r"\bdomani\b", re.IGNORECASE), "day", _days(1)),
-    (re.compile(r"\b(?:la\s+)?(?:scorsa\s+settimana|settimana\s+scorsa)\b", re.IGNORECASE),
-     "week", _days(-7)),
-    (re.compile(r"\b(?:il\s+|lo\s+)?(?:mese\s+scorso|scorso\s+mese)\b", re.IGNORECASE),
-     "month", _previous_month),
-    (re.compile(rf"\b(?:l{_APOS}\s?)?anno\s+scorso\b|\bscorso\s+anno\b", re.IGNORECASE),
-     "year", lambda ref, m: ref.replace(year=ref.year - 1, day=1, month=1)),
-    (re.compile(rf"\b(?:lo\s+)?scors[oa]\s+(?P<wd>{_WEEKDAY})\b|\b(?P<wd2>{_WEEKDAY})\s+scors[oa]\b",
-                re.IGNORECASE), "day", _weekday_resolver),
-]
-
-
-def _value(day: dt.date, granularity: str) -> str:
-    if granularity == "day":
-        return day.isoformat()
-    if granularity == "week":
-        year, week, _ = day.isocalendar()
-        return f"{year}-W{week:02d}"
-    if granularity == "month":
-        return day.strftime("%Y-%m")
-    return str(day.year)
-
-
-def _safe_date(year: int, month: int, day: int) -> dt.date | None:
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
+# Changes whenever what is found in a text changes: indexes re-read articles.
+DATES_VERSION = "dates-2"
 
 
 def find_dates(text: str, published: dt.date | None = None) -> list[MentionedDate]:
     """Every date in ``text``, in order; overlapping matches keep the longest."""
-    found: list[MentionedDate] = []
-    taken: list[tuple[int, int]] = []
+    where = _word_positions(text)
+    candidates: list[g.Found] = []
+    for needed, pattern, reader in COMPILED:
+        # A rule runs only near its words: most of a text names no date.
+        for start, end in _regions(sorted(p for w in needed & where.keys() for p in where[w]),
+                                   len(text)):
+            for m in pattern.finditer(text, start, end):
+                candidates += reader(m, text)
+    chosen = _longest_first(candidates)
+    return [MentionedDate(text[f.start:f.end], _value(f, published), f.granularity,  # type: ignore[arg-type]
+                          f.start, f.end)
+            for f in chosen]
 
-    def add(m: re.Match[str], day: dt.date | None, granularity: str) -> None:
-        start, end = m.span()
-        if day is None or any(s < end and start < e for s, e in taken):
-            return
-        taken.append((start, end))
-        found.append(MentionedDate(m.group(0), _value(day, granularity), granularity,  # type: ignore[arg-type]
-                                   start, end))
 
-    for m in DAY_MONTH_YEAR.finditer(text):
-        add(m, _safe_date(int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1))), "day")
-    for m in NUMERIC.finditer(text):
-        add(m, _safe_date(int(m.group(3)), int(m.group(2)), int(m.group(1))), "day")
-    for m in MONTH_YEAR.finditer(text):
-        add(m, _safe_date(int(m.group(2)), MONTHS[m.group(1).lower()], 1), "month")
-    if published:
-        for m in DAY_MONTH.finditer(text):
-            month, day = MONTHS[m.group(2).lower()], int(m.group(1))
-            guess = _safe_date(published.year, month, day)
-            # "1° settembre" in a January article is last year's September.
-            if guess and guess > published + dt.timedelta(days=31):
-                guess = _safe_date(published.year - 1, month, day)
-            add(m, guess, "day")
-        for pattern, granularity, resolve in RELATIVE:
-            for m in pattern.finditer(text):
-                add(m, resolve(published, m), granularity)
-    found.sort(key=lambda d: d.start)
-    return found
+# Every rule's match holds one of its words and is shorter than this, so
+# scanning this far either side of each such word finds every match.
+REACH = 100
+_TOKEN = re.compile(r"[^\W\d]+|\d+")
+
+
+def _word_positions(text: str) -> dict[str, list[int]]:
+    """Where each word (lower case) and each run of digits (as DIGIT) starts."""
+    where: dict[str, list[int]] = {}
+    for m in _TOKEN.finditer(text):
+        word = m.group()
+        where.setdefault(DIGIT if word[0].isdigit() else word.lower(), []).append(m.start())
+    return where
+
+
+def _regions(positions: list[int], length: int) -> list[tuple[int, int]]:
+    """Spans of ``REACH`` around each position, merged where they touch."""
+    regions: list[tuple[int, int]] = []
+    for p in positions:
+        start, end = max(0, p - REACH), min(length, p + REACH)
+        if regions and start <= regions[-1][1]:
+            regions[-1] = (regions[-1][0], end)
+        else:
+            regions.append((start, end))
+    return regions
+
+
+def _longest_first(candidates: list[g.Found]) -> list[g.Found]:
+    """Non-overlapping matches, longer ones first, in text order. The chosen
+    spans stay sorted, so each candidate is checked against two neighbours."""
+    starts: list[int] = []
+    chosen: list[g.Found] = []
+    for found in sorted(candidates, key=lambda f: (f.start - f.end, f.start)):
+        i = bisect.bisect_left(starts, found.start)
+        if i < len(chosen) and chosen[i].start < found.end:
+            continue
+        if i > 0 and chosen[i - 1].end > found.start:
+            continue
+        starts.insert(i, found.start)
+        chosen.insert(i, found)
+    return chosen
+
+
+def _value(found: g.Found, published: dt.date | None) -> str | None:
+    """The ISO value, or None when it would fall outside the calendar (a
+    publication date of 9999-12-31 has no "domani")."""
+    try:
+        value = found.resolve(published)
+    except (ValueError, OverflowError):
+        return None
+    return None if value and value.startswith("-") else value
+
+
+def days_mentioned(dates: list[MentionedDate], limit: int = 62) -> list[str]:
+    """The days a text names (single days and short day ranges), for "Date citate"."""
+    days: dict[str, None] = {}
+    for d in dates:
+        if d.granularity != "day" or not d.value:
+            continue
+        first, _, last = d.value.partition("/")
+        try:
+            start = dt.date.fromisoformat(first)
+            end = dt.date.fromisoformat(last) if last else start
+        except ValueError:
+            continue  # "BC0044-03-15": before the calendar dates can hold
+        for n in range(min((end - start).days, limit) + 1):
+            days.setdefault((start + dt.timedelta(days=n)).isoformat(), None)
+    return list(days)
 
 
 def infer_date(text: str) -> dt.date | None:
-    """The first full explicit date in the lead, as the article's date."""
-    lead = text[:LEAD_CHARS]
-    for d in find_dates(lead):
-        if d.granularity == "day":
-            return dt.date.fromisoformat(d.value)
-    return None
+    """The article's own date from its text (dateline, else lead), or None.
+
+    Kept here, where callers have always found it; the rules are in
+    ``date_published``, which builds on ``find_dates`` (hence the late import).
+    """
+    from search.ingest.date_published import infer_date as from_text
+
+    return from_text(text)

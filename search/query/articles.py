@@ -17,6 +17,7 @@ from search.links import web_url
 from search.models import iso
 from search.query.expansion import Expander
 from search.query.parse import parse_query
+from search.query.pipeline import date_source
 from search.query.snippets import highlight_terms, mark_all
 
 RELATED = 5
@@ -30,6 +31,7 @@ class StoredArticle:
     text: str
     date: str | None
     date_inferred: bool
+    date_source: str
     source: str
     url: str
     author: str
@@ -57,6 +59,7 @@ def _stored(fields: dict[str, Any]) -> StoredArticle:
         text=fields.get("body", ""),
         date=iso(date) if isinstance(date, (dt.date, dt.datetime)) else None,
         date_inferred=bool(fields.get("date_inferred")),
+        date_source=date_source(fields),
         source=fields.get("source") or "",
         url=web_url(fields.get("url")),
         author=fields.get("author") or "",

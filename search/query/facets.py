@@ -8,6 +8,7 @@ over the matched documents.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -93,16 +94,58 @@ def count_values(
     return result
 
 
-def count_months(column: FacetColumn, matched: np.ndarray) -> list[FacetValue]:
-    """Month buckets in calendar order, then the undated ones."""
-    counts = column.counts(matched)
-    months = [
-        FacetValue(column.values[i], int(counts[i]))
-        for i in range(len(column.values))
-        if counts[i] > 0
-    ]
-    months.sort(key=lambda v: v.value)
-    undated = int(matched.sum()) - sum(v.count for v in months)
+# The histogram's level, from the span of days it covers: years past two
+# years, months past two months, days below.
+YEARS_PAST_DAYS = 731
+MONTHS_PAST_DAYS = 62
+
+
+def _as_date(yyyymmdd: int) -> dt.date:
+    return dt.date(yyyymmdd // 10000, yyyymmdd // 100 % 100, yyyymmdd % 100)
+
+
+def _buckets(first: dt.date, last: dt.date) -> tuple[str, list[str]]:
+    """The level for a span and every bucket in it, in order (empty ones too)."""
+    span = (last - first).days
+    if span > YEARS_PAST_DAYS:
+        return "year", [f"{y:04d}" for y in range(first.year, last.year + 1)]
+    if span > MONTHS_PAST_DAYS:
+        months = range(first.year * 12 + first.month - 1, last.year * 12 + last.month)
+        return "month", [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in months]
+    return "day", [(first + dt.timedelta(days=n)).isoformat() for n in range(span + 1)]
+
+
+def _bucket_name(key: int, level: str) -> str:
+    if level == "year":
+        return f"{key:04d}"
+    if level == "month":
+        return f"{key // 100:04d}-{key % 100:02d}"
+    return _as_date(key).isoformat()
+
+
+def count_periods(
+    day: np.ndarray, matched: np.ndarray,
+    window: tuple[dt.date | None, dt.date | None] = (None, None),
+) -> list[FacetValue]:
+    """Date buckets in calendar order, then the undated: years, months or
+    days as the results (or the chosen from/to window) span, so a bar
+    narrowed to shows the next finer level."""
+    dated = day[matched & (day > 0)]
+    result: list[FacetValue] = []
+    if len(dated):
+        low, high = _as_date(int(dated.min())), _as_date(int(dated.max()))
+        # The chosen window, within the years the results cover: a year
+        # chosen shows its twelve months, 0001-9999 no more than the data.
+        first = max(window[0] or low, dt.date(low.year, 1, 1))
+        last = min(window[1] or high, dt.date(high.year, 12, 31))
+        if first > last:
+            first, last = low, high
+        level, names = _buckets(first, last)
+        divisor = {"year": 10000, "month": 100, "day": 1}[level]
+        keys, counts = np.unique(dated // divisor, return_counts=True)
+        found = {_bucket_name(int(k), level): int(c) for k, c in zip(keys, counts, strict=True)}
+        result = [FacetValue(name, int(found.get(name, 0))) for name in names]
+    undated = int(matched.sum()) - len(dated)
     if undated > 0:
-        months.append(FacetValue(NO_DATE, undated))
-    return months
+        result.append(FacetValue(NO_DATE, undated))
+    return result

@@ -25,7 +25,7 @@ from whoosh.searching import Searcher, TimeLimit
 from search.analysis import fold
 from search.index import Index
 from search.links import web_url
-from search.models import FacetValue, Hit, SearchRequest, SearchResult, iso
+from search.models import DATE_SOURCES, FacetValue, Hit, SearchRequest, SearchResult, iso
 from search.query import budget, rerank
 from search.query import facets as facet_counts
 from search.query.budget import QueryTooCostly
@@ -90,6 +90,12 @@ def _required(request: SearchRequest) -> wq.Query | None:
         start = dt.datetime.combine(request.date_from, dt.time()) if request.date_from else None
         end = dt.datetime.combine(request.date_to, dt.time.max) if request.date_to else None
         clauses.append(wq.DateRange("date", start, end))
+    if request.date_sources:
+        clauses.append(wq.Or([wq.Term("date_source", s) for s in request.date_sources]))
+    if request.mentioned_from or request.mentioned_to:
+        clauses.append(wq.TermRange(
+            "mentioned", iso(request.mentioned_from) or "0000-00-00",
+            iso(request.mentioned_to) or "9999-99-99"))
     if not clauses:
         return None
     return clauses[0] if len(clauses) == 1 else wq.And(clauses)
@@ -183,8 +189,16 @@ class Matches:
     def facets(self) -> dict[str, list[FacetValue]]:
         limit = self.plan.request.facet_limit
         result = {name: self.facet(name, limit) for name in FACET_FIELDS}
-        months = self.index.columns.column(self.searcher, "month")
-        result["date"] = facet_counts.count_months(months, self.matched)
+        request = self.plan.request
+        result["date"] = facet_counts.count_periods(
+            self.index.columns.days(self.searcher), self.matched,
+            (request.date_from, request.date_to))
+        if "date_source" in self.searcher.schema:
+            sources = {v.value: v for v in facet_counts.count_values(
+                self.index.columns.column(self.searcher, "date_source"), self.matched,
+                request.date_sources)}
+            result["date_source"] = [sources.get(s) or FacetValue(s, 0, s in request.date_sources)
+                                     for s in DATE_SOURCES]
         return result
 
     def hit(self, docnum: int, score: float | None, snippets: bool = True) -> Hit:
@@ -205,6 +219,7 @@ class Matches:
             places=list(fields.get("places") or []),
             orgs=list(fields.get("orgs") or []),
             date_inferred=bool(fields.get("date_inferred")),
+            date_source=date_source(fields),
             matched=matched,
         )
 
@@ -301,6 +316,15 @@ def facet_values(
     shown = [v for v in values if not (v.selected or v.excluded)
              and needle in fold(v.value.casefold())]
     return chosen + shown[:max(0, limit - len(chosen))]
+
+
+def date_source(fields: dict) -> str:
+    """Stored since the field exists; read from the date and its flag before."""
+    if fields.get("date_source"):
+        return fields["date_source"]
+    if not fields.get("date"):
+        return "none"
+    return "inferred" if fields.get("date_inferred") else "given"
 
 
 def newest_first(matched: np.ndarray, day: np.ndarray, rank: np.ndarray,
