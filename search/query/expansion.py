@@ -78,29 +78,31 @@ class Expander:
         text = q.text
         start = re.split(r"[*?]", text, maxsplit=1)[0]
         pattern = re.compile(fnmatch.translate(text)) if isinstance(q, wq.Wildcard) else None
-        words = {}
-        for i, (btext, info) in enumerate(self.reader.iter_prefix(q.fieldname, start)):
-            if i % 2048 == 0:
-                budget.check()
-            word = btext.decode("utf-8")
-            if pattern is None or pattern.match(word):
-                words[word] = info.doc_frequency()
-        return words
+        return {word: n for word, n in self._prefixed(q.fieldname, start).items()
+                if pattern is None or pattern.match(word)}
 
     def _near(self, q: wq.FuzzyTerm) -> dict[str, int]:
         """Words within ``maxdist`` edits that share the first
         ``prefixlength`` letters: a C scorer over words of a near length."""
         text, limit = q.text, q.maxdist
-        near: dict[str, int] = {}
-        start = text[:q.prefixlength]
-        for i, (btext, info) in enumerate(self.reader.iter_prefix(q.fieldname, start)):
-            if i % 4096 == 0:
-                budget.check()
-            if abs(len(btext) - len(text)) <= limit + 2:  # bytes: accents are 2
-                near[btext.decode("utf-8")] = info.doc_frequency()
+        near = {word: n for word, n in self._prefixed(q.fieldname, text[:q.prefixlength]).items()
+                if abs(len(word) - len(text)) <= limit}
         found = extract(text, list(near), scorer=Levenshtein.distance, score_cutoff=limit,
                         limit=None)
         return {word: near[word] for word, _, _ in found}
+
+    def _prefixed(self, field: str, start: str) -> dict[str, int]:
+        """Every word of ``field`` starting with ``start``, with its document
+        frequency, read segment by segment: one pass over each segment's
+        terms (the merged reader would look each term up in every one)."""
+        words: dict[str, int] = {}
+        for leaf, _ in self.reader.leaf_readers():
+            for i, (btext, info) in enumerate(leaf.iter_prefix(field, start)):
+                if i % 2048 == 0:
+                    budget.check()
+                word = btext.decode("utf-8")
+                words[word] = words.get(word, 0) + info.doc_frequency()
+        return words
 
 
 def _typed(q: wq.Query) -> str:
