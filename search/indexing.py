@@ -177,12 +177,6 @@ def document(article: Article, digest: str) -> dict:
     return {k: v for k, v in doc.items() if v is not None}
 
 
-def _in_schema(doc: dict, names: set[str]) -> dict:
-    """Only the fields the index has: one written before a field was added
-    (``authors``) keeps working, without that field, until a rebuild."""
-    return {k: v for k, v in doc.items() if k.removeprefix("_stored_") in names}
-
-
 def _unique(values: Iterable[str]) -> list[str]:
     seen: dict[str, None] = {}
     for v in values:
@@ -298,7 +292,6 @@ def update_index(
     report = IndexReport()
     add_missing_fields(index)
     existing = _existing(index)
-    names = set(index.ix.schema.names())
     seen: dict[str, str] = {}  # id -> the file it came from
     unreadable: set[str] = set()
     writer: Any = None  # a Whoosh writer, opened at the first change
@@ -341,7 +334,7 @@ def update_index(
                 items, finish = in_flight
                 finish()
                 for article, digest in items:
-                    doc = _in_schema(document(article, digest), names)
+                    doc = document(article, digest)
                     if article.id in existing:
                         writer.update_document(**doc)
                         report.updated += 1

@@ -72,6 +72,16 @@ def parse_date(name: str, raw: Any) -> dt.date | None:
         ) from None
 
 
+def parse_date_range(params: dict[str, Any], start: str, end: str
+                     ) -> tuple[dt.date | None, dt.date | None]:
+    """Two date parameters that must not be in the wrong order."""
+    first, last = parse_date(start, params.get(start)), parse_date(end, params.get(end))
+    if first and last and first > last:
+        raise InvalidRequest("invalid_date_range", f"{start} è successiva a {end}",
+                             f"{start} is after {end}")
+    return first, last
+
+
 def parse_date_sources(raw: Any) -> tuple[str, ...]:
     """"given", "inferred", "none" (a list, or comma-separated)."""
     values = [part.strip() for v in _values(raw) for part in v.split(",") if part.strip()]
@@ -121,22 +131,8 @@ def parse_request(params: Mapping[str, Any], default_page_size: int = 10) -> Sea
             f"sort: «{sort[:40]}» non valido (usa relevance o date)",
             f"sort: {sort[:40]!r} is not valid (use relevance or date)",
         )
-    date_from = parse_date("date_from", params.get("date_from"))
-    date_to = parse_date("date_to", params.get("date_to"))
-    if date_from and date_to and date_from > date_to:
-        raise InvalidRequest(
-            "invalid_date_range",
-            "date_from è successiva a date_to",
-            "date_from is after date_to",
-        )
-    mentioned_from = parse_date("mentioned_from", params.get("mentioned_from"))
-    mentioned_to = parse_date("mentioned_to", params.get("mentioned_to"))
-    if mentioned_from and mentioned_to and mentioned_from > mentioned_to:
-        raise InvalidRequest(
-            "invalid_date_range",
-            "mentioned_from è successiva a mentioned_to",
-            "mentioned_from is after mentioned_to",
-        )
+    date_from, date_to = parse_date_range(params, "date_from", "date_to")
+    mentioned_from, mentioned_to = parse_date_range(params, "mentioned_from", "mentioned_to")
     size_key = "page_size" if params.get("page_size") is not None else "limit"
     page_size = parse_int(size_key, params.get(size_key), default_page_size, 1, MAX_PAGE_SIZE)
     q = _one(params.get("q")) or ""

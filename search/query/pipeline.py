@@ -201,12 +201,13 @@ class Matches:
                                      for s in DATE_SOURCES]
         return result
 
-    def hit(self, docnum: int, score: float | None, snippets: bool = True) -> Hit:
-        """One hit with its stored fields, the words it matched and, if
-        asked, its snippet."""
+    def hit(self, docnum: int, score: float | None, shown: bool = True) -> Hit:
+        """One hit with its stored fields; a hit ``shown`` on a page also
+        gets its snippet and the words it matched (an export needs neither,
+        and scanning every text for them would cost most of its time)."""
         fields = self.searcher.stored_fields(docnum)
         body = fields.get("body", "")
-        in_body, matched = explain(fields.get("title", ""), body, self.keys)
+        in_body, matched = explain(fields.get("title", ""), body, self.keys) if shown else ([], [])
         return Hit(
             id=fields["id"],
             title=fields.get("title", ""),
@@ -214,7 +215,7 @@ class Matches:
             source=fields.get("source", ""),
             url=web_url(fields.get("url")),
             score=round(float(score or 0.0), 4),
-            snippet=snippet(body, frozenset(self.keys), found=in_body) if snippets else "",
+            snippet=snippet(body, frozenset(self.keys), found=in_body) if shown else "",
             persons=list(fields.get("persons") or []),
             places=list(fields.get("places") or []),
             orgs=list(fields.get("orgs") or []),
@@ -296,7 +297,7 @@ def export_hits(index: Index, request: SearchRequest,
             found = find(index, searcher, plan(request, searcher.reader()))
             order = found.ordered()
         for docnum, score in order:
-            yield found.hit(docnum, score, snippets=False)
+            yield found.hit(docnum, score, shown=False)
 
 
 def facet_values(
