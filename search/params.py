@@ -72,7 +72,7 @@ def parse_date(name: str, raw: Any) -> dt.date | None:
         ) from None
 
 
-def parse_date_range(params: dict[str, Any], start: str, end: str
+def parse_date_range(params: Mapping[str, Any], start: str, end: str
                      ) -> tuple[dt.date | None, dt.date | None]:
     """Two date parameters that must not be in the wrong order."""
     first, last = parse_date(start, params.get(start)), parse_date(end, params.get(end))
