@@ -194,3 +194,13 @@ def test_a_jsonl_file_past_the_size_limit_streams_in_pieces(tmp_path, monkeypatc
     assert [a.id for a in articles] == [f"a{i}" for i in range(100)]
     assert "città" in articles[-1].text
     assert [s.path for s in items if isinstance(s, Skipped)] == [f"{path}:51"]
+
+
+def test_a_title_from_the_first_sentence_starts_after_the_dateline():
+    """"CARPI. Ieri sera…" was titled "CARPI"."""
+    from search.ingest.readers import make_article
+
+    article = make_article("a", "CARPI. Ieri sera i carabinieri hanno denunciato nove persone. "
+                                "Altro testo.", {}, origin="x", markdown=False)
+    assert article.title == "Ieri sera i carabinieri hanno denunciato nove persone"
+    assert article.dateline == "Carpi" and article.text.startswith("CARPI.")

@@ -16,6 +16,7 @@ from search.ingest.readers import make_article
     ("CAmpogalliano. Furto spettacolare al Conforama.", "Campogalliano", "Furto"),
     ("MODENA Ieri, i carabinieri hanno denunciato un uomo.", "Modena", "Ieri"),
     ("cavezzo. Ha sorpreso i ladri in casa.", "Cavezzo", "Ha sorpreso"),
+    ("mirandola In appena una settimana i carabinieri.", "Mirandola", "In appena"),
     ("PAVULLO - Guai grossi per due giovani.", "Pavullo nel Frignano", "Guai"),
 ])
 def test_datelines_are_found_named_and_cut_from_the_ner_text(text, dateline, body):
@@ -29,6 +30,7 @@ def test_datelines_are_found_named_and_cut_from_the_ner_text(text, dateline, bod
     "La Volante ha arrestato un uomo.",
     "Furto e droga, arrestato un 23enne.",
     "Probabilmente. Lo dice il sindaco.",
+    "nella notte I ladri sono entrati.",
 ])
 def test_an_opening_that_is_no_dateline_is_left_alone(text):
     news = newsroom.read(text)

@@ -94,8 +94,10 @@ def _place(place: str, end: str) -> str | None:
     """The dateline's place, if ``place`` followed by ``end`` is one."""
     shouted = _shouted(place)
     known = places.is_italian_place(place)
-    if end.strip() == "" and not (shouted and known):
-        return None  # "MODENA Ieri", never "Marco Rossi Ieri"
+    # "MODENA Ieri", "mirandola In appena…" (no sentence starts in lower
+    # case), never "Marco Rossi Ieri".
+    if end.strip() == "" and not ((shouted or place.islower()) and known):
+        return None
     if not shouted and not (places.exact(place) or known and place[0].isupper()):
         return None
     return places.resolve(place) or title_case(place)

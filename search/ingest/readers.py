@@ -224,17 +224,19 @@ def make_article(
             body = rest
     else:
         title, body = split_title(text)
-        title = title or title_from_text(body)
     body = body.strip()
     if not body:
         raise InputError("il testo dell'articolo è vuoto")
+    news = newsroom.read(body)
+    # A title made from the first sentence starts after the dateline and a
+    # leading byline: "CARPI. Ieri sera…" is titled "Ieri sera…", not "CARPI".
+    title = title or title_from_text(body[news.start:news.end] or body)
     entities_given = any(k in meta for k in ("persons", "places", "orgs"))
     date = metadata_date(meta.get("date"))
     inferred = date is None
     if inferred:
         date = fallback_date or infer_date(body)
     url, notes = article_url(meta.get("url"))
-    news = newsroom.read(body)
     return Article(
         id=article_id,
         text=body,
