@@ -488,11 +488,20 @@ def _remove_leftovers(path: Path) -> None:
     remove_unreferenced(path)
 
 
+def _ids_at(path: Path) -> set[str]:
+    """The ids of the index at ``path``, its searcher closed after."""
+    index = open_index(path)
+    try:
+        return set(_existing(index))
+    finally:
+        index.close()
+
+
 def _rebuild(path: Path, run: Callable[[Index], IndexReport]) -> IndexReport:
     """Build a new index beside the old one and switch to it only once it
     is complete and verified; until then, and if anything fails, the old
     one stays as it was and keeps being served."""
-    before = _existing(open_index(path))
+    before = _ids_at(path)
     with write_lock(path):
         fresh = path / f"{REBUILD_PREFIX}{os.getpid()}"
         try:
@@ -500,14 +509,14 @@ def _rebuild(path: Path, run: Callable[[Index], IndexReport]) -> IndexReport:
             if not report.documents:
                 raise IndexProblem("la ricostruzione non ha trovato articoli da indicizzare: "
                                    "l'indice resta com'era")
-            after = _existing(open_index(fresh))
+            after = _ids_at(fresh)
             replace_index(path, fresh)
         except OSError as exc:
             raise IndexProblem(disk_message(exc, path)) from None
         finally:
             shutil.rmtree(fresh, ignore_errors=True)
-    report.added = len(after.keys() - before.keys())
-    report.updated = len(after.keys() & before.keys())
-    report.removed = len(before.keys() - after.keys())
+    report.added = len(after - before)
+    report.updated = len(after & before)
+    report.removed = len(before - after)
     report.unchanged = 0
     return report
