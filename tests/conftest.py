@@ -28,7 +28,9 @@ def index_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def index(index_dir):
-    return open_index(index_dir)
+    opened = open_index(index_dir)
+    yield opened
+    opened.close()  # its searchers hold segment files open
 
 
 @pytest.fixture(scope="session")
@@ -52,7 +54,9 @@ def articles_copy(tmp_path) -> Path:
 def app(index_dir):
     from webapp import create_app
 
-    return create_app({"TESTING": True, "INDEX_DIR": str(index_dir)})
+    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)})
+    yield app
+    _close(app)
 
 
 @pytest.fixture
@@ -85,6 +89,14 @@ def _serve(index_dir: Path):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+    _close(app)
+
+
+def _close(app) -> None:
+    """Close the app's index: its searchers hold segment files open."""
+    opened = app.extensions["cerca"].get()
+    if opened is not None:
+        opened.close()
 
 
 @pytest.fixture(scope="session")
