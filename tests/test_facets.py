@@ -11,6 +11,7 @@ from cerca.cli import cli
 from search import create_index, update_index
 from search.entities.bodies import body_mentions
 from search.entities.canonical import Canonicalizer, Corrections, clean, name_key
+from search.entities.context import AFTER_ARTICLE, INITIAL, in_context
 from search.entities.ner import EntityEnricher
 from search.ingest.readers import make_article
 from search.models import SearchRequest
@@ -49,11 +50,11 @@ def test_one_type_per_entity_across_articles():
 def test_common_words_that_open_a_sentence_are_not_entities():
     text = "Probabilmente no. Era probabilmente lui, e probabilmente tornerà a Carpi."
     canon = archive((text, [("PER", "Probabilmente"), ("LOC", "Carpi")]))
-    values = canon.article([("PER", "Probabilmente", True), ("LOC", "Carpi", True),
-                            ("PER", "Chissà", True)])
+    values = canon.article([("PER", "Probabilmente", INITIAL), ("LOC", "Carpi", INITIAL),
+                            ("PER", "Chissà", INITIAL)])
     assert values == {"persons": [], "places": ["Carpi"], "orgs": []}
     # The same word in mid-sentence, capitalised, is a name.
-    assert canon.article([("PER", "Probabilmente", False)])["persons"] == ["Probabilmente"]
+    assert canon.article([("PER", "Probabilmente", "")])["persons"] == ["Probabilmente"]
 
 
 def test_a_lone_surname_resolves_across_the_archive_when_one_full_name_fits():
@@ -100,7 +101,7 @@ def test_lower_case_public_bodies_are_organisations():
     ("Mobile", "Squadra Mobile"), ("Arma", "Carabinieri"),
 ])
 def test_aliases_of_a_body_are_one_value(alias, body):
-    assert archive().article([("ORG", alias, True)])["orgs"] == [body]
+    assert archive().article([("ORG", alias, INITIAL)])["orgs"] == [body]
 
 
 def test_dateline_is_a_place_and_the_byline_no_person(tmp_path):
@@ -186,11 +187,74 @@ def test_a_known_author_at_the_edge_of_a_text_is_a_byline(tmp_path):
 
 
 def test_streets_named_after_people_and_vehicles_are_no_entities():
-    from search.entities.canonical import in_context
-
     text = "Abita in via Ciro Menotti. Ciro Menotti fu un patriota."
     found = in_context(text, [("PER", "Ciro Menotti", 13), ("PER", "Ciro Menotti", 27)])
-    assert found == [("PER", "Ciro Menotti", True)]
+    assert found == [("PER", "Ciro Menotti", INITIAL)]
     values = archive().article([("ORG", "Nissan Terrano"), ("ORG", "Fiat"), ("LOC", "via Emilia"),
                                 ("PER", "Range Rover Evoque"), ("LOC", "Piazza Grande")])
     assert values == {"persons": [], "places": [], "orgs": []}
+
+
+def found_in(text: str, *names: tuple[str, str]) -> list[tuple[str, str, str]]:
+    """in_context over the first occurrence of each (label, name) in text."""
+    return in_context(text, [(label, name, text.index(name)) for label, name in names])
+
+
+@pytest.mark.parametrize(("text", "label", "name"), [
+    ("Il libro è in vendita alla biblioteca Delfini da lunedì.", "PER", "Delfini"),
+    ("Ha rubato una pistola Beretta calibro 9.", "PER", "Beretta"),
+    ("Un furto alla profumeria Vaccari in largo Garibaldi.", "PER", "Vaccari"),
+    ("Lo hanno portato nel carcere di Sant'Anna a Modena.", "LOC", "Sant'Anna"),
+    ("La messa nella chiesa di San Francesco è alle 10.", "LOC", "San Francesco"),
+    ("La trattoria di via San Bernardino da Siena ha chiuso.", "LOC", "Siena"),
+    ("Davanti alle scuole “Marconi” è passato un ladro.", "PER", "Marconi"),
+    ("Si è recato al liceo scientifico Tassoni con un amico.", "PER", "Tassoni"),
+    ("Il libro è in vendita alla libreria Athena di via Campi.", "LOC", "Athena"),
+    ("Un incidente in via Roma, vicino alla stazione.", "LOC", "Roma"),
+])
+def test_names_of_things_named_after_people_or_saints_are_dropped(text, label, name):
+    assert found_in(text, (label, name)) == []
+
+
+def test_names_after_other_words_stay():
+    text = "Lo ha detto il sindaco Gian Carlo Muzzarelli, che è arrivato a Roma con Tassoni."
+    found = found_in(text, ("PER", "Gian Carlo Muzzarelli"), ("LOC", "Roma"), ("PER", "Tassoni"))
+    assert [m[1] for m in found] == ["Gian Carlo Muzzarelli", "Roma", "Tassoni"]
+
+
+def test_a_name_listed_after_a_dropped_one_goes_with_it():
+    text = "Colpi nelle vie Allegri, Ulivi e Marco Polo. Lo ha detto Marco Polo, il vicino."
+    later = text.rindex("Marco Polo")
+    found = in_context(text, [("PER", "Allegri", text.index("Allegri")),
+                              ("PER", "Marco Polo", text.index("Marco Polo")),
+                              ("PER", "Marco Polo", later)])
+    assert found == [("PER", "Marco Polo", "")]
+    painting = "La “Madonna con i santi Giovanni Evangelista e Gregorio Taumaturgo” è tornata."
+    assert found_in(painting, ("PER", "Giovanni Evangelista"),
+                    ("PER", "Gregorio Taumaturgo")) == []
+
+
+def test_a_lone_surname_after_an_article_is_no_person_unless_the_archive_knows_him():
+    text = "Vandali al Meucci: il Meucci ha subito danni. Lo dice Vaccari."
+    found = found_in(text, ("PER", "Meucci"), ("PER", "Vaccari"))
+    assert found == [("PER", "Meucci", AFTER_ARTICLE), ("PER", "Vaccari", "")]
+    assert archive().article(found)["persons"] == ["Vaccari"]
+    # A full name elsewhere in the archive: "la Pivetti" is Giliola Pivetti.
+    known = archive(("Giliola Pivetti parla.", [("PER", "Giliola Pivetti")]))
+    assert known.article([("PER", "Pivetti", AFTER_ARTICLE)])["persons"] == ["Giliola Pivetti"]
+    # A full name in the article itself wins over the article rule.
+    assert archive().article([("PER", "Giliola Pivetti", ""), ("PER", "Pivetti", AFTER_ARTICLE)]
+                             )["persons"] == ["Giliola Pivetti"]
+
+
+@pytest.mark.parametrize(("span", "name"), [
+    ("Comune lancia un allarme", "Comune"),
+    ("Comune le irregolarità riscontrate", "Comune"),
+    ("Sant'Agata i carabinieri", "Sant'Agata"),
+    ("Ministero per i beni culturali. Qui", "Ministero per i beni culturali"),
+    ("Striscia la Notizia", "Striscia la Notizia"),
+    ("Comitato per la sicurezza pubblica", "Comitato per la sicurezza pubblica"),
+    ("G. Marconi", "G. Marconi"),
+])
+def test_a_span_that_runs_on_into_its_sentence_is_cut(span, name):
+    assert clean(span) == name

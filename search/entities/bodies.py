@@ -44,6 +44,10 @@ BODIES = (
     Body("Procura", r"procura(?! general)", ("Procura della Repubblica",)),
     Body("Questura", r"questura"),
     Body("Squadra Mobile", r"squadra mobile", ("Mobile",)),
+    Body("Nucleo Operativo e Radiomobile",
+         r"nucleo operativo(?: e)? radiomobile|nucleo radiomobile|norm",
+         ("Norm", "Radiomobile", "Nucleo Radiomobile", "Norm dei Carabinieri",
+          "Nucleo Operativo Radiomobile")),
     Body("Squadra Volante", r"squadra volante", ("Volante", "Volanti")),
 )
 

@@ -31,7 +31,8 @@ import yaml
 
 from search.analysis import STOPWORDS, fold
 from search.entities import bodies, places
-from search.entities.archive import Evidence, is_initial, shouted
+from search.entities.archive import Evidence, shouted
+from search.entities.context import AFTER_ARTICLE, INITIAL
 from search.entities.lists import media, non_entities, org_names, place_names, vehicle_makes
 from search.entities.words import common_word, first_names, surnames, title_case
 
@@ -108,9 +109,24 @@ class Corrections:
         )
 
 
+# Where a span runs on into its sentence: a sentence end, a verb or other
+# lower-case word then an article ("Comune lancia un allarme"), or an article
+# then a lower-case word after a name ("Comune le scuole"). "Striscia la
+# Notizia" and "Comitato per la sicurezza" are names.
+_ARTICLES = r"(?:(?:il|lo|la|i|gli|le|un|uno|una)\s|l['’])"
+_CONNECTORS = r"(?:di|del|dello|della|dei|degli|delle|per|e|ed|con|su|tra|fra|a|da|in|o|d['’])"
+_RUN_ON = re.compile(
+    rf"(?<=[a-zà-ÿ]{{2}})(?P<a>)\.\s"
+    rf"|\s(?P<b>)(?!{_CONNECTORS}\s)[a-zà-ÿ][\w’']*\s{_ARTICLES}\s?\w"
+    rf"|[A-ZÀ-Ý][\w’']*(?P<c>)\s(?:il|lo|la|i|gli|le|un|uno|una)\s[a-zà-ÿ]")
+
+
 def clean(surface: str) -> str:
     text = " ".join(_EDGE.sub("", surface).split())
     text = _LEADING_ARTICLE.sub("", text) if text else text
+    if run_on := _RUN_ON.search(text):
+        cut = next(run_on.start(g) for g in "abc" if run_on.group(g) is not None)
+        text = _EDGE.sub("", text[:cut])
     return _TRAILING_FUNCTION.sub("", text)
 
 
@@ -180,7 +196,9 @@ class Canonicalizer:
             return None
         return bodies.aliases().get(folded) or media().get(folded) or text
 
-    def value(self, label: str, surface: str, initial: bool = False) -> tuple[str, str] | None:
+    def value(self, label: str, surface: str, context: str = "") -> tuple[str, str] | None:
+        """The (label, shown name) of a mention, or None when it names no
+        facet value; ``context`` is what ``context.in_context`` says."""
         text = self._named(clean(surface))
         if not text:
             return None
@@ -188,7 +206,7 @@ class Canonicalizer:
         folded = fold(text.casefold())
         curated = folded in bodies.aliases() or folded in media()
         if not curated and " " not in text and not places.is_italian_place(text) and (
-                initial and self._common(text) or self._mostly_lower(text)):
+                context == INITIAL and self._common(text) or self._mostly_lower(text)):
             return None
         if label == "PER" and not curated and _INITIALS.fullmatch(text):
             return None  # "A. B": a name kept from the reader
@@ -211,6 +229,8 @@ class Canonicalizer:
                 text = self._spelling(full, text)
             elif first:
                 return None  # a lone first name ("Luca") names nobody in particular
+            elif context == AFTER_ARTICLE:
+                return None  # "il Meucci", "alla Delfini": a school, a library
             elif folded not in surnames() and (other := self.evidence.other_label(key)):
                 label = other  # "Hera", a company
         text = self.corrections.rename.get(key, text)
@@ -256,13 +276,13 @@ class Canonicalizer:
 
     def article(self, mentions: Iterable[tuple]) -> dict[str, list[str]]:
         """persons/places/orgs of one article, most mentioned first; each
-        mention is (label, text) or (label, text, whether it opens a sentence)."""
-        mentions = [(m[0], clean(m[1]), len(m) > 2 and m[2]) for m in mentions]
+        mention is (label, text) or (label, text, context)."""
+        mentions = [(m[0], clean(m[1]), m[2] if len(m) > 2 else "") for m in mentions]
         aliases = resolve_aliases([(label, text) for label, text, _ in mentions])
         counts: Counter[tuple[str, str]] = Counter()
         first: dict[tuple[str, str], int] = {}
-        for i, (label, text, initial) in enumerate(mentions):
-            found = self.value(label, aliases.get(text, text), initial and text not in aliases)
+        for i, (label, text, context) in enumerate(mentions):
+            found = self.value(label, aliases.get(text, text), "" if text in aliases else context)
             if found:
                 counts[found] += 1
                 first.setdefault(found, i)
@@ -275,22 +295,3 @@ class Canonicalizer:
 _INITIALS = re.compile(r"(?:[A-ZÀ-Ý][a-zà-ÿ]?\.?\s*)+")
 _STREET = re.compile(r"(?:via|viale|piazza|piazzale|piazzetta|corso|largo|vicolo|strada|"
                      r"stradello|galleria|vicolo)\s", re.IGNORECASE)
-# A person's name after these words is a street, a school, a building or a
-# saint ("San Giovanni Evangelista", a church).
-_NAMED_AFTER = re.compile(
-    r"\b(?:via|viale|piazza|piazzale|piazzetta|corso|largo|vicolo|strada|stradello|galleria|"
-    r"scuola|scuole|istituto|liceo|parco|ospedale|teatro|stadio|palazzo|ponte|"
-    r"san|santa|santo|sant['’]\s*)\s*$",
-    re.IGNORECASE)
-
-
-def in_context(text: str, mentions: Iterable[tuple]) -> list[tuple[str, str, bool]]:
-    """Cached (label, text, start) mentions with whether each opens a
-    sentence; a person named as a street ("via Ciro Menotti") is dropped."""
-    found = []
-    for m in mentions:
-        start = m[2] if len(m) > 2 else None
-        if start is not None and m[0] == "PER" and _NAMED_AFTER.search(text, 0, start):
-            continue
-        found.append((m[0], m[1], start is not None and is_initial(text, start)))
-    return found

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from search.entities.bodies import body_mentions
-from search.entities.canonical import Canonicalizer, Corrections, clean, in_context
+from search.entities.canonical import Canonicalizer, Corrections, clean
+from search.entities.context import in_context
 from search.entities.lists import media_spellings
 from search.models import Article
 
@@ -29,7 +30,7 @@ MODEL_DIR = Path(__file__).resolve().parent / "ner_model"
 CACHE_NAME = "entities.sqlite"
 BATCH_SIZE = 64
 # Bump when canonicalisation rules change, so the next index run re-derives.
-CANON_VERSION = "2"
+CANON_VERSION = "3"
 # Mentions are cached as [label, text, start]; a new format never reads an old one.
 CACHE_FORMAT = "2"
 
@@ -239,7 +240,7 @@ class EntityEnricher:
     def _name(self, article: Article, raw: list[tuple]) -> None:
         """Fill the article's persons, places and orgs from its mentions."""
         if article.entities_given:
-            mentions = [(label, name, False) for label, names in
+            mentions = [(label, name, "") for label, names in
                         (("PER", article.persons), ("LOC", article.places),
                          ("ORG", article.orgs)) for name in names]
         else:
@@ -249,12 +250,12 @@ class EntityEnricher:
             raw = [m for m in raw if len(m) < 3 or m[2] >= lead]
             raw = self._bylines(article, text, raw)
             mentions = in_context(text, raw + body_mentions(text)) + [
-                (label, name, False) for label, name in media_mentions(text)]
+                (label, name, "") for label, name in media_mentions(text)]
         if article.dateline:
             place = self.canon.value("LOC", article.dateline)
             if place and place[0] == "LOC":
                 article.dateline = place[1]
-                mentions.insert(0, ("LOC", place[1], False))
+                mentions.insert(0, ("LOC", place[1], ""))
         values = self.canon.article(mentions)
         article.persons, article.places, article.orgs = (
             values["persons"], values["places"], values["orgs"])

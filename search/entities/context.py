@@ -1,0 +1,95 @@
+"""What the words around a mention say about it.
+
+Local news names people after whom things are named: "via Ciro Menotti",
+"la biblioteca Delfini", "il Meucci" (a school), "la pistola Beretta", "i
+santi Giovanni Evangelista e Gregorio Taumaturgo" (a painting), "il
+carcere di Sant'Anna". None of these is a person or a place a reader
+filters on. The model sees the name; the words before it say what it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from search.entities.archive import is_initial
+
+# Nouns after which a name names a thing: streets, buildings and
+# institutions, shops, products, saints ("San Giovanni Evangelista", a church).
+_THINGS = (
+    "via|vie|viale|viali|piazza|piazze|piazzale|piazzetta|corso|largo|vicolo|strada|stradello|"
+    "galleria|cavalcavia|sottopasso|rotonda|ponte|"
+    "scuola|scuole|istituto|liceo|itis|ipsia|conservatorio|università|biblioteca|museo|"
+    "teatro|cinema|auditorium|stadio|palazzetto|palasport|palestra|piscina|polisportiva|"
+    "circolo|centro|direzionale|palazzo|palazzina|villa|torre|caserma|carcere|ospedale|"
+    "clinica|policlinico|chiesa|parrocchia|basilica|cappella|oratorio|convento|abbazia|"
+    "pieve|duomo|cattedrale|cimitero|fondazione|residence|residenza|condominio|complesso|"
+    "mercato|supermercato|ipermercato|negozio|profumeria|farmacia|carrozzeria|officina|"
+    "concessionaria|ditta|azienda|cantina|ristorante|trattoria|osteria|pizzeria|bar|"
+    "caffè|hotel|albergo|edicola|libreria|cartoleria|tabaccheria|gelateria|pasticceria|"
+    "gioielleria|edizioni|casa editrice|pistola|pistole|fucile|fucili|revolver|carabina|"
+    "bici|bicicletta|penna|orologio|orologi|opera|dipinto|quadro|statua|tela|pala|"
+    "san|santa|santo|santi|sante|beato|beata|sant['’]\\s*")
+# Up to two adjectives may stand between ("liceo scientifico Tassoni").
+_ADJECTIVES = (r"(?:\s+(?!(?:che|di|del|della|e|ed|a|da|in|con|per|su|tra|il|lo|la|le|gli|i|"
+               r"un|una|non|ha|è|sono|dove|quando|come|chi|anche|poi|già)\b)[a-zà-ÿ]+){0,2}")
+_NAMED_AFTER = re.compile(rf"\b(?:{_THINGS}){_ADJECTIVES}\s*[«\"“'‘]?\s*$", re.IGNORECASE)
+# "via San Bernardino da Siena", "via Jacopo da Porto": the town is the
+# street's, not the article's.
+_IN_STREET = re.compile(
+    r"\b(?:via|viale|piazza|piazzale|corso|largo|vicolo|strada)\s+"
+    r"(?:[A-ZÀ-Ý][\w'’]*\s+){1,3}(?:da|di|de|del|della)\s+$")
+# "carcere di Sant'Anna", "chiesa di San Francesco": a saint names the building.
+_SAINT_AFTER = re.compile(
+    r"\b(?:carcere|casa circondariale|penitenziario|chiesa|parrocchia|basilica|cappella|"
+    r"oratorio|convento|abbazia|pieve|ospedale|clinica|cimitero|scuola|istituto|liceo)"
+    r"(?:\s+(?:di|del|della|dei))?\s+$", re.IGNORECASE)
+_SAINT = re.compile(r"(?:San|Santa|Santo|Sant['’])\b")
+# A definite article or articulated preposition just before: "il Meucci",
+# "alla Delfini". A lone surname after one names a school or a library
+# more often than a person.
+_ARTICLE_BEFORE = re.compile(
+    r"\b(?:il|lo|la|l['’]|del|dello|della|dell['’]|al|allo|alla|all['’]|dal|dallo|dalla|"
+    r"dall['’]|nel|nello|nella|nell['’]|sul|sullo|sulla|sull['’]|col)\s*[«\"“'‘]?\s*$",
+    re.IGNORECASE)
+# What may stand between two names in a list ("via Allegri, Ulivi e Marco Polo").
+_LIST_GAP = re.compile(r"(?:\s*,\s*[A-ZÀ-Ý][\w'’]*)*\s*,?\s+(?:e|ed)\s+")
+
+INITIAL = "initial"  # opens a sentence
+AFTER_ARTICLE = "article"  # a lone name after "il", "della"...
+
+
+def named_thing(text: str, label: str, start: int) -> bool:
+    """Whether the name at ``start`` names a street, building, shop or
+    product rather than the person or place it comes from."""
+    if _IN_STREET.search(text, max(0, start - 60), start):
+        return True
+    if label in ("PER", "LOC") and _NAMED_AFTER.search(text, max(0, start - 50), start):
+        return True
+    return bool(label == "LOC" and _SAINT.match(text, start)
+                and _SAINT_AFTER.search(text, max(0, start - 40), start))
+
+
+def in_context(text: str, mentions: Iterable[tuple]) -> list[tuple[str, str, str]]:
+    """(label, text, start) mentions -> (label, text, context), without
+    those that name things; context is INITIAL, AFTER_ARTICLE or "". A
+    name listed right after a dropped one goes with it."""
+    found = []
+    dropped_end = -1
+    for m in sorted(mentions, key=lambda m: m[2] if len(m) > 2 else -1):
+        start = m[2] if len(m) > 2 else None
+        if start is None:
+            found.append((m[0], m[1], ""))
+            continue
+        if named_thing(text, m[0], start) or (
+                dropped_end >= 0 and _LIST_GAP.fullmatch(text, dropped_end, start)):
+            dropped_end = start + len(m[1])
+            continue
+        dropped_end = -1
+        context = ""
+        if is_initial(text, start):
+            context = INITIAL
+        elif " " not in m[1].strip() and _ARTICLE_BEFORE.search(text, max(0, start - 12), start):
+            context = AFTER_ARTICLE
+        found.append((m[0], m[1], context))
+    return found
