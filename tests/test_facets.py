@@ -216,6 +216,12 @@ def test_names_of_things_named_after_people_or_saints_are_dropped(text, label, n
     assert found_in(text, (label, name)) == []
 
 
+def test_a_person_whose_name_opens_with_a_thing_is_none():
+    values = archive().article([("PER", "Mercato Albinelli"), ("PER", "Giardini Ducali"),
+                                ("PER", "Mario Villa")])
+    assert values["persons"] == ["Mario Villa"]
+
+
 def test_names_after_other_words_stay():
     text = "Lo ha detto il sindaco Gian Carlo Muzzarelli, che è arrivato a Roma con Tassoni."
     found = found_in(text, ("PER", "Gian Carlo Muzzarelli"), ("LOC", "Roma"), ("PER", "Tassoni"))

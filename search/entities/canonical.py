@@ -32,7 +32,7 @@ import yaml
 from search.analysis import STOPWORDS, fold
 from search.entities import bodies, places
 from search.entities.archive import Evidence, shouted
-from search.entities.context import AFTER_ARTICLE, INITIAL
+from search.entities.context import AFTER_ARTICLE, INITIAL, names_a_thing
 from search.entities.lists import media, non_entities, org_names, place_names, vehicle_makes
 from search.entities.words import common_word, first_names, surnames, title_case
 
@@ -208,8 +208,8 @@ class Canonicalizer:
         if not curated and " " not in text and not places.is_italian_place(text) and (
                 context == INITIAL and self._common(text) or self._mostly_lower(text)):
             return None
-        if label == "PER" and not curated and _INITIALS.fullmatch(text):
-            return None  # "A. B": a name kept from the reader
+        if label == "PER" and not curated and (_INITIALS.fullmatch(text) or names_a_thing(text)):
+            return None  # "A. B", a name kept from the reader; "Giardini Ducali"
         if curated:
             label = "ORG"
         else:

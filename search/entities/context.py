@@ -55,6 +55,11 @@ _ARTICLE_BEFORE = re.compile(
 # What may stand between two names in a list ("via Allegri, Ulivi e Marco Polo").
 _LIST_GAP = re.compile(r"(?:\s*,\s*[A-ZÀ-Ý][\w'’]*)*\s*,?\s+(?:e|ed)\s+")
 
+# Areas are places, but never persons ("Giardini Ducali", "Parco Ferrari").
+_AREAS = "parco|giardini|giardino|quartiere|villaggio|rione"
+_NOUNS = frozenset(w for w in f"{_THINGS}|{_AREAS}".split("|")
+                   if w.isalpha() and not w.startswith("san"))
+
 INITIAL = "initial"  # opens a sentence
 AFTER_ARTICLE = "article"  # a lone name after "il", "della"...
 
@@ -68,6 +73,12 @@ def named_thing(text: str, label: str, start: int) -> bool:
         return True
     return bool(label == "LOC" and _SAINT.match(text, start)
                 and _SAINT_AFTER.search(text, max(0, start - 40), start))
+
+
+def names_a_thing(name: str) -> bool:
+    """Whether a name opens with a noun that makes it a thing ("Mercato
+    Albinelli", "Giardini Ducali", "Villa Sorra")."""
+    return name.split(" ", 1)[0].casefold() in _NOUNS
 
 
 def in_context(text: str, mentions: Iterable[tuple]) -> list[tuple[str, str, str]]:
