@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -12,7 +13,7 @@ from search import create_index, update_index
 from search.entities.bodies import body_mentions
 from search.entities.canonical import Canonicalizer, Corrections, clean, name_key
 from search.entities.context import AFTER_ARTICLE, INITIAL, in_context
-from search.entities.ner import EntityEnricher
+from search.entities.ner import EntityEnricher, ner_text
 from search.ingest.readers import make_article
 from search.models import SearchRequest
 from search.query.pipeline import search
@@ -211,6 +212,9 @@ def found_in(text: str, *names: tuple[str, str]) -> list[tuple[str, str, str]]:
     ("Si è recato al liceo scientifico Tassoni con un amico.", "PER", "Tassoni"),
     ("Il libro è in vendita alla libreria Athena di via Campi.", "LOC", "Athena"),
     ("Un incidente in via Roma, vicino alla stazione.", "LOC", "Roma"),
+    ("Ora si trova in carcere a Sant'Anna.", "LOC", "Sant'Anna"),
+    ("Nel carcere modenese di Sant'Anna.", "LOC", "Sant'Anna"),
+    ("Hanno rubato una Polo in via Allegri.", "PER", "Polo"),
 ])
 def test_names_of_things_named_after_people_or_saints_are_dropped(text, label, name):
     assert found_in(text, (label, name)) == []
@@ -264,3 +268,36 @@ def test_a_lone_surname_after_an_article_is_no_person_unless_the_archive_knows_h
 ])
 def test_a_span_that_runs_on_into_its_sentence_is_cut(span, name):
     assert clean(span) == name
+
+
+def test_one_person_under_a_shorter_full_name_is_one_value():
+    canon = archive(("Gian Francesco Menani e Francesco Menani.",
+                     [("PER", "Gian Francesco Menani"), ("PER", "Francesco Menani")]))
+    assert canon.article([("PER", "Francesco Menani")])["persons"] == ["Gian Francesco Menani"]
+    # Two longer names fit: neither is chosen.
+    two = archive(("x", [("PER", "Anna Maria Rossi"), ("PER", "Rosa Maria Rossi")]))
+    assert two.article([("PER", "Maria Rossi")])["persons"] == ["Maria Rossi"]
+
+
+def test_institutions_are_organisations_and_a_person_ending_in_one_too():
+    canon = archive(("La Confesercenti e la Cgil.", [("ORG", "Confesercenti"), ("ORG", "Cgil")]))
+    values = canon.article([("LOC", "Policlinico"), ("LOC", "Ospedale di Baggiovara"),
+                                ("PER", "Fiepet Confesercenti"), ("PER", "Enzo Ferrari")])
+    assert values["places"] == []
+    assert values["orgs"] == ["Policlinico", "Ospedale di Baggiovara", "Fiepet Confesercenti"]
+    assert values["persons"] == ["Enzo Ferrari"]
+
+
+def test_the_archive_types_a_name_by_the_mentions_that_name_it(tmp_path):
+    """"via Guercino" (a street, tagged LOC) does not outvote the painter."""
+    street = make_article("a", "In via Guercino un incidente. Via Guercino chiusa.", {}, "x")
+    painter = make_article("b", "Rubata la tela del Guercino. Il Guercino la dipinse.", {}, "x")
+    enricher = EntityEnricher(tmp_path)
+    def at(article, label):
+        text = ner_text(article)
+        return [(label, "Guercino", m.start()) for m in re.finditer("Guercino", text)][:2]
+
+    raw = {id(street): at(street, "LOC"), id(painter): at(painter, "PER")[:1]}
+    enricher._observe([street, painter], raw)
+    enricher.close()
+    assert enricher.canon.evidence.label("guercino", "LOC") == "PER"

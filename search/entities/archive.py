@@ -104,6 +104,14 @@ class Evidence:
         (best, top), *rest = names.most_common(2)
         return best if not rest or top >= 3 * rest[0][1] else None
 
+    def longer_name(self, key: str) -> str | None:
+        """The one longer full name a full name is the end of ("Francesco
+        Menani" -> "Gian Francesco Menani"), if exactly one is."""
+        words = key.split()
+        longer = [name for name in self.surnames.get(words[-1], ())
+                  if len(name.split()) > len(words) and name.split()[-len(words):] == words]
+        return longer[0] if len(longer) == 1 else None
+
     def other_label(self, key: str) -> str | None:
         """LOC or ORG, whichever the archive gives ``key`` more, when the two
         make at least one mention in 25, else None."""

@@ -32,7 +32,7 @@ import yaml
 from search.analysis import STOPWORDS, fold
 from search.entities import bodies, places
 from search.entities.archive import Evidence, shouted
-from search.entities.context import AFTER_ARTICLE, INITIAL, names_a_thing
+from search.entities.context import AFTER_ARTICLE, INITIAL, names_a_thing, names_an_institution
 from search.entities.lists import media, non_entities, org_names, place_names, vehicle_makes
 from search.entities.words import common_word, first_names, surnames, title_case
 
@@ -217,11 +217,18 @@ class Canonicalizer:
             text = self._spelling(key, text)
         if label == "LOC" and _STREET.match(text):
             return None  # streets are no facet a reader filters on
+        if label == "LOC" and names_an_institution(text):
+            label = "ORG"
         if label == "LOC" and places.is_italian_place(text):
             text = places.resolve(text, self.evidence.home) or text
         elif label in ("LOC", "ORG") and folded in place_names():
             # "la Russia ha deciso": a country acting is still a place to facet on.
             label, text = "LOC", place_names()[folded]
+        elif label == "PER" and " " in text:
+            if (longer := self.evidence.longer_name(key)) is not None:
+                text = self._spelling(longer, text)
+            elif self._ends_in_org(text):
+                label = "ORG"  # "Fiepet Confesercenti"
         elif label == "PER" and " " not in text:
             first = folded in first_names() or self.evidence.first_name(key)
             full = None if first else self.evidence.full_name(key)
@@ -239,6 +246,15 @@ class Canonicalizer:
             return None
         shown = self.registry.setdefault((label, key), text)
         return label, shown
+
+    def _ends_in_org(self, text: str) -> bool:
+        """A "name" whose last word is an organisation and whose first is no
+        first name ("Fiepet Confesercenti"; "Enzo Ferrari" is a person)."""
+        first, last = text.split()[0], text.split()[-1]
+        if first.casefold() in first_names():
+            return False
+        return (fold(last.casefold()) in org_names()
+                or self.evidence.label(name_key(last), "PER") == "ORG")
 
     def _mostly_lower(self, word: str) -> bool:
         """Written in lower case three times as often as capitalised in

@@ -39,12 +39,16 @@ _NAMED_AFTER = re.compile(rf"\b(?:{_THINGS}){_ADJECTIVES}\s*[«\"“'‘]?\s*$",
 _IN_STREET = re.compile(
     r"\b(?:via|viale|piazza|piazzale|corso|largo|vicolo|strada)\s+"
     r"(?:[A-ZÀ-Ý][\w'’]*\s+){1,3}(?:da|di|de|del|della)\s+$")
-# "carcere di Sant'Anna", "chiesa di San Francesco": a saint names the building.
+# "carcere di Sant'Anna", "chiesa di San Francesco", "in cella a Sant'Anna":
+# a saint names the building.
 _SAINT_AFTER = re.compile(
-    r"\b(?:carcere|casa circondariale|penitenziario|chiesa|parrocchia|basilica|cappella|"
-    r"oratorio|convento|abbazia|pieve|ospedale|clinica|cimitero|scuola|istituto|liceo)"
-    r"(?:\s+(?:di|del|della|dei))?\s+$", re.IGNORECASE)
+    r"\b(?:carcere|cella|casa circondariale|penitenziario|chiesa|parrocchia|basilica|"
+    r"cappella|oratorio|convento|abbazia|pieve|ospedale|clinica|cimitero|scuola|istituto|"
+    rf"liceo){_ADJECTIVES}(?:\s+(?:di|a|al|del|della|dei))?\s+$", re.IGNORECASE)
 _SAINT = re.compile(r"(?:San|Santa|Santo|Sant['’])\b")
+# "una Polo", "una Panda": a lone name after an indefinite article is a
+# car or another product, never a person.
+_INDEFINITE_BEFORE = re.compile(r"\b(?:un|una|uno|un['’])\s*[«\"“'‘]?\s*$", re.IGNORECASE)
 # A definite article or articulated preposition just before: "il Meucci",
 # "alla Delfini". A lone surname after one names a school or a library
 # more often than a person.
@@ -64,13 +68,15 @@ INITIAL = "initial"  # opens a sentence
 AFTER_ARTICLE = "article"  # a lone name after "il", "della"...
 
 
-def named_thing(text: str, label: str, start: int) -> bool:
+def named_thing(text: str, label: str, name: str, start: int) -> bool:
     """Whether the name at ``start`` names a street, building, shop or
     product rather than the person or place it comes from."""
     if _IN_STREET.search(text, max(0, start - 60), start):
         return True
     if label in ("PER", "LOC") and _NAMED_AFTER.search(text, max(0, start - 50), start):
         return True
+    if label == "PER" and _INDEFINITE_BEFORE.search(text, max(0, start - 8), start):
+        return " " not in name
     return bool(label == "LOC" and _SAINT.match(text, start)
                 and _SAINT_AFTER.search(text, max(0, start - 40), start))
 
@@ -79,6 +85,17 @@ def names_a_thing(name: str) -> bool:
     """Whether a name opens with a noun that makes it a thing ("Mercato
     Albinelli", "Giardini Ducali", "Villa Sorra")."""
     return name.split(" ", 1)[0].casefold() in _NOUNS
+
+
+_INSTITUTIONS = frozenset(
+    "ospedale policlinico clinica università scuola istituto liceo conservatorio carcere "
+    "caserma teatro museo biblioteca fondazione".split())
+
+
+def names_an_institution(name: str) -> bool:
+    """Whether a name opens with an institution ("Policlinico", "Ospedale
+    di Baggiovara", "Teatro Storchi"): an organisation, not a place."""
+    return name.split(" ", 1)[0].casefold() in _INSTITUTIONS
 
 
 def in_context(text: str, mentions: Iterable[tuple]) -> list[tuple[str, str, str]]:
@@ -92,7 +109,7 @@ def in_context(text: str, mentions: Iterable[tuple]) -> list[tuple[str, str, str
         if start is None:
             found.append((m[0], m[1], ""))
             continue
-        if named_thing(text, m[0], start) or (
+        if named_thing(text, m[0], m[1], start) or (
                 dropped_end >= 0 and _LIST_GAP.fullmatch(text, dropped_end, start)):
             dropped_end = start + len(m[1])
             continue

@@ -196,7 +196,10 @@ class EntityEnricher:
         raw = raw if raw is not None else self._fetch(articles)()
         evidence = self.canon.evidence
         for article in articles:
-            self.canon.observe(ner_text(article), [m[:2] for m in raw[id(article)]])
+            # Evidence counts only what names an entity: "via Guercino" is
+            # a street, so it does not make the painter a place.
+            text = ner_text(article)
+            self.canon.observe(text, [m[:2] for m in in_context(text, raw[id(article)])])
             if article.dateline:
                 evidence.add_dateline(article.dateline)
             evidence.authors.update(a for a in article.author.split(", ") if a)
