@@ -217,7 +217,14 @@ def found_in(text: str, *names: tuple[str, str]) -> list[tuple[str, str, str]]:
     ("Hanno rubato una Polo in via Allegri.", "PER", "Polo"),
 ])
 def test_names_of_things_named_after_people_or_saints_are_dropped(text, label, name):
-    assert found_in(text, (label, name)) == []
+    assert [m for m in found_in(text, (label, name)) if m[0] != "ORG"] == []
+
+
+def test_a_name_after_an_institution_names_the_institution():
+    text = "Si è recato al liceo scientifico Tassoni, poi alla biblioteca Delfini."
+    found = found_in(text, ("PER", "Tassoni"), ("PER", "Delfini"))
+    assert found == [("ORG", "Liceo Tassoni", ""), ("ORG", "Biblioteca Delfini", "")]
+    assert archive().article(found)["orgs"] == ["Liceo Tassoni", "Biblioteca Delfini"]
 
 
 def test_a_person_whose_name_opens_with_a_thing_is_none():
@@ -274,6 +281,7 @@ def test_one_person_under_a_shorter_full_name_is_one_value():
     canon = archive(("Gian Francesco Menani e Francesco Menani.",
                      [("PER", "Gian Francesco Menani"), ("PER", "Francesco Menani")]))
     assert canon.article([("PER", "Francesco Menani")])["persons"] == ["Gian Francesco Menani"]
+    assert canon.article([("PER", "Menani")])["persons"] == ["Gian Francesco Menani"]
     # Two longer names fit: neither is chosen.
     two = archive(("x", [("PER", "Anna Maria Rossi"), ("PER", "Rosa Maria Rossi")]))
     assert two.article([("PER", "Maria Rossi")])["persons"] == ["Maria Rossi"]

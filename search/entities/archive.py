@@ -98,9 +98,12 @@ class Evidence:
         """The full-name key ending in this surname, if one does, or one is
         written at least three times as often as any other ("Gian Carlo
         Muzzarelli" 62, "Giancarlo Muzzarelli" 6)."""
-        names = self.surnames.get(surname_key)
-        if not names:
+        found = self.surnames.get(surname_key)
+        if not found:
             return None
+        names: Counter = Counter()
+        for name, count in found.items():  # "Francesco Menani" counts for "Gian Francesco Menani"
+            names[self.longer_name(name) or name] += count
         (best, top), *rest = names.most_common(2)
         return best if not rest or top >= 3 * rest[0][1] else None
 

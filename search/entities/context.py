@@ -88,8 +88,11 @@ def names_a_thing(name: str) -> bool:
 
 
 _INSTITUTIONS = frozenset(
-    "ospedale policlinico clinica università scuola istituto liceo conservatorio carcere "
-    "caserma teatro museo biblioteca fondazione".split())
+    "ospedale policlinico clinica università scuola scuole istituto liceo conservatorio "
+    "carcere caserma teatro museo biblioteca fondazione".split())
+# "il liceo scientifico Tassoni" names the Liceo Tassoni.
+_INSTITUTION_BEFORE = re.compile(
+    rf"\b(?P<noun>{'|'.join(_INSTITUTIONS)}){_ADJECTIVES}\s*[«\"“'‘]?\s*$", re.IGNORECASE)
 
 
 def names_an_institution(name: str) -> bool:
@@ -101,7 +104,8 @@ def names_an_institution(name: str) -> bool:
 def in_context(text: str, mentions: Iterable[tuple]) -> list[tuple[str, str, str]]:
     """(label, text, start) mentions -> (label, text, context), without
     those that name things; context is INITIAL, AFTER_ARTICLE or "". A
-    name listed right after a dropped one goes with it."""
+    name listed right after a dropped one goes with it; one that names an
+    institution becomes it ("liceo Tassoni" -> ORG "Liceo Tassoni")."""
     found = []
     dropped_end = -1
     for m in sorted(mentions, key=lambda m: m[2] if len(m) > 2 else -1):
@@ -112,6 +116,8 @@ def in_context(text: str, mentions: Iterable[tuple]) -> list[tuple[str, str, str
         if named_thing(text, m[0], m[1], start) or (
                 dropped_end >= 0 and _LIST_GAP.fullmatch(text, dropped_end, start)):
             dropped_end = start + len(m[1])
+            if institution := _INSTITUTION_BEFORE.search(text, max(0, start - 50), start):
+                found.append(("ORG", f"{institution['noun'].capitalize()} {m[1]}", ""))
             continue
         dropped_end = -1
         context = ""
