@@ -215,6 +215,7 @@ def found_in(text: str, *names: tuple[str, str]) -> list[tuple[str, str, str]]:
     ("Ora si trova in carcere a Sant'Anna.", "LOC", "Sant'Anna"),
     ("Nel carcere modenese di Sant'Anna.", "LOC", "Sant'Anna"),
     ("Hanno rubato una Polo in via Allegri.", "PER", "Polo"),
+    ("Una telecamera vicino al comprensivo Carpi Centro.", "LOC", "Carpi Centro"),
 ])
 def test_names_of_things_named_after_people_or_saints_are_dropped(text, label, name):
     assert [m for m in found_in(text, (label, name)) if m[0] != "ORG"] == []
@@ -225,6 +226,12 @@ def test_a_name_after_an_institution_names_the_institution():
     found = found_in(text, ("PER", "Tassoni"), ("PER", "Delfini"))
     assert found == [("ORG", "Liceo Tassoni", ""), ("ORG", "Biblioteca Delfini", "")]
     assert archive().article(found)["orgs"] == ["Liceo Tassoni", "Biblioteca Delfini"]
+
+
+def test_a_name_whose_surname_the_paper_cut_is_no_value():
+    values = archive().article([("LOC", "Wadi El H"), ("PER", "Mohamed B."),
+                                ("LOC", "San Pio X"), ("PER", "Mario Rossi"), ("ORG", "Ape Car")])
+    assert values == {"persons": ["Mario Rossi"], "places": ["San Pio X"], "orgs": []}
 
 
 def test_a_person_whose_name_opens_with_a_thing_is_none():

@@ -210,6 +210,8 @@ class Canonicalizer:
             return None
         if label == "PER" and not curated and (_INITIALS.fullmatch(text) or names_a_thing(text)):
             return None  # "A. B", a name kept from the reader; "Giardini Ducali"
+        if not curated and _CUT_SURNAME.search(text):
+            return None  # "Wadi El H.": the paper keeps the name from the reader
         if curated:
             label = "ORG"
         else:
@@ -309,5 +311,7 @@ class Canonicalizer:
 
 
 _INITIALS = re.compile(r"(?:[A-ZÀ-Ý][a-zà-ÿ]?\.?\s*)+")
+# A name and the initial of a surname ("Mohamed B"); not a numeral ("Pio X").
+_CUT_SURNAME = re.compile(r"^[A-ZÀ-Ý][a-zà-ÿ]+(?:\s+[A-ZÀ-Ý][\w'’]*)*\s+[A-HJ-UWYZ]\.?$")
 _STREET = re.compile(r"(?:via|viale|piazza|piazzale|piazzetta|corso|largo|vicolo|strada|"
                      r"stradello|galleria|vicolo)\s", re.IGNORECASE)

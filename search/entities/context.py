@@ -19,7 +19,8 @@ from search.entities.archive import is_initial
 _THINGS = (
     "via|vie|viale|viali|piazza|piazze|piazzale|piazzetta|corso|largo|vicolo|strada|stradello|"
     "galleria|cavalcavia|sottopasso|rotonda|ponte|"
-    "scuola|scuole|istituto|liceo|itis|ipsia|conservatorio|università|biblioteca|museo|"
+    "scuola|scuole|istituto|comprensivo|liceo|itis|ipsia|conservatorio|università|"
+    "biblioteca|museo|"
     "teatro|cinema|auditorium|stadio|palazzetto|palasport|palestra|piscina|polisportiva|"
     "circolo|centro|direzionale|palazzo|palazzina|villa|torre|caserma|carcere|ospedale|"
     "clinica|policlinico|chiesa|parrocchia|basilica|cappella|oratorio|convento|abbazia|"
