@@ -215,6 +215,7 @@ def found_in(text: str, *names: tuple[str, str]) -> list[tuple[str, str, str]]:
     ("Ora si trova in carcere a Sant'Anna.", "LOC", "Sant'Anna"),
     ("Nel carcere modenese di Sant'Anna.", "LOC", "Sant'Anna"),
     ("Hanno rubato una Polo in via Allegri.", "PER", "Polo"),
+    ("Il parcheggio dell'ex Amcm è pieno.", "PER", "Amcm"),
     ("Una telecamera vicino al comprensivo Carpi Centro.", "LOC", "Carpi Centro"),
 ])
 def test_names_of_things_named_after_people_or_saints_are_dropped(text, label, name):
@@ -290,8 +291,11 @@ def test_one_person_under_a_shorter_full_name_is_one_value():
     assert canon.article([("PER", "Francesco Menani")])["persons"] == ["Gian Francesco Menani"]
     assert canon.article([("PER", "Menani")])["persons"] == ["Gian Francesco Menani"]
     # Two longer names fit: neither is chosen.
-    two = archive(("x", [("PER", "Anna Maria Rossi"), ("PER", "Rosa Maria Rossi")]))
+    two = archive(("x", [("PER", "Anna Maria Rossi"), ("PER", "Gian Maria Rossi")]))
     assert two.article([("PER", "Maria Rossi")])["persons"] == ["Maria Rossi"]
+    # A span the model ran on ("Pm Francesca Graziano") is no longer name.
+    run_on = archive(("x", [("PER", "Pm Francesca Graziano"), ("PER", "Francesca Graziano")]))
+    assert run_on.article([("PER", "Francesca Graziano")])["persons"] == ["Francesca Graziano"]
 
 
 def test_institutions_are_organisations_and_a_person_ending_in_one_too():

@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from search.entities import places
+from search.entities.words import first_names
 
 _WORD = re.compile(r"\w[\w'’]*")
 _SENTENCE_END = frozenset(".!?»:;\n\"“”…")
@@ -112,7 +113,9 @@ class Evidence:
         Menani" -> "Gian Francesco Menani"), if exactly one is."""
         words = key.split()
         longer = [name for name in self.surnames.get(words[-1], ())
-                  if len(name.split()) > len(words) and name.split()[-len(words):] == words]
+                  if len(name.split()) > len(words) and name.split()[-len(words):] == words
+                  # "Gian", not "Pm" or "Romagna": a span the model ran too long.
+                  and all(w in first_names() for w in name.split()[:-len(words)])]
         return longer[0] if len(longer) == 1 else None
 
     def other_label(self, key: str) -> str | None:

@@ -49,7 +49,8 @@ _SAINT_AFTER = re.compile(
 _SAINT = re.compile(r"(?:San|Santa|Santo|Sant['’])\b")
 # "una Polo", "una Panda": a lone name after an indefinite article is a
 # car or another product, never a person.
-_INDEFINITE_BEFORE = re.compile(r"\b(?:un|una|uno|un['’])\s*[«\"“'‘]?\s*$", re.IGNORECASE)
+# So is one after "ex" ("l'ex Amcm", a factory).
+_INDEFINITE_BEFORE = re.compile(r"\b(?:un|una|uno|un['’]|ex)\s*[«\"“'‘]?\s*$", re.IGNORECASE)
 # A definite article or articulated preposition just before: "il Meucci",
 # "alla Delfini". A lone surname after one names a school or a library
 # more often than a person.
