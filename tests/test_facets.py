@@ -216,6 +216,7 @@ def found_in(text: str, *names: tuple[str, str]) -> list[tuple[str, str, str]]:
     ("Nel carcere modenese di Sant'Anna.", "LOC", "Sant'Anna"),
     ("Hanno rubato una Polo in via Allegri.", "PER", "Polo"),
     ("Il parcheggio dell'ex Amcm è pieno.", "PER", "Amcm"),
+    ("È stato portato al Sant'Anna in attesa del processo.", "LOC", "Sant'Anna"),
     ("Una telecamera vicino al comprensivo Carpi Centro.", "LOC", "Carpi Centro"),
 ])
 def test_names_of_things_named_after_people_or_saints_are_dropped(text, label, name):
@@ -299,7 +300,7 @@ def test_one_person_under_a_shorter_full_name_is_one_value():
 
 
 def test_institutions_are_organisations_and_a_person_ending_in_one_too():
-    canon = archive(("La Confesercenti e la Cgil.", [("ORG", "Confesercenti"), ("ORG", "Cgil")]))
+    canon = archive()
     values = canon.article([("LOC", "Policlinico"), ("LOC", "Ospedale di Baggiovara"),
                                 ("PER", "Fiepet Confesercenti"), ("PER", "Enzo Ferrari")])
     assert values["places"] == []
@@ -320,3 +321,8 @@ def test_the_archive_types_a_name_by_the_mentions_that_name_it(tmp_path):
     enricher._observe([street, painter], raw)
     enricher.close()
     assert enricher.canon.evidence.label("guercino", "LOC") == "PER"
+
+
+def test_trade_associations_are_found_in_any_case():
+    found = [name for _, name, _ in body_mentions("Lo dice la coldiretti, con CONFCOMMERCIO.")]
+    assert found == ["Coldiretti", "Confcommercio"]

@@ -1,4 +1,5 @@
-"""Italian public bodies and police forces, however the text writes them.
+"""Italian public bodies, police forces and trade associations, however the
+text writes them.
 
 Crime news is about "i carabinieri", "la polizia locale", "la procura":
 lower case, so the model misses them, and when it does find them it finds
@@ -49,6 +50,10 @@ BODIES = (
          ("Norm", "Radiomobile", "Nucleo Radiomobile", "Norm dei Carabinieri",
           "Nucleo Operativo Radiomobile")),
     Body("Squadra Volante", r"squadra volante", ("Volante", "Volanti")),
+    # Trade and farmers' associations, quoted in most local business news.
+    *(Body(name, name.casefold()) for name in (
+        "Confcommercio", "Confesercenti", "Confartigianato", "Confindustria",
+        "Confagricoltura", "Coldiretti", "Legacoop", "Confcooperative")),
 )
 
 

@@ -255,7 +255,8 @@ class Canonicalizer:
         first, last = text.split()[0], text.split()[-1]
         if first.casefold() in first_names():
             return False
-        return (fold(last.casefold()) in org_names()
+        folded = fold(last.casefold())
+        return (folded in org_names() or folded in bodies.aliases()
                 or self.evidence.label(name_key(last), "PER") == "ORG")
 
     def _mostly_lower(self, word: str) -> bool:

@@ -79,8 +79,11 @@ def named_thing(text: str, label: str, name: str, start: int) -> bool:
         return True
     if label == "PER" and _INDEFINITE_BEFORE.search(text, max(0, start - 8), start):
         return " " not in name
-    return bool(label == "LOC" and _SAINT.match(text, start)
-                and _SAINT_AFTER.search(text, max(0, start - 40), start))
+    # "al Sant'Anna", "del San Carlo": towns take no article; prisons,
+    # hospitals and theatres named after saints do.
+    return bool(label == "LOC" and _SAINT.match(text, start) and (
+        _SAINT_AFTER.search(text, max(0, start - 40), start)
+        or _ARTICLE_BEFORE.search(text, max(0, start - 12), start)))
 
 
 def names_a_thing(name: str) -> bool:
