@@ -291,3 +291,59 @@ def test_verify_refuses_what_rsync_got_wrong(built, tmp_path):
     assert refused.returncode == 1 and "manifest" in refused.stderr
     with pytest.raises(IndexProblem):
         verify_snapshot(copy)
+
+
+def held_open(folder: Path) -> int:
+    """Files of ``folder`` this process holds open or mapped."""
+    prefix = str(folder.resolve())
+    fds = [os.readlink(f"/proc/self/fd/{fd}") for fd in os.listdir("/proc/self/fd")
+           if os.path.exists(f"/proc/self/fd/{fd}")]
+    maps = Path("/proc/self/maps").read_text().split()
+    return sum(1 for path in fds + maps if path.startswith(prefix))
+
+
+def test_an_export_streaming_across_a_switch_finishes_on_its_snapshot(built, tmp_path):
+    """An export started before the symlink moves streams every row of its
+    snapshot while new requests see the new one; the old snapshot's files
+    are let go once that export ends."""
+    from webapp import create_app
+
+    old = snapshot(built, tmp_path / "a")
+    more = cerca("index", str(ARTICLES), str(SEEDS), str(corpus(tmp_path, 5)),
+                 "--index", str(built), "--no-entities")
+    assert more.returncode == 0, more.stderr
+    new = snapshot(built, tmp_path / "b")
+    link = tmp_path / "current"
+    link.symlink_to(tmp_path / "a")
+    app = create_app({"TESTING": True, "INDEX_DIR": str(link)})
+    client = app.test_client()
+    streaming = client.get("/api/export?format=jsonl", buffered=False)
+    rows = iter(streaming.response)
+    first = next(rows)
+    staging = tmp_path / "next"
+    staging.symlink_to(tmp_path / "b")
+    os.replace(staging, link)
+    assert client.get("/api/search").json["total"] == new["documents"]
+    assert held_open(tmp_path / "a") > 0
+    lines = b"".join([first, *rows]).decode("utf-8").splitlines()
+    assert len(lines) == old["documents"] < new["documents"]
+    streaming.close()
+    assert held_open(tmp_path / "a") == 0 and held_open(tmp_path / "b") > 0
+    app.extensions["cerca"].close()
+    assert held_open(tmp_path / "b") == 0
+
+
+def test_a_snapshot_across_file_systems_is_copied(built, tmp_path):
+    """Where hard links are impossible (here /dev/shm, another file
+    system) the files are copied, and the copy verifies."""
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or shm.stat().st_dev == tmp_path.stat().st_dev:
+        pytest.skip("no second file system")
+    dest = shm / f"cerca-test-{os.getpid()}"
+    try:
+        snap = snapshot(built, dest)
+        assert not snap["hard_links"]
+        verify_snapshot(dest)
+        assert ids(dest) == ids(built)
+    finally:
+        shutil.rmtree(dest, ignore_errors=True)
