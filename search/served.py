@@ -60,8 +60,10 @@ class ServedIndex:
     def release(self, index: Index) -> None:
         """Return a lease; an index no longer current closes with its last."""
         with self._lock:
-            opened = next(o for o in [self._current, *self._retired]
-                          if o is not None and o.index is index)
+            opened = next((o for o in [self._current, *self._retired]
+                           if o is not None and o.index is index), None)
+            if opened is None:  # closed already, by ``close``
+                return
             opened.leases -= 1
             done = opened is not self._current and opened.leases == 0
             if done:

@@ -19,6 +19,7 @@ import json
 import os
 import shutil
 import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,12 +74,12 @@ def take_snapshot(index_dir: str | os.PathLike, dest: str | os.PathLike) -> Snap
             staging.mkdir()
             try:
                 snap = _take(source, staging)
+                _check_opens(staging, snap.generation, snap.documents)
                 break
             except FileNotFoundError:  # a commit removed what we were linking: start over
                 continue
         else:
             raise IndexProblem(f"l'indice {source} cambia troppo spesso per copiarlo: riprova")
-        _check_opens(staging, snap.generation, snap.documents)
         os.replace(staging, target)  # an empty ``dest`` is replaced too
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -91,8 +92,9 @@ def _take(source: Path, target: Path) -> Snapshot:
 
     A linked file cannot change or vanish (Whoosh never rewrites one, and a
     deletion only drops the index's name for it), so once the TOC is here
-    its generation is fixed; a segment deleted before it is linked raises
-    FileNotFoundError, and the caller starts over from the newer TOC.
+    its generation is fixed; a segment deleted before it is listed or
+    linked raises FileNotFoundError, and the caller starts over from the
+    newer TOC.
     """
     generation = TOC._latest_generation(FileStorage(str(source)), INDEX_NAME)
     if generation < 0:
@@ -103,11 +105,16 @@ def _take(source: Path, target: Path) -> Snapshot:
     names = {segment.segment_id() for segment in toc.segments}
     files = [toc_name] + sorted(
         f.name for f in source.iterdir() if f.name.split(".", 1)[0] in names)
+    for segment in toc.segments:  # all there, or a newer commit deleted some
+        sid = segment.segment_id()
+        present = {name for name in files if name.startswith(f"{sid}.")}
+        if not present or (segment.is_compound() and f"{sid}.seg" not in present):
+            raise FileNotFoundError(sid)
     for name in files[1:]:
         linked = _link(source / name, target / name) and linked
     if (source / ENTITY_CACHE).exists():
-        with sqlite3.connect(source / ENTITY_CACHE) as src, \
-                sqlite3.connect(target / ENTITY_CACHE) as dst:
+        with closing(sqlite3.connect(source / ENTITY_CACHE)) as src, \
+                closing(sqlite3.connect(target / ENTITY_CACHE)) as dst:
             src.backup(dst)
         files.append(ENTITY_CACHE)
     manifest = {
