@@ -38,6 +38,7 @@ from search import (
     restore_snapshot,
     search,
     take_snapshot,
+    verify_snapshot,
 )
 
 DEFAULT_INDEX = "index"
@@ -325,13 +326,27 @@ def stats_command(index_dir: str, as_json: bool) -> None:
 @cli.command("snapshot")
 @click.argument("dest", type=click.Path(file_okay=False))
 @index_option
+@click.option("--verify", is_flag=True,
+              help="Non copia: verifica la copia DEST (checksum, generazione, articoli).")
 @click.option("--json", "as_json", is_flag=True, help="Riepilogo in JSON.")
-def snapshot_command(dest: str, index_dir: str, as_json: bool) -> None:
+def snapshot_command(dest: str, index_dir: str, verify: bool, as_json: bool) -> None:
     """Copia coerente dell'indice in DEST, anche durante un'indicizzazione."""
     try:
-        snap = take_snapshot(index_dir, dest)
+        if verify:
+            manifest = verify_snapshot(dest)
+        else:
+            snap = take_snapshot(index_dir, dest)
     except (IndexProblem, OSError) as exc:
         raise Failure(str(exc)) from None
+    if verify:
+        if as_json:
+            click.echo(json.dumps({"path": dest, "generation": manifest["generation"],
+                                   "documents": manifest["documents"],
+                                   "files": len(manifest["files"]), "verified": True}))
+        else:
+            click.echo(f"Copia {dest} verificata: {manifest['documents']} articoli, "
+                       f"generazione {manifest['generation']}, {len(manifest['files'])} file.")
+        return
     if as_json:
         click.echo(json.dumps({"path": str(snap.path), "generation": snap.generation,
                                "documents": snap.documents, "files": snap.files,

@@ -37,13 +37,15 @@ from search.query.articles import Related, StoredArticle, get_article, marked_te
 from search.query.autocomplete import autocomplete
 from search.query.budget import DEFAULT_SECONDS, QueryTooCostly
 from search.query.pipeline import export_hits, facet_values, search
+from search.served import ServedIndex
 from search.snapshot import Snapshot, restore_snapshot, take_snapshot, verify_snapshot
 
 __all__ = [
     "DEFAULT_SECONDS", "FACETS", "HIDDEN", "LIST_KEYS", "MAX_PAGE_SIZE", "SORTS", "UNSUPPORTED",
     "Corrections", "FacetValue", "Hit", "Ignored", "Index", "IndexBusy", "IndexMissing",
     "IndexProblem", "IndexReport", "InvalidRequest", "QueryTooCostly", "Related",
-    "SearchRequest", "SearchResult", "Skipped", "Snapshot", "StoredArticle", "autocomplete",
+    "SearchRequest", "SearchResult", "ServedIndex", "Skipped", "Snapshot", "StoredArticle",
+    "autocomplete",
     "count_units", "create_index", "display", "export_hits", "extract_files", "extract_records",
     "facet_values", "get_article", "index_paths", "marked_text", "open_index", "parse_int",
     "parse_request", "related", "restore_snapshot", "search", "take_snapshot", "update_index",

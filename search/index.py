@@ -7,6 +7,7 @@ lives and how readers get a searcher.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import shutil
 import threading
@@ -52,6 +53,7 @@ class Index:
         self.columns = Columns()
         self._searchers: dict[tuple[int, int], Searcher] = {}
         self._lock = threading.Lock()
+        self._version: tuple[int, str] | None = None
 
     @contextmanager
     def searcher(self, weighting: WeightingModel | None = None) -> Iterator[Searcher]:
@@ -87,6 +89,23 @@ class Index:
     @property
     def generation(self) -> int:
         return self.ix.latest_generation()
+
+    @property
+    def version(self) -> str:
+        """The generation and a digest of its commit file, for ETags: two
+        indexes at one generation (a replica switched to another host's
+        snapshot) differ, and copies of one index agree."""
+        generation = self.generation
+        known = self._version
+        if known is not None and known[0] == generation:
+            return known[1]
+        toc = self.path / f"_{INDEX_NAME}_{generation}.toc"
+        try:
+            digest = hashlib.sha1(toc.read_bytes()).hexdigest()[:8]
+        except OSError:  # a newer commit removed it meanwhile
+            return str(generation)
+        self._version = (generation, f"{generation}-{digest}")
+        return self._version[1]
 
     def doc_count(self) -> int:
         return self.ix.doc_count()

@@ -94,9 +94,7 @@ def _serve(index_dir: Path):
 
 def _close(app) -> None:
     """Close the app's index: its searchers hold segment files open."""
-    opened = app.extensions["cerca"].get()
-    if opened is not None:
-        opened.close()
+    app.extensions["cerca"].close()
 
 
 @pytest.fixture(scope="session")

@@ -4,38 +4,19 @@
 ``CERCA_*`` environment variables, then ``test_config``. The index path
 comes from configuration only, never from a request: Whoosh reads pickles.
 Nor does the public address: with ``BASE_URL`` set, absolute links never
-come from the ``Host`` header.
+come from the ``Host`` header. The index path may be a symlink that is
+switched to a new snapshot while serving (``search/served.py``).
 """
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from search import DEFAULT_SECONDS, Index, IndexProblem, open_index, web_url
+from search import DEFAULT_SECONDS, Index, ServedIndex, web_url
 from webapp.serving import CercaFlask
-
-
-class IndexHolder:
-    """The opened index, or None until one exists; shared by all threads."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self._index: Index | None = None
-        self._lock = threading.Lock()
-
-    def get(self) -> Index | None:
-        if self._index is None:
-            with self._lock:
-                if self._index is None:
-                    try:
-                        self._index = open_index(self.path)
-                    except IndexProblem:
-                        return None
-        return self._index
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -62,7 +43,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("REQUEST_LOG", not app.testing)
     _check_base_url(app)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.extensions["cerca"] = IndexHolder(str(app.config["INDEX_DIR"]))
+    app.extensions["cerca"] = ServedIndex(str(app.config["INDEX_DIR"]))
+    _lease_per_request(app)
     if app.config["PROXY_COUNT"]:
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
@@ -109,6 +91,31 @@ def _check_base_url(app: Flask) -> None:
 
 
 def get_index() -> Index | None:
-    from flask import current_app
+    """This request's index: the same one from its start to its end, even
+    if the index path is switched to a new snapshot meanwhile."""
+    from flask import current_app, g
 
-    return current_app.extensions["cerca"].get()
+    if "cerca_index" not in g:
+        g.cerca_index = current_app.extensions["cerca"].acquire()
+    return g.cerca_index
+
+
+def _lease_per_request(app: Flask) -> None:
+    """Give a request's index back once its body is sent (an export
+    streams after the view returns), or at teardown if no response was."""
+    from flask import g
+
+    served: ServedIndex = app.extensions["cerca"]
+
+    @app.after_request
+    def release_when_sent(response):
+        index = g.pop("cerca_index", None)
+        if index is not None:
+            response.call_on_close(lambda: served.release(index))
+        return response
+
+    @app.teardown_appcontext
+    def release_unsent(_exc):
+        index = g.pop("cerca_index", None)
+        if index is not None:
+            served.release(index)

@@ -77,11 +77,11 @@ def _costly(call: Callable[[], T]) -> T:
 
 
 def _conditional(response: Response, index: Index) -> Response:
-    """ETag and Last-Modified from the index generation, so caches can
-    revalidate; the same in every worker process (a digest, not ``hash()``,
-    which Python salts per process)."""
+    """ETag and Last-Modified from the index version, so caches can
+    revalidate; the same in every worker process and on every replica of
+    one snapshot (digests, not ``hash()``, which Python salts per process)."""
     digest = hashlib.sha1(request.full_path.encode("utf-8", "surrogatepass")).hexdigest()[:12]
-    response.set_etag(f"{index.generation}-{digest}")
+    response.set_etag(f"{index.version}-{digest}")
     response.last_modified = index.last_update()
     response.cache_control.public = True
     response.cache_control.max_age = 0
