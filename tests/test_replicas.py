@@ -178,12 +178,14 @@ def test_a_snapshot_taken_while_indexing_is_one_generation(built, tmp_path, rebu
                                    *(["--rebuild"] if rebuild else [])],
                                   stdout=subprocess.DEVNULL, stderr=out)
     taken, during = [], 0
-    while writer.poll() is None or not taken:
+    while True:  # the last snapshot starts after the run has ended
         running = writer.poll() is None
         dest = tmp_path / f"snap{len(taken)}"
         snap = snapshot(built, dest)
         during += running and writer.poll() is None  # the run went on past it
         taken.append((dest, snap))
+        if not running:
+            break
     assert writer.wait() == 0, log.read_text("utf-8")
     after = ids(built)
     assert after != before and during >= 1
