@@ -12,7 +12,7 @@ from cerca.cli import cli
 from search import create_index, update_index
 from search.entities.bodies import body_mentions
 from search.entities.canonical import Canonicalizer, Corrections, clean, name_key
-from search.entities.context import AFTER_ARTICLE, INITIAL, in_context
+from search.entities.context import AFTER_ARTICLE, INITIAL, SPEAKER, in_context
 from search.entities.ner import EntityEnricher, ner_text
 from search.ingest.readers import make_article
 from search.models import SearchRequest
@@ -254,7 +254,7 @@ def test_a_name_listed_after_a_dropped_one_goes_with_it():
     found = in_context(text, [("PER", "Allegri", text.index("Allegri")),
                               ("PER", "Marco Polo", text.index("Marco Polo")),
                               ("PER", "Marco Polo", later)])
-    assert found == [("PER", "Marco Polo", "")]
+    assert found == [("PER", "Marco Polo", SPEAKER)]
     painting = "La “Madonna con i santi Giovanni Evangelista e Gregorio Taumaturgo” è tornata."
     assert found_in(painting, ("PER", "Giovanni Evangelista"),
                     ("PER", "Gregorio Taumaturgo")) == []
@@ -263,7 +263,7 @@ def test_a_name_listed_after_a_dropped_one_goes_with_it():
 def test_a_lone_surname_after_an_article_is_no_person_unless_the_archive_knows_him():
     text = "Vandali al Meucci: il Meucci ha subito danni. Lo dice Vaccari."
     found = found_in(text, ("PER", "Meucci"), ("PER", "Vaccari"))
-    assert found == [("PER", "Meucci", AFTER_ARTICLE), ("PER", "Vaccari", "")]
+    assert found == [("PER", "Meucci", AFTER_ARTICLE), ("PER", "Vaccari", SPEAKER)]
     assert archive().article(found)["persons"] == ["Vaccari"]
     # A full name elsewhere in the archive: "la Pivetti" is Giliola Pivetti.
     known = archive(("Giliola Pivetti parla.", [("PER", "Giliola Pivetti")]))
@@ -326,3 +326,12 @@ def test_the_archive_types_a_name_by_the_mentions_that_name_it(tmp_path):
 def test_trade_associations_are_found_in_any_case():
     found = [name for _, name, _ in body_mentions("Lo dice la coldiretti, con CONFCOMMERCIO.")]
     assert found == ["Coldiretti", "Confcommercio"]
+
+
+def test_whoever_speaks_is_a_person():
+    text = "«Sarà ricostruito il muro - ha spiegato Sangiorgi - ma saremo operativi»."
+    found = found_in(text, ("ORG", "Sangiorgi"))
+    assert found == [("PER", "Sangiorgi", SPEAKER)]
+    # The archive calling the name a company does not outvote the quote.
+    company = archive(("La Sangiorgi.", [("ORG", "Sangiorgi"), ("ORG", "Sangiorgi")]))
+    assert company.article(found)["persons"] == ["Sangiorgi"]

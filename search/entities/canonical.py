@@ -32,7 +32,13 @@ import yaml
 from search.analysis import STOPWORDS, fold
 from search.entities import bodies, places
 from search.entities.archive import Evidence, shouted
-from search.entities.context import AFTER_ARTICLE, INITIAL, names_a_thing, names_an_institution
+from search.entities.context import (
+    AFTER_ARTICLE,
+    INITIAL,
+    SPEAKER,
+    names_a_thing,
+    names_an_institution,
+)
 from search.entities.lists import media, non_entities, org_names, place_names, vehicle_makes
 from search.entities.words import common_word, first_names, surnames, title_case
 
@@ -215,7 +221,8 @@ class Canonicalizer:
         if curated:
             label = "ORG"
         else:
-            label = self.corrections.label.get(key) or self._label(key, label, text)
+            label = self.corrections.label.get(key) or (
+                label if context == SPEAKER else self._label(key, label, text))
             text = self._spelling(key, text)
         if label == "LOC" and _STREET.match(text):
             return None  # streets are no facet a reader filters on
@@ -240,7 +247,8 @@ class Canonicalizer:
                 return None  # a lone first name ("Luca") names nobody in particular
             elif context == AFTER_ARTICLE:
                 return None  # "il Meucci", "alla Delfini": a school, a library
-            elif folded not in surnames() and (other := self.evidence.other_label(key)):
+            elif context != SPEAKER and folded not in surnames() and (
+                    other := self.evidence.other_label(key)):
                 label = other  # "Hera", a company
         text = self.corrections.rename.get(key, text)
         key = name_key(text)

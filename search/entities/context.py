@@ -66,7 +66,15 @@ _AREAS = "parco|giardini|giardino|quartiere|villaggio|rione"
 _NOUNS = frozenset(w for w in f"{_THINGS}|{_AREAS}".split("|")
                    if w.isalpha() and not w.startswith("san"))
 
+# "- ha spiegato Sangiorgi -": whoever speaks is a person.
+_SPEECH_BEFORE = re.compile(
+    r"\b(?:spiegato|detto|aggiunto|commentato|concluso|sottolineato|precisato|raccontato|"
+    r"affermato|dichiarato|ricordato|osservato|replicato|spiega|dice|aggiunge|commenta|"
+    r"conclude|sottolinea|precisa|racconta|afferma|dichiara|ricorda|osserva|replica|"
+    r"incalza|prosegue)\s+$")
+
 INITIAL = "initial"  # opens a sentence
+SPEAKER = "speaker"  # right after a verb of saying
 AFTER_ARTICLE = "article"  # a lone name after "il", "della"...
 
 
@@ -108,7 +116,8 @@ def names_an_institution(name: str) -> bool:
 
 def in_context(text: str, mentions: Iterable[tuple]) -> list[tuple[str, str, str]]:
     """(label, text, start) mentions -> (label, text, context), without
-    those that name things; context is INITIAL, AFTER_ARTICLE or "". A
+    those that name things; context is INITIAL, AFTER_ARTICLE, SPEAKER
+    (the mention is then a person) or "". A
     name listed right after a dropped one goes with it; one that names an
     institution becomes it ("liceo Tassoni" -> ORG "Liceo Tassoni")."""
     found = []
@@ -125,10 +134,12 @@ def in_context(text: str, mentions: Iterable[tuple]) -> list[tuple[str, str, str
                 found.append(("ORG", f"{institution['noun'].capitalize()} {m[1]}", ""))
             continue
         dropped_end = -1
-        context = ""
-        if is_initial(text, start):
+        label, context = m[0], ""
+        if _SPEECH_BEFORE.search(text, max(0, start - 16), start):
+            label, context = "PER", SPEAKER
+        elif is_initial(text, start):
             context = INITIAL
         elif " " not in m[1].strip() and _ARTICLE_BEFORE.search(text, max(0, start - 12), start):
             context = AFTER_ARTICLE
-        found.append((m[0], m[1], context))
+        found.append((label, m[1], context))
     return found
