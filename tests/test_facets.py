@@ -332,6 +332,7 @@ def test_whoever_speaks_is_a_person():
     text = "«Sarà ricostruito il muro - ha spiegato Sangiorgi - ma saremo operativi»."
     found = found_in(text, ("ORG", "Sangiorgi"))
     assert found == [("PER", "Sangiorgi", SPEAKER)]
+    assert found_in("«Lavori in corso» spiega Enel.", ("ORG", "Enel")) == [("ORG", "Enel", "")]
     # The archive calling the name a company does not outvote the quote.
     company = archive(("La Sangiorgi.", [("ORG", "Sangiorgi"), ("ORG", "Sangiorgi")]))
     assert company.article(found)["persons"] == ["Sangiorgi"]

@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from search.analysis import fold
 from search.entities.archive import is_initial
+from search.entities.lists import org_names
 
 # Nouns after which a name names a thing: streets, buildings and
 # institutions, shops, products, saints ("San Giovanni Evangelista", a church).
@@ -135,7 +137,8 @@ def in_context(text: str, mentions: Iterable[tuple]) -> list[tuple[str, str, str
             continue
         dropped_end = -1
         label, context = m[0], ""
-        if _SPEECH_BEFORE.search(text, max(0, start - 16), start):
+        if _SPEECH_BEFORE.search(text, max(0, start - 16), start) and (
+                fold(m[1].casefold()) not in org_names()):  # "spiega Hera": a company
             label, context = "PER", SPEAKER
         elif is_initial(text, start):
             context = INITIAL
