@@ -86,9 +86,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--index", type=Path, default=Path("/tmp/dice-facets"),
                         help="folder whose entities.sqlite caches NER over DICE")
+    parser.add_argument("--gold", type=Path, default=GOLD,
+                        help="labels to score (facets_check.jsonl: 12 articles labelled "
+                             "after the rules were written)")
     parser.add_argument("--show", action="store_true", help="print each article's values")
     args = parser.parse_args()
-    gold = [json.loads(line) for line in GOLD.open(encoding="utf-8")]
+    gold = [json.loads(line) for line in args.gold.open(encoding="utf-8")]
     ids = {e["id"] for e in gold}
     args.index.mkdir(parents=True, exist_ok=True)
     articles = cerca(args.index, ids)

@@ -217,6 +217,7 @@ def found_in(text: str, *names: tuple[str, str]) -> list[tuple[str, str, str]]:
     ("Hanno rubato una Polo in via Allegri.", "PER", "Polo"),
     ("Il parcheggio dell'ex Amcm è pieno.", "PER", "Amcm"),
     ("È stato portato al Sant'Anna in attesa del processo.", "LOC", "Sant'Anna"),
+    ("Gli hanno portato via un orologio di Armani.", "PER", "Armani"),
     ("Una telecamera vicino al comprensivo Carpi Centro.", "LOC", "Carpi Centro"),
 ])
 def test_names_of_things_named_after_people_or_saints_are_dropped(text, label, name):
@@ -336,3 +337,20 @@ def test_whoever_speaks_is_a_person():
     # The archive calling the name a company does not outvote the quote.
     company = archive(("La Sangiorgi.", [("ORG", "Sangiorgi"), ("ORG", "Sangiorgi")]))
     assert company.article(found)["persons"] == ["Sangiorgi"]
+
+
+def test_businesses_are_named_after_their_kind():
+    from search.entities.context import business_mentions
+
+    text = ("Al supermercato Famila di Mirandola, poi alla ditta Caselli Serramenti "
+            "e al bar Roma; l'ipermercato i Portali.")
+    assert [name for _, name, _ in business_mentions(text)] == [
+        "Famila", "Caselli Serramenti", "i Portali"]
+    assert archive().article(in_context(text, business_mentions(text)))["orgs"] == [
+        "Famila", "Caselli Serramenti", "Portali"]
+
+
+def test_lower_case_police_bodies():
+    found = [name for _, name, _ in body_mentions(
+        "La polizia giudiziaria, la polizia postale e il commissariato di polizia.")]
+    assert found == ["Polizia giudiziaria", "Polizia postale", "Commissariato"]

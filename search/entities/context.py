@@ -14,7 +14,8 @@ from collections.abc import Iterable
 
 from search.analysis import fold
 from search.entities.archive import is_initial
-from search.entities.lists import org_names
+from search.entities.lists import org_names, place_names
+from search.entities.places import is_italian_place
 
 # Nouns after which a name names a thing: streets, buildings and
 # institutions, shops, products, saints ("San Giovanni Evangelista", a church).
@@ -53,6 +54,11 @@ _SAINT = re.compile(r"(?:San|Santa|Santo|Sant['’])\b")
 # car or another product, never a person.
 # So is one after "ex" ("l'ex Amcm", a factory).
 _INDEFINITE_BEFORE = re.compile(r"\b(?:un|una|uno|un['’]|ex)\s*[«\"“'‘]?\s*$", re.IGNORECASE)
+# "un orologio di Armani": a maker, not a person in the news.
+_PRODUCT_OF = re.compile(
+    r"\b(?:orologio|orologi|borsa|borse|borsetta|penna|scarpe|giacca|giubbotto|occhiali|"
+    r"profumo|profumi|abito|abiti|capi|vestiti|gioielli|collana|bracciale)"
+    r"(?:\s+[a-zà-ÿ]+)?\s+(?:di|firmat[oaie] da)\s+$", re.IGNORECASE)
 # A definite article or articulated preposition just before: "il Meucci",
 # "alla Delfini". A lone surname after one names a school or a library
 # more often than a person.
@@ -87,6 +93,8 @@ def named_thing(text: str, label: str, name: str, start: int) -> bool:
         return True
     if label in ("PER", "LOC") and _NAMED_AFTER.search(text, max(0, start - 50), start):
         return True
+    if label == "PER" and _PRODUCT_OF.search(text, max(0, start - 40), start):
+        return True
     if label == "PER" and _INDEFINITE_BEFORE.search(text, max(0, start - 8), start):
         return " " not in name
     # "al Sant'Anna", "del San Carlo": towns take no article; prisons,
@@ -114,6 +122,27 @@ def names_an_institution(name: str) -> bool:
     """Whether a name opens with an institution ("Policlinico", "Ospedale
     di Baggiovara", "Teatro Storchi"): an organisation, not a place."""
     return name.split(" ", 1)[0].casefold() in _INSTITUTIONS
+
+
+# "supermercato Famila", "la ditta Caselli Serramenti": the capitalised
+# words after a kind of business are its name, whatever the model found.
+_BUSINESS = re.compile(
+    r"\b(?i:supermercato|ipermercato|centro commerciale|ditta|azienda|ceramica|"
+    r"concessionaria|discoteca|ristorante|pizzeria|trattoria|osteria|bar|pub|hotel|albergo|"
+    r"negozio|gioielleria|profumeria|farmacia|tabaccheria|banca|filiale)\s+[«\"“]?\s*"
+    r"(?P<name>(?:[Ii]l\s+|[Ll]a\s+|[Ii]\s+|[Ll]e\s+|[Ll]['’])?[A-ZÀ-Ý][\w'’&-]*"
+    r"(?:\s+(?:[A-ZÀ-Ý][\w'’&-]*|&)){0,3})")
+
+
+def business_mentions(text: str) -> list[tuple[str, str, int]]:
+    """(ORG, name, start) for each business named after its kind; a place
+    ("bar Roma") is left to the model."""
+    found = []
+    for match in _BUSINESS.finditer(text):
+        name = match["name"].rstrip(" &")
+        if not is_italian_place(name) and fold(name.casefold()) not in place_names():
+            found.append(("ORG", name, match.start("name")))
+    return found
 
 
 def in_context(text: str, mentions: Iterable[tuple]) -> list[tuple[str, str, str]]:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from search.entities.bodies import body_mentions
 from search.entities.canonical import Canonicalizer, Corrections, clean
-from search.entities.context import in_context
+from search.entities.context import business_mentions, in_context
 from search.entities.lists import media_spellings
 from search.models import Article
 
@@ -252,7 +252,7 @@ class EntityEnricher:
             # A title taken from the first sentence still has the dateline.
             raw = [m for m in raw if len(m) < 3 or m[2] >= lead]
             raw = self._bylines(article, text, raw)
-            mentions = in_context(text, raw + body_mentions(text)) + [
+            mentions = in_context(text, raw + body_mentions(text) + business_mentions(text)) + [
                 (label, name, "") for label, name in media_mentions(text)]
         if article.dateline:
             place = self.canon.value("LOC", article.dateline)
