@@ -2,8 +2,11 @@
 and single-core throughput (tokens/s) on DICE news text.
 
 Usage:
-    .venv/bin/python bench/ner_eval.py [MODEL_DIR] [--dev DEV.spacy] [--dice DOCS.jsonl]
+    .venv/bin/python bench/ner_eval.py [MODEL_DIR] [--dev DEV.spacy ...] [--dice DOCS.jsonl]
                    [--n-docs 2000] [--batch-size 128]
+
+Several --dev DocBins (e.g. corpus/dev.spacy corpus/proxy.spacy corpus/ADG_dev.spacy) are scored
+one after the other, each under its file name.
 
 Defaults: the model shipped in search/entities/ner_model, KIND dev converted on the
 fly from ../shared/data/kind, DICE from ../shared/data/dice.
@@ -83,7 +86,8 @@ def measure_speed(nlp, dice_path, n_docs, batch_size):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("model", nargs="?", default=str(ROOT / "search" / "entities" / "ner_model"))
-    ap.add_argument("--dev", default=None, help="dev DocBin (default: KIND dev, converted)")
+    ap.add_argument("--dev", nargs="*", default=None,
+                    help="dev DocBins (default: KIND dev, converted)")
     ap.add_argument("--dice", default=str(SHARED / "dice" / "docs.jsonl"))
     ap.add_argument("--n-docs", type=int, default=2000)
     ap.add_argument("--batch-size", type=int, default=128)
@@ -94,7 +98,7 @@ def main():
         subprocess.run([sys.executable, str(ROOT / "training" / "prepare.py"),
                         "--input-dir", str(SHARED / "kind"), "--output-dir", out], check=True,
                        stdout=subprocess.DEVNULL)
-        a.dev = str(Path(out) / "dev.spacy")
+        a.dev = [str(Path(out) / "dev.spacy")]
     nlp = spacy.load(a.model)
     keep = [n for n in nlp.pipe_names if n in ("gazetteer", "tok2vec", "ner")]
     nlp.select_pipes(enable=keep)
@@ -103,11 +107,12 @@ def main():
           f"version={meta.get('version')} spacy={spacy.__version__} pipes={nlp.pipe_names}")
     size = subprocess.run(["du", "-sh", a.model], capture_output=True, text=True).stdout.split()[0]
     print(f"model size on disk (du -sh): {size}")
-    rows, n = evaluate_ner(nlp, a.dev, a.batch_size)
-    print(f"\nKIND dev ({n} sentences), entity-level exact span:")
-    print(f"{'type':<11} {'P':>6} {'R':>6} {'F1':>6} {'gold':>6}")
-    for lab, p, r, f, g in rows:
-        print(f"{lab:<11} {p:6.4f} {r:6.4f} {f:6.4f} {g:6d}")
+    for dev in a.dev:
+        rows, n = evaluate_ner(nlp, dev, a.batch_size)
+        print(f"\n{dev} ({n} sentences), entity-level exact span:")
+        print(f"{'type':<11} {'P':>6} {'R':>6} {'F1':>6} {'gold':>6}")
+        for lab, p, r, f, g in rows:
+            print(f"{lab:<11} {p:6.4f} {r:6.4f} {f:6.4f} {g:6d}")
     if not a.no_speed:
         n_tok, dt = measure_speed(nlp, a.dice, a.n_docs, a.batch_size)
         print(f"\nspeed: {n_tok} tokens from first {a.n_docs} DICE articles in {dt:.1f}s "

@@ -7,7 +7,8 @@ an extra copy is yielded in which every PER/LOC/ORG span is replaced (each with 
   * a random span of the same label from KIND *train* (context generalisation), or, for PER/LOC with
     probability `ext`, by
   * a random name from the gazetteer: LOC -> a GeoNames/CLDR place, PER -> Faker first name + surname
-    (1-token spans -> surname only). This teaches the model unseen names in real contexts.
+    (1-token spans -> surname only); for ORG with probability `org_ext`, by a name from `org_path`
+    (KIND's it-ORG-wikipedia.txt, v1.2). This teaches the model unseen names in real contexts.
 Random draws use Python's `random`, which spaCy seeds from [system] seed, so runs are reproducible.
 """
 
@@ -76,7 +77,13 @@ def _cap(tok, first):
 
 @registry.augmenters("cerca.entity_swap.v1")
 def create_entity_swap(
-    train_path: str, gazetteer_path: str, prob: float = 0.5, swap: float = 0.7, ext: float = 0.5
+    train_path: str,
+    gazetteer_path: str,
+    prob: float = 0.5,
+    swap: float = 0.7,
+    ext: float = 0.5,
+    org_path: str = "",
+    org_ext: float = 0.0,
 ):
     from spacy.vocab import Vocab
 
@@ -101,7 +108,16 @@ def create_entity_swap(
         if fl & 4:
             surs.append(_cap(e, True))
 
+    orgs = []
+    if org_path:  # KIND's it-ORG-wikipedia.txt: "ORG <name>" lines, tokens separated by spaces
+        for line in Path(org_path).read_text(encoding="utf8").splitlines():
+            toks = tuple(line.split()[1:])
+            if 0 < len(toks) <= 6 and toks[0][:1].isupper():
+                orgs.append(toks)
+
     def new_span(label, n):
+        if label == "ORG" and orgs and random.random() < org_ext:
+            return random.choice(orgs)
         if label in ("PER", "LOC") and random.random() < ext:
             if label == "LOC":
                 return random.choice(places)

@@ -7,6 +7,13 @@ Writes <output-dir>/train.spacy and <output-dir>/dev.spacy (one Doc per sentence
 gold KIND tokenization, entity spans PER/LOC/ORG).
 If wikinews_sentences.jsonl exists it is used (character offsets -> spans);
 otherwise WN_train.tsv / WN_dev.tsv (BIO tags) are read.
+
+v1.2 options (training/README.md): `--holdout-blocks N` cuts N contiguous runs of whole articles
+out of Wikinews train into proxy.spacy (a held-out set never trained or selected on, since KIND's
+WN_test is not available); `--extra NAME:FRACTION` adds an evenly spread FRACTION of another KIND chapter
+(ADG_train, FIC_train, moro_train; moro's bare IO tags are read as one entity per run of a label);
+`--wn-copies K` repeats the Wikinews part K times so news stays dominant. Every `*_dev.tsv` other
+than WN_dev in the input dir is also written as <NAME>.spacy for out-of-domain checks.
 """
 
 import argparse
@@ -77,10 +84,34 @@ def docs_from_tsv(path, vocab):
                 flush()
                 continue
             tok, tag = line.split("\t")[:2]
+            if tag != "O" and tag[:2] not in ("B-", "I-"):  # IO (moro): a run of one label
+                tag = ("I-" if tags and tags[-1][2:] == tag else "B-") + tag
             words.append(tok)
             tags.append(tag)
     flush()
     return docs
+
+
+def is_title(doc):
+    """A Wikinews headline: no closing punctuation (articles follow one another in KIND)."""
+    return len(doc) >= 3 and doc[-1].text not in {".", "!", "?", "»", ":", ";", '"', ")", "...", "…"}
+
+
+def article_starts(docs):
+    return [i for i, d in enumerate(docs) if is_title(d) and (i == 0 or not is_title(docs[i - 1]))]
+
+
+def hold_out(docs, n_blocks, fraction):
+    """Split docs into (kept, held) with n_blocks evenly spread runs of whole articles."""
+    starts = article_starts(docs) + [len(docs)]
+    size = int(len(docs) * fraction / n_blocks)
+    held_idx = set()
+    for b in range(n_blocks):
+        first = min(starts, key=lambda s: abs(s - (b + 0.5) * len(docs) / n_blocks))
+        last = next(s for s in starts if s >= first + size)
+        held_idx.update(range(first, last))
+    kept = [d for i, d in enumerate(docs) if i not in held_idx]
+    return kept, [d for i, d in enumerate(docs) if i in held_idx]
 
 
 def main():
@@ -88,6 +119,10 @@ def main():
     ap.add_argument("--input-dir", default="/work/shared/data/kind")
     ap.add_argument("--output-dir", default="corpus")
     ap.add_argument("--format", choices=["auto", "jsonl", "tsv"], default="auto")
+    ap.add_argument("--holdout-blocks", type=int, default=0)
+    ap.add_argument("--holdout-fraction", type=float, default=0.1)
+    ap.add_argument("--extra", nargs="*", default=[], help="NAME:FRACTION, e.g. ADG_train:1.0")
+    ap.add_argument("--wn-copies", type=int, default=1)
     a = ap.parse_args()
     inp, out = Path(a.input_dir), Path(a.output_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -101,6 +136,20 @@ def main():
             "train": docs_from_tsv(inp / "WN_train.tsv", nlp.vocab),
             "dev": docs_from_tsv(inp / "WN_dev.tsv", nlp.vocab),
         }
+    if a.holdout_blocks:
+        splits["train"], splits["proxy"] = hold_out(
+            splits["train"], a.holdout_blocks, a.holdout_fraction
+        )
+    splits["train"] = splits["train"] * a.wn_copies
+    for spec in a.extra:
+        name, _, frac = spec.partition(":")
+        docs = docs_from_tsv(inp / f"{name}.tsv", nlp.vocab)
+        f = float(frac or 1)  # every k-th sentence, so a fraction still spans the whole chapter
+        splits["train"] += [d for i, d in enumerate(docs) if int((i + 1) * f) > int(i * f)]
+    if a.holdout_blocks or a.extra:
+        for path in sorted(inp.glob("*_dev.tsv")):
+            if path.stem != "WN_dev":
+                splits[path.stem] = docs_from_tsv(path, nlp.vocab)
     for name, docs in splits.items():
         DocBin(docs=docs, store_user_data=False).to_disk(out / f"{name}.spacy")
         counts = {}
