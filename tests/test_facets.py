@@ -345,7 +345,7 @@ def test_businesses_are_named_after_their_kind():
     text = ("Al supermercato Famila di Mirandola, poi alla ditta Caselli Serramenti "
             "e al bar Roma; l'ipermercato i Portali.")
     assert [name for _, name, _ in business_mentions(text)] == [
-        "Famila", "Caselli Serramenti", "i Portali"]
+        "Famila", "Caselli Serramenti", "Portali"]
     assert archive().article(in_context(text, business_mentions(text)))["orgs"] == [
         "Famila", "Caselli Serramenti", "Portali"]
 

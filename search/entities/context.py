@@ -130,7 +130,7 @@ _BUSINESS = re.compile(
     r"\b(?i:supermercato|ipermercato|centro commerciale|ditta|azienda|ceramica|"
     r"concessionaria|discoteca|ristorante|pizzeria|trattoria|osteria|bar|pub|hotel|albergo|"
     r"negozio|gioielleria|profumeria|farmacia|tabaccheria|banca|filiale)\s+[«\"“]?\s*"
-    r"(?P<name>(?:[Ii]l\s+|[Ll]a\s+|[Ii]\s+|[Ll]e\s+|[Ll]['’])?[A-ZÀ-Ý][\w'’&-]*"
+    r"(?:[Ii]l\s+|[Ll]a\s+|[Ii]\s+|[Ll]e\s+|[Ll]['’])?(?P<name>[A-ZÀ-Ý][\w'’&-]*"
     r"(?:\s+(?:[A-ZÀ-Ý][\w'’&-]*|&)){0,3})")
 
 
