@@ -186,13 +186,20 @@ def _local_cluster(workers: int) -> Any:
 
 
 class _Quiet:
-    """Dask's own log lines (reconnecting, a worker lost) stay off the
-    user's terminal while a run uses the cluster; its outcome is reported."""
+    """Dask's own log lines (reconnecting, a worker lost, with tracebacks)
+    stay off the user's terminal while a run uses the cluster: its outcome
+    is reported in one line. Its loggers propagate to the handlers of
+    ``distributed``, which drop every record until ``restore``."""
 
     def __init__(self) -> None:
-        self.logger = logging.getLogger("distributed")
-        self.level = self.logger.level
-        self.logger.setLevel(logging.CRITICAL)
+        self.handlers = list(logging.getLogger("distributed").handlers)
+        for handler in self.handlers:
+            handler.addFilter(_drop)
 
     def restore(self) -> None:
-        self.logger.setLevel(self.level)
+        for handler in self.handlers:
+            handler.removeFilter(_drop)
+
+
+def _drop(record: logging.LogRecord) -> bool:
+    return False

@@ -125,17 +125,16 @@ def test_a_killed_worker_has_its_batch_done_elsewhere(work, reference, dask_clus
     assert killed, "no worker was killed"
     assert report.documents == 308
     assert contents(tmp_path / "ix") == reference
+
+    def model_loads() -> tuple[int, int]:  # nested: sent by value, run on each worker
+        from search.entities.ner import _load
+
+        return _load.cache_info().misses, _load.cache_info().hits
+
     # The model loaded once per worker process, not once per task.
-    loads = dask_cluster.client.run(_model_loads)
+    loads = dask_cluster.client.run(model_loads)
     assert loads and all(misses <= 1 for misses, _ in loads.values())
     assert sum(hits for _, hits in loads.values()) >= 1
-
-
-def _model_loads() -> tuple[int, int]:
-    from search.entities.ner import _load
-
-    info = _load.cache_info()
-    return info.misses, info.hits
 
 
 @pytest.fixture
