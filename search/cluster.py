@@ -69,15 +69,15 @@ class Cluster:
         self._sent = 0
         self._quiet = _Quiet()
         self.local: Any = None
+        self.client: Any = None
         try:
             if local:
                 self.local = _local_cluster(int(local.group(1)))
-            self.client = distributed.Client(self.local or spec, timeout=CONNECT_SECONDS,
-                                             set_as_default=False)
-        except (OSError, TimeoutError):
-            self._quiet.restore()
-            raise ClusterProblem(f"cluster non raggiungibile: {spec}; {UNTOUCHED}") from None
-        try:
+            try:
+                self.client = distributed.Client(self.local or spec, timeout=CONNECT_SECONDS,
+                                                 set_as_default=False)
+            except (OSError, TimeoutError):
+                raise ClusterProblem(f"cluster non raggiungibile: {spec}; {UNTOUCHED}") from None
             self.client.wait_for_workers(int(local.group(1)) if local else 1,
                                          timeout=WORKER_SECONDS)
             self._check_versions()
@@ -108,13 +108,11 @@ class Cluster:
         ours = _versions()
         for theirs in self.client.run(_versions, on_error="return").values():
             if isinstance(theirs, BaseException):
-                self.close()
                 raise ClusterProblem(
                     f"i worker del cluster {self.spec} non possono eseguire cerca "
                     f"({theirs.__class__.__name__}): installalo su ogni macchina "
                     f"(pip install cerca); {UNTOUCHED}")
             if tuple(theirs) != ours:
-                self.close()
                 raise ClusterProblem(
                     f"i worker del cluster {self.spec} hanno cerca {theirs[0]} con il modello "
                     f"{theirs[1]}, qui cerca {ours[0]} con {ours[1]}: installa la stessa "
@@ -133,9 +131,8 @@ class Cluster:
         return _Pending(self, futures)
 
     def close(self) -> None:
-        client = getattr(self, "client", None)
-        if client is not None:
-            client.close(timeout=CONNECT_SECONDS)
+        if self.client is not None:
+            self.client.close(timeout=CONNECT_SECONDS)
         if self.local is not None:
             self.local.close(timeout=CONNECT_SECONDS)
         self._quiet.restore()

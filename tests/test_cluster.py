@@ -16,7 +16,7 @@ import pytest
 from search import SearchRequest, index_paths, open_index, search
 from search.cluster import POLL_SECONDS
 from tests.conftest import DATA, SEEDS
-from tests.test_faults import CERCA, cerca, corpus, wait_for
+from tests.test_faults import CERCA, _children, _locked, _state, cerca, corpus, wait_for
 
 distributed = pytest.importorskip("distributed")
 DASK = Path(sys.executable).parent / "dask"
@@ -66,6 +66,21 @@ def test_a_local_cluster_builds_the_same_index(work, reference, tmp_path):
     assert docs == reference[0]
     assert facets == reference[1]
     assert facets["person"] and facets["place"]  # NER ran on the workers
+
+
+def test_a_killed_run_on_a_local_cluster_leaves_no_workers(work, tmp_path):
+    index_dir = tmp_path / "ix"
+    run = subprocess.Popen([*CERCA, "index", str(work), "--index", str(index_dir),
+                            "--cluster", "local:2"], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, text=True)
+    assert run.stderr is not None
+    assert run.stderr.readline().startswith("cluster local:2: 2 worker")  # workers are up
+    workers = _children(run.pid)
+    assert len(workers) >= 2
+    run.kill()
+    run.wait(timeout=30)
+    wait_for(lambda: all(_state(w) == "Z" for w in workers), timeout=60)
+    assert not _locked(index_dir)
 
 
 def free_port() -> int:
