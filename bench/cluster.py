@@ -3,7 +3,7 @@
 On one 2-core machine a cluster cannot be faster than the pool: the figure
 is its overhead, from which the speed-up on more machines is estimated.
 Each run indexes the same DICE slice into a fresh folder (a fresh entity
-cache, so NER really runs), in one process:
+cache, so NER really runs), in one process, the four in turn:
 
 - ``pool``: the default path, ``jobs=2`` (a multiprocessing pool);
 - ``local:2``: ``cluster="local:2"``, which starts and stops its workers;
@@ -40,16 +40,13 @@ WORKERS = 2
 ESTIMATED = (2, 4, 8, 16, 32)
 
 
-def timed(work: Path, repeats: int, **options) -> float:
-    """Median seconds of ``repeats`` runs, each into a fresh index."""
-    seconds = []
-    for _ in range(repeats):
-        with tempfile.TemporaryDirectory(dir=work) as index_dir:
-            start = time.perf_counter()
-            report = index_paths(index_dir, [work / "slice.jsonl"], jobs=WORKERS, **options)
-            seconds.append(time.perf_counter() - start)
-            assert report.documents, report
-    return statistics.median(seconds)
+def index_once(work: Path, **options) -> float:
+    """Seconds to index the slice into a fresh index (a fresh entity cache)."""
+    with tempfile.TemporaryDirectory(dir=work) as index_dir:
+        start = time.perf_counter()
+        report = index_paths(index_dir, [work / "slice.jsonl"], jobs=WORKERS, **options)
+        assert report.documents, report
+        return time.perf_counter() - start
 
 
 def round_trip(cluster: Cluster, items: list, repeats: int = 30) -> float:
@@ -79,17 +76,20 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         write(docs, work / "slice.jsonl")
-        rows: dict[str, float] = {}
-        rows["no entities (writer share)"] = timed(work, args.repeats, entities=False)
-        rows["pool, --jobs 2"] = timed(work, args.repeats)
-        rows["--cluster local:2"] = timed(work, args.repeats, cluster="local:2")
         warm = distributed.LocalCluster(n_workers=WORKERS, threads_per_worker=1,
                                         host="127.0.0.1", dashboard_address=None,
                                         silence_logs=logging.CRITICAL)
         try:
             address = warm.scheduler_address
-            timed(work, 1, cluster=address)  # loads the model in each worker
-            rows["warm cluster, 2 workers"] = timed(work, args.repeats, cluster=address)
+            index_once(work, cluster=address)  # loads the model in each worker
+            runs = {"no entities (writer share)": {"entities": False},
+                    "pool, --jobs 2": {}, "--cluster local:2": {"cluster": "local:2"},
+                    "warm cluster, 2 workers": {"cluster": address}}
+            seconds: dict[str, list[float]] = {name: [] for name in runs}
+            for _ in range(args.repeats):  # in turn, so a busy machine slows each alike
+                for name, options in runs.items():
+                    seconds[name].append(index_once(work, **options))
+            rows = {name: statistics.median(values) for name, values in seconds.items()}
             cluster = Cluster(address)
             try:
                 empty = round_trip(cluster, [""])

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -78,7 +79,7 @@ def test_a_killed_run_on_a_local_cluster_leaves_no_workers(work, tmp_path):
     workers = _children(run.pid)
     assert len(workers) >= 2
     run.kill()
-    run.wait(timeout=30)
+    run.communicate(timeout=30)
     wait_for(lambda: all(_state(w) == "Z" for w in workers), timeout=60)
     assert not _locked(index_dir)
 
@@ -205,6 +206,34 @@ def test_a_lost_scheduler_fails_the_run_and_keeps_the_last_commit(indexed, work,
     assert "l'indice resta com'era" in err
     assert "Traceback" not in err
     assert state(indexed) == before
+
+
+def test_a_scheduler_lost_while_writing_cancels_the_writer(indexed, tmp_path):
+    """Without entities, pages are extracted on the cluster while the
+    writer is open: losing it then undoes the writer as any failure does."""
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for n in range(150):
+        for source in PAGES.glob("*.htm*"):
+            (pages / f"{n:03d}-{source.name}").write_bytes(source.read_bytes())
+    cluster = Dask(workers=1)
+    try:
+        before = state(indexed)
+        run = subprocess.Popen([*CERCA, "index", str(pages), "--index", str(indexed),
+                                "--no-entities", "--cluster", cluster.address],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        wait_for(lambda: _locked(indexed) or run.poll() is not None, timeout=300)
+        time.sleep(1.5)  # past the lock's brief check at start: the writer holds it
+        assert _locked(indexed), run.communicate()
+        cluster.scheduler.send_signal(signal.SIGKILL)
+        out, err = run.communicate(timeout=120 + POLL_SECONDS)
+    finally:
+        cluster.close()
+    assert run.returncode == 1, out + err
+    assert "cluster perso durante l'indicizzazione" in err
+    assert "Traceback" not in err
+    assert state(indexed) == before  # no segment of the cancelled writer is left
+    assert not _locked(indexed)
 
 
 def test_dask_is_not_imported_without_a_cluster():
