@@ -28,7 +28,7 @@ from search.index import IndexProblem
 T = TypeVar("T")
 
 LOCAL = re.compile(r"local:(\d{1,2})")
-REMOTE = re.compile(r"(tcp|tls)://[\w.\-\[\]:]+:\d{1,5}")
+REMOTE = re.compile(r"tcp://[\w.\-\[\]:]+:\d{1,5}")
 CONNECT_SECONDS = 10
 # How long a run waits for a first worker, and for one again if all leave.
 WORKER_SECONDS = 60
@@ -173,13 +173,13 @@ class _Pending(Generic[T]):
 
 def _local_cluster(workers: int) -> Any:
     """N worker processes on loopback, one thread each (spaCy is not
-    shared between threads); a dashboard on a free port if bokeh is there."""
+    shared between threads). Its HTTP server (the dashboard, with bokeh)
+    takes a free port: the default one may be another cluster's."""
     import distributed
 
-    dashboard = "127.0.0.1:0" if importlib.util.find_spec("bokeh") else None
     return distributed.LocalCluster(
         n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-        dashboard_address=dashboard, silence_logs=logging.CRITICAL)
+        dashboard_address="127.0.0.1:0", silence_logs=logging.CRITICAL)
 
 
 class _Quiet:
