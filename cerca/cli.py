@@ -96,6 +96,12 @@ class Progress:
             click.echo(f"indicizzati {self.done}/{self.total} ({self.rate_text()})", err=True)
             self.next_line += max(1, self.total // 10)
 
+    def note(self, line: str) -> None:
+        """A line about the run (the cluster's dashboard), above the bar."""
+        click.echo(("\r\033[K" if self.bar is not None else "") + line, err=True)
+        if self.bar is not None:
+            self.bar.render_progress()
+
     def close(self) -> None:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
@@ -157,9 +163,13 @@ def ignored_lines(ignored: list[Ignored]) -> list[str]:
               help="File YAML di correzioni delle entità (rename, suppress, label).")
 @click.option("--jobs", type=click.IntRange(1, 64), default=os.cpu_count() or 1,
               show_default="numero di CPU", help="Processi per l'indicizzazione.")
+@click.option("--cluster", metavar="tcp://HOST:PORTA|local:N", envvar="CERCA_CLUSTER",
+              help="Estrazione e entità su un cluster Dask (il suo scheduler), "
+                   "o su N worker avviati qui.")
 @click.option("--json", "as_json", is_flag=True, help="Riepilogo in JSON.")
 def index_command(paths: tuple[str, ...], index_dir: str, rebuild: bool, no_entities: bool,
-                  corrections: str | None, jobs: int, as_json: bool) -> None:
+                  corrections: str | None, jobs: int, cluster: str | None,
+                  as_json: bool) -> None:
     """Indicizza file .txt, .md, .jsonl, pagine .html/.htm e archivi .warc[.gz]
     (predefinito: seeds/)."""
     roots = [Path(p) for p in (paths or DEFAULT_SOURCES)]
@@ -168,7 +178,7 @@ def index_command(paths: tuple[str, ...], index_dir: str, rebuild: bool, no_enti
     try:
         report = index_paths(index_dir, roots, entities=not no_entities,
                              corrections=corrections, jobs=jobs, rebuild=rebuild,
-                             progress=progress)
+                             progress=progress, cluster=cluster, notify=progress.note)
     except (IndexProblem, OSError, ValueError) as exc:
         raise Failure(str(exc)) from None
     finally:

@@ -18,9 +18,8 @@ import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from multiprocessing.pool import Pool
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
@@ -28,6 +27,7 @@ from whoosh.multiproc import MpWriter
 
 from search.analysis import VERSION as ANALYSIS_VERSION
 from search.codec import CercaCodec
+from search.executor import Executor
 from search.index import (
     INDEX_NAME,
     Index,
@@ -48,6 +48,9 @@ from search.ingest.readers import display
 from search.models import Article, Ignored, Skipped
 from search.processes import die_with_parent
 from search.schema import ENTITY_TEXT_FIELDS, KEYWORD_SEPARATOR, build_schema
+
+if TYPE_CHECKING:
+    from search.cluster import Cluster
 
 # Whoosh's posting pool spills sorted runs to disk past this and merges them
 # posting by posting at the end: at 256 MB that merge was a third of the
@@ -239,7 +242,7 @@ def count_units(roots: Iterable[Path]) -> int:
 
 def _articles(
     roots: list[Path], report: IndexReport, unreadable: set[str], progress: Progress | None,
-    pool: Pool | None,
+    pool: Executor | None,
 ) -> Iterator[Article]:
     """Articles under ``roots``; skips and what was left out go into the
     report as they happen. Web pages are extracted in ``pool`` if given."""
@@ -279,14 +282,15 @@ def update_index(
     progress: Progress | None = None,
     batch_size: int = 64,
     jobs: int = 1,
-    pool: Pool | None = None,
+    pool: Executor | None = None,
 ) -> IndexReport:
     """Bring the index in line with the files under ``roots``.
 
     With ``jobs`` > 1, analysis and posting writing run in that many writer
     processes, each writing its own segment (Whoosh's multi-process writer);
     reading, hashing and entities stay here. Web pages are extracted in
-    ``pool`` when given (``index_paths`` passes the entity step's pool).
+    ``pool`` (a Pool or a ``Cluster``) when given (``index_paths`` passes
+    the entity step's).
     """
     folders = [Path(r).resolve() for r in roots]
     report = IndexReport()
@@ -424,6 +428,8 @@ def index_paths(
     jobs: int | None = None,
     rebuild: bool = False,
     progress: Callable[[int], None] | None = None,
+    cluster: str | None = None,
+    notify: Callable[[str], None] | None = None,
 ) -> IndexReport:
     """Index the files under ``paths`` into the index at ``index_dir``.
 
@@ -433,6 +439,11 @@ def index_paths(
         ``PARALLEL_MIN`` articles use one process, which starts faster.
     :param rebuild: start from an empty index.
     :param progress: called with the number of articles read, as they are.
+    :param cluster: extract pages and run NER on a Dask cluster instead of
+        local processes: ``tcp://HOST:PORT`` of its scheduler, or
+        ``local:N`` to start N workers here (``search.cluster``).
+    :param notify: called with a line for the user about the run (the
+        cluster's dashboard address).
     Raises ``IndexProblem`` (and ``OSError``, ``ValueError`` for a bad
     corrections file) with a message for the user.
     """
@@ -453,17 +464,19 @@ def index_paths(
         die_with_parent()
 
     def run(index: Index) -> IndexReport:
-        # One pool of workers for entities and for extracting web pages.
-        pool = multiprocessing.Pool(jobs) if jobs > 1 else None
+        # One pool of workers (or the cluster) for entities and web pages.
+        pool = multiprocessing.Pool(jobs) if jobs > 1 and farm is None else None
+        executor: Executor | None = farm or pool
         enricher = None
         try:
             if loaded is not None:
                 from search.entities.ner import EntityEnricher
 
-                enricher = EntityEnricher(path, loaded, jobs=jobs, pool=pool)
+                enricher = EntityEnricher(path, loaded, jobs=farm.workers if farm else jobs,
+                                          pool=executor)
             return update_index(index, roots, enrich=enricher, progress=progress, jobs=jobs,
                                 batch_size=PARALLEL_BATCH if jobs > 1 else SERIAL_BATCH,
-                                pool=pool)
+                                pool=executor)
         finally:
             if enricher is not None:
                 enricher.close()
@@ -476,9 +489,24 @@ def index_paths(
     if existed:
         with write_lock(path):  # busy now rather than after reading every file
             _remove_leftovers(path)
-    if rebuild and existed:
-        return _rebuild(path, run)
-    return run(create_index(path))
+    farm = _connect(cluster, notify) if cluster else None  # before the index is touched
+    try:
+        if rebuild and existed:
+            return _rebuild(path, run)
+        return run(create_index(path))
+    finally:
+        if farm is not None:
+            farm.close()
+
+
+def _connect(spec: str, notify: Callable[[str], None] | None) -> Cluster:
+    from search.cluster import Cluster
+
+    farm = Cluster(spec)
+    if notify is not None:
+        notify(f"cluster {spec}: {farm.workers} worker"
+               + (f", pannello Dask: {farm.dashboard}" if farm.dashboard else ""))
+    return farm
 
 
 def _remove_leftovers(path: Path) -> None:

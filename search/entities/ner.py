@@ -16,6 +16,7 @@ import multiprocessing.pool
 import os
 import re
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,7 @@ from search.entities.bodies import body_mentions
 from search.entities.canonical import Canonicalizer, Corrections, clean
 from search.entities.context import business_mentions, in_context
 from search.entities.lists import media_spellings
+from search.executor import Executor
 from search.models import Article
 
 MODEL_DIR = Path(__file__).resolve().parent / "ner_model"
@@ -43,8 +45,18 @@ class Mention:
     label: str
 
 
-@functools.cache
+_loading = threading.Lock()
+
+
 def nlp():
+    """The NER pipeline, loaded once per process (a Dask worker may run
+    tasks in several threads)."""
+    with _loading:
+        return _load()
+
+
+@functools.cache
+def _load():
     """The NER pipeline, loaded from the installed package, only what NER needs."""
     import spacy
 
@@ -152,19 +164,21 @@ class EntityEnricher:
     """The indexer's entity step: fills persons/places/orgs on Articles.
 
     With ``jobs`` > 1, NER (nearly all of the step's time) runs in that many
-    processes, each on its share of a batch; the cache and the canonical
-    names stay in this process, so results do not depend on ``jobs``.
+    processes (or a cluster's workers), each on its share of a batch; the
+    cache and the canonical names stay in this process, so results do not
+    depend on ``jobs`` or on the cluster.
     """
 
     def __init__(
         self, index_dir: str | os.PathLike | None, corrections: Corrections | None = None,
-        jobs: int = 1, pool: multiprocessing.pool.Pool | None = None,
+        jobs: int = 1, pool: Executor | None = None,
     ) -> None:
         self.jobs = jobs
-        # A pool given is used (the indexer extracts web pages in the same
-        # one) and left open; otherwise one is started when first needed.
+        # A pool (or cluster) given is used (the indexer extracts web pages
+        # in the same one) and left open; otherwise one is started when
+        # first needed.
         self._pool = pool
-        self._owns_pool = pool is None
+        self._own: multiprocessing.pool.Pool | None = None
         # No folder: a cache in memory, for a run that stores nothing (extract).
         self.cache = EntityCache(Path(index_dir) / CACHE_NAME if index_dir else None)
         self.corrections = corrections or Corrections()
@@ -287,19 +301,19 @@ class EntityEnricher:
         """Mentions per text, as a call that waits for them."""
         if not texts:
             return list
-        if self.jobs <= 1 or len(texts) < 2 * self.jobs:
+        if self._pool is None and (self.jobs <= 1 or len(texts) < 2 * self.jobs):
             result = recognise(texts)
             return lambda: result
         if self._pool is None:
-            self._pool = multiprocessing.Pool(self.jobs)
+            self._pool = self._own = multiprocessing.Pool(self.jobs)
         share = -(-len(texts) // self.jobs)
         parts = self._pool.map_async(
             recognise, [texts[i:i + share] for i in range(0, len(texts), share)])
         return lambda: [mentions for part in parts.get() for mentions in part]
 
     def close(self) -> None:
-        if self._pool is not None and self._owns_pool:
-            self._pool.close()
-            self._pool.join()
+        if self._own is not None:
+            self._own.close()
+            self._own.join()
         self.cache.close()
 

@@ -19,10 +19,10 @@ import logging
 import re
 from collections.abc import Iterable, Iterator
 from itertools import islice
-from multiprocessing.pool import Pool
 from pathlib import Path
 from typing import Any, TypeVar
 
+from search.executor import Executor
 from search.ingest.readers import InputError, decode, make_article, read_bytes
 from search.models import Article, Page, Skipped
 
@@ -125,11 +125,11 @@ def _extract(html: str, url: str | None, guess_date: bool
 T = TypeVar("T")
 
 
-def read_pages(items: Iterable[T | Page], pool: Pool | None = None
+def read_pages(items: Iterable[T | Page], pool: Executor | None = None
                ) -> Iterator[T | Article | Skipped]:
     """``items`` in order, each Page replaced by its article (or the reason).
 
-    With a pool, the pages of one window are extracted in its processes
+    With a pool (or cluster), the pages of one window are extracted in its processes
     while the window before is handed on; at most two windows are held, so
     an archive of any size streams through.
     """
