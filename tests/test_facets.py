@@ -354,3 +354,8 @@ def test_lower_case_police_bodies():
     found = [name for _, name, _ in body_mentions(
         "La polizia giudiziaria, la polizia postale e il commissariato di polizia.")]
     assert found == ["Polizia giudiziaria", "Polizia postale", "Commissariato"]
+
+
+def test_a_body_is_shown_as_the_table_spells_it_whatever_the_registry_kept():
+    canon = Canonicalizer(Corrections(), {("ORG", "polizia ferroviaria"): "Polizia Ferroviaria"})
+    assert canon.article([("ORG", "Polizia Ferroviaria")])["orgs"] == ["Polizia ferroviaria"]

@@ -254,6 +254,8 @@ class Canonicalizer:
         key = name_key(text)
         if key in self.corrections.suppress:
             return None
+        if curated:  # a curated name is always shown as the table spells it
+            self.registry[(label, key)] = text
         shown = self.registry.setdefault((label, key), text)
         return label, shown
 
