@@ -188,23 +188,30 @@ def test_an_unusable_cluster_leaves_the_index_untouched(indexed, work, value, me
     assert not (indexed / "entities.sqlite").exists()
 
 
-def test_a_lost_scheduler_fails_the_run_and_keeps_the_last_commit(indexed, work, tmp_path):
+def _lose_scheduler(indexed, args: list[str], ready) -> tuple[int, str, str]:
+    """Run `cerca index ARGS --cluster` on a one-worker cluster, kill the
+    scheduler once ``ready(cluster, run)`` holds; the run's exit code and output."""
     cluster = Dask(workers=1)
     try:
-        before = state(indexed)
-        run = subprocess.Popen(
-            [*CERCA, "index", str(work), "--index", str(indexed),
-             "--cluster", cluster.address], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True)
-        wait_for(lambda: cluster.busy(), timeout=300)
+        run = subprocess.Popen([*CERCA, "index", *args, "--index", str(indexed),
+                                "--cluster", cluster.address],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        ready(cluster, run)
         cluster.scheduler.send_signal(signal.SIGKILL)
         out, err = run.communicate(timeout=120 + POLL_SECONDS)
     finally:
         cluster.close()
-    assert run.returncode == 1, out + err
+    assert "Traceback" not in err
+    return run.returncode, out, err
+
+
+def test_a_lost_scheduler_fails_the_run_and_keeps_the_last_commit(indexed, work, tmp_path):
+    before = state(indexed)
+    code, out, err = _lose_scheduler(
+        indexed, [str(work)], lambda cluster, run: wait_for(cluster.busy, timeout=300))
+    assert code == 1, out + err
     assert "cluster perso durante l'indicizzazione" in err
     assert "l'indice resta com'era" in err
-    assert "Traceback" not in err
     assert state(indexed) == before
 
 
@@ -216,22 +223,15 @@ def test_a_scheduler_lost_while_writing_cancels_the_writer(indexed, tmp_path):
     for n in range(150):
         for source in PAGES.glob("*.htm*"):
             (pages / f"{n:03d}-{source.name}").write_bytes(source.read_bytes())
-    cluster = Dask(workers=1)
-    try:
-        before = state(indexed)
-        run = subprocess.Popen([*CERCA, "index", str(pages), "--index", str(indexed),
-                                "--no-entities", "--cluster", cluster.address],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    def writing(cluster, run) -> None:
         wait_for(lambda: _locked(indexed) or run.poll() is not None, timeout=300)
         time.sleep(1.5)  # past the lock's brief check at start: the writer holds it
         assert _locked(indexed), run.communicate()
-        cluster.scheduler.send_signal(signal.SIGKILL)
-        out, err = run.communicate(timeout=120 + POLL_SECONDS)
-    finally:
-        cluster.close()
-    assert run.returncode == 1, out + err
+
+    before = state(indexed)
+    code, out, err = _lose_scheduler(indexed, [str(pages), "--no-entities"], writing)
+    assert code == 1, out + err
     assert "cluster perso durante l'indicizzazione" in err
-    assert "Traceback" not in err
     assert state(indexed) == before  # no segment of the cancelled writer is left
     assert not _locked(indexed)
 
