@@ -71,11 +71,15 @@ def test_a_killed_rebuild_leaves_the_old_index(indexed, tmp_path, how):
     proc = subprocess.Popen([*CERCA, "index", str(big), "--index", str(indexed), "--rebuild",
                              "--no-entities", "--jobs", "1"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    wait_for(lambda: rebuilding(indexed) or proc.poll() is not None)
-    time.sleep(0.5)
+    # Signalled at its first progress line: mid-run, however loaded the
+    # machine (a fixed sleep let a fast run finish first).
+    seen = ""
+    while "indicizzati" not in seen and (line := proc.stderr.readline()):
+        seen += line
+    assert rebuilding(indexed), seen
     proc.send_signal(how)
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode != 0
+    assert proc.returncode != 0, seen + err
     assert "Traceback" not in err
     assert doc_count(indexed) == 11
     assert search(open_index(indexed), SearchRequest(q="Pechino")).total > 0
