@@ -17,23 +17,27 @@ from search.entities.archive import is_initial
 from search.entities.lists import org_names, place_names
 from search.entities.places import is_italian_place
 
-# Nouns after which a name names a thing: streets, buildings and
-# institutions, shops, products, saints ("San Giovanni Evangelista", a church).
-_THINGS = (
-    "via|vie|viale|viali|piazza|piazze|piazzale|piazzetta|corso|largo|vicolo|strada|stradello|"
-    "galleria|cavalcavia|sottopasso|rotonda|ponte|"
-    "scuola|scuole|istituto|comprensivo|liceo|itis|ipsia|conservatorio|università|"
-    "biblioteca|museo|"
-    "teatro|cinema|auditorium|stadio|palazzetto|palasport|palestra|piscina|polisportiva|"
-    "circolo|centro|direzionale|palazzo|palazzina|villa|torre|caserma|carcere|ospedale|"
-    "clinica|policlinico|chiesa|parrocchia|basilica|cappella|oratorio|convento|abbazia|"
-    "pieve|duomo|cattedrale|cimitero|fondazione|residence|residenza|condominio|complesso|"
-    "mercato|supermercato|ipermercato|negozio|profumeria|farmacia|carrozzeria|officina|"
-    "concessionaria|ditta|azienda|cantina|ristorante|trattoria|osteria|pizzeria|bar|"
-    "caffè|hotel|albergo|edicola|libreria|cartoleria|tabaccheria|gelateria|pasticceria|"
-    "gioielleria|edizioni|casa editrice|pistola|pistole|fucile|fucili|revolver|carabina|"
-    "bici|bicicletta|penna|orologio|orologi|opera|dipinto|quadro|statua|tela|pala|"
-    "san|santa|santo|santi|sante|beato|beata|sant['’]\\s*")
+# Nouns after which a name names a thing, by kind.
+_STREETS = ("via vie viale viali piazza piazze piazzale piazzetta corso largo vicolo strada "
+            "stradello galleria cavalcavia sottopasso rotonda ponte").split()
+# Institutions: a name after one names the institution ("liceo Tassoni").
+_INSTITUTIONS = ("ospedale policlinico clinica università scuola scuole istituto liceo "
+                 "conservatorio carcere caserma teatro museo biblioteca fondazione").split()
+_BUILDINGS = ("comprensivo itis ipsia cinema auditorium stadio palazzetto palasport palestra "
+              "piscina polisportiva circolo centro direzionale palazzo palazzina villa torre "
+              "chiesa parrocchia basilica cappella oratorio convento abbazia pieve duomo "
+              "cattedrale cimitero residence residenza condominio complesso").split()
+_SHOPS = ("mercato supermercato ipermercato negozio profumeria farmacia carrozzeria officina "
+          "concessionaria ditta azienda cantina ristorante trattoria osteria pizzeria bar caffè "
+          "hotel albergo edicola libreria cartoleria tabaccheria gelateria pasticceria "
+          "gioielleria edizioni").split() + ["casa editrice"]
+_OBJECTS = ("pistola pistole fucile fucili revolver carabina bici bicicletta penna orologio "
+            "orologi opera dipinto quadro statua tela pala").split()
+# Areas are places, but never persons ("Giardini Ducali", "Parco Ferrari").
+_AREAS = "parco giardini giardino quartiere villaggio rione".split()
+# A saint's name ("San Giovanni Evangelista") is a church's or a painting's.
+_SAINTS = r"san|santa|santo|santi|sante|beato|beata|sant['’]\s*"
+_THINGS = "|".join([*_STREETS, *_INSTITUTIONS, *_BUILDINGS, *_SHOPS, *_OBJECTS, _SAINTS])
 # Up to two adjectives may stand between ("liceo scientifico Tassoni").
 _ADJECTIVES = (r"(?:\s+(?!(?:che|di|del|della|e|ed|a|da|in|con|per|su|tra|il|lo|la|le|gli|i|"
                r"un|una|non|ha|è|sono|dove|quando|come|chi|anche|poi|già)\b)[a-zà-ÿ]+){0,2}")
@@ -69,10 +73,7 @@ _ARTICLE_BEFORE = re.compile(
 # What may stand between two names in a list ("via Allegri, Ulivi e Marco Polo").
 _LIST_GAP = re.compile(r"(?:\s*,\s*[A-ZÀ-Ý][\w'’]*)*\s*,?\s+(?:e|ed)\s+")
 
-# Areas are places, but never persons ("Giardini Ducali", "Parco Ferrari").
-_AREAS = "parco|giardini|giardino|quartiere|villaggio|rione"
-_NOUNS = frozenset(w for w in f"{_THINGS}|{_AREAS}".split("|")
-                   if w.isalpha() and not w.startswith("san"))
+_NOUNS = frozenset([*_STREETS, *_INSTITUTIONS, *_BUILDINGS, *_SHOPS, *_OBJECTS, *_AREAS])
 
 # "- ha spiegato Sangiorgi -": whoever speaks is a person.
 _SPEECH_BEFORE = re.compile(
@@ -110,10 +111,8 @@ def names_a_thing(name: str) -> bool:
     return name.split(" ", 1)[0].casefold() in _NOUNS
 
 
-_INSTITUTIONS = frozenset(
-    "ospedale policlinico clinica università scuola scuole istituto liceo conservatorio "
-    "carcere caserma teatro museo biblioteca fondazione".split())
 # "il liceo scientifico Tassoni" names the Liceo Tassoni.
+_INSTITUTIONS_SET = frozenset(_INSTITUTIONS)
 _INSTITUTION_BEFORE = re.compile(
     rf"\b(?P<noun>{'|'.join(_INSTITUTIONS)}){_ADJECTIVES}\s*[«\"“'‘]?\s*$", re.IGNORECASE)
 
@@ -121,7 +120,7 @@ _INSTITUTION_BEFORE = re.compile(
 def names_an_institution(name: str) -> bool:
     """Whether a name opens with an institution ("Policlinico", "Ospedale
     di Baggiovara", "Teatro Storchi"): an organisation, not a place."""
-    return name.split(" ", 1)[0].casefold() in _INSTITUTIONS
+    return name.split(" ", 1)[0].casefold() in _INSTITUTIONS_SET
 
 
 # "supermercato Famila", "la ditta Caselli Serramenti": the capitalised
