@@ -33,6 +33,9 @@ _OF = rf"(?:\s+(?:del\s+|dell{A}anno\s+)?(?P<y>{_YEAR}))"
 _PREP = r"(?:a|ad|in|(?-i:di)|da|entro|fino\s+a|nel\s+mese\s+di|il\s+mese\s+di|a\s+partire\s+da|" \
         r"tra|fra|dopo|prima\s+di|per|dal\s+mese\s+di|durante|verso)"
 _DAYS_JOIN = rf"\s*(?:,|e|ed)\s*(?:il\s+|l{A})?"
+# The two ends of a range of days: "dal 3 (marzo (2024)) al 5 aprile (2024)".
+_FROM_DAY = rf"(?P<d1>{_DAY})(?:\s+(?P<m1>{_FULL})(?:\s+(?P<y1>{_YEAR}))?)?"
+_TO_DAY = rf"(?P<d2>{_DAY})\s+(?:di\s+)?(?P<m2>{_FULL})(?:\s+(?:del\s+)?(?P<y2>{_YEAR}))?"
 _TIME_OF_DAY = r"(?:\s+(?:mattina|mattino|sera|pomeriggio|notte|mattinata|serata))?"
 
 RULES = [
@@ -46,17 +49,11 @@ RULES = [
     (MONTH_WORDS,
      rf"{_B}(?P<days>(?:{_DAY}){_DAYS_JOIN}(?:(?:{_DAY}){_DAYS_JOIN})*(?:{_DAY}))\s+(?:di\s+)?"
      rf"(?P<m>{_FULL}){_OF}?", g.days_of_month),
-    (MONTH_WORDS,
-     rf"{_B}(?:dal|dall{A}|da)\s*(?P<d1>{_DAY})(?:\s+(?P<m1>{_FULL})(?:\s+(?P<y1>{_YEAR}))?)?"
-     rf"\s+(?:al|all{A}|a)\s*(?P<d2>{_DAY})\s+(?:di\s+)?(?P<m2>{_FULL})(?:\s+(?:del\s+)?"
-     rf"(?P<y2>{_YEAR}))?", g.day_range),
-    (MONTH_WORDS,
-     rf"{_B}(?:tra|fra)\s+(?:il|l{A})\s*(?P<d1>{_DAY})(?:\s+(?P<m1>{_FULL})(?:\s+(?P<y1>{_YEAR}))?)?"
-     rf"\s+e\s+(?:il|l{A})\s*(?P<d2>{_DAY})\s+(?:di\s+)?(?P<m2>{_FULL})(?:\s+(?:del\s+)?"
-     rf"(?P<y2>{_YEAR}))?", g.day_range),
-    (MONTH_WORDS,
-     rf"{_B}(?P<d1>{_DAY})\s*[-–/]\s*(?P<d2>{_DAY})\s+(?:di\s+)?(?P<m2>{_FULL})"
-     rf"(?:\s+(?:del\s+)?(?P<y2>{_YEAR}))?", g.day_range),
+    (MONTH_WORDS, rf"{_B}(?:dal|dall{A}|da)\s*{_FROM_DAY}\s+(?:al|all{A}|a)\s*{_TO_DAY}",
+     g.day_range),
+    (MONTH_WORDS, rf"{_B}(?:tra|fra)\s+(?:il|l{A})\s*{_FROM_DAY}\s+e\s+(?:il|l{A})\s*{_TO_DAY}",
+     g.day_range),
+    (MONTH_WORDS, rf"{_B}(?P<d1>{_DAY})\s*[-–/]\s*{_TO_DAY}", g.day_range),
     (DIGITS,
      r"(?<![\d./-])(?P<d>\d{1,2})(?P<s>[/.-])(?P<m>\d{1,2})(?P=s)(?P<y>\d{4}|\d{2})"
      r"(?![.,/-]?\d)", g.numeric),
