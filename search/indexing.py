@@ -48,6 +48,7 @@ from search.ingest.readers import display
 from search.models import Article, Ignored, Skipped
 from search.processes import die_with_parent
 from search.schema import ENTITY_TEXT_FIELDS, KEYWORD_SEPARATOR, build_schema
+from search.stories import StoryStep
 
 if TYPE_CHECKING:
     from search.cluster import Cluster
@@ -299,6 +300,8 @@ def update_index(
     seen: dict[str, str] = {}  # id -> the file it came from
     unreadable: set[str] = set()
     writer: Any = None  # a Whoosh writer, opened at the first change
+    stories = StoryStep(index)
+    written: dict[str, str] = {}  # id -> content hash, for the articles this run writes
 
     def open_writer():
         try:
@@ -338,6 +341,8 @@ def update_index(
                 items, finish = in_flight
                 finish()
                 for article, digest in items:
+                    stories.add(article, digest)
+                    written[article.id] = digest
                     doc = document(article, digest)
                     if article.id in existing:
                         writer.update_document(**doc)
@@ -367,19 +372,27 @@ def update_index(
                 flush()
         flush()  # starts the last batch and writes the one before
         flush()  # writes the last batch
+        removed: set[str] = set()
         for doc_id, (_, origin) in existing.items():
             if doc_id not in seen and origin not in unreadable and _within(origin, folders):
                 writer = writer or open_writer()
                 writer.delete_by_term("id", doc_id)
+                removed.add(doc_id)
                 report.removed += 1
+        live = {i: h for i, (h, _) in existing.items() if i not in removed} | written
         if writer is not None:
+            stories.commit(live, writer.generation)  # before the commit that publishes it
             writer.commit()
+        elif stories.missing(index.generation):
+            stories.commit(live, index.generation)
     except BaseException as exc:
         if writer is not None:
             _abandon(writer, index.path)
         if isinstance(exc, OSError):
             raise IndexProblem(disk_message(exc, index.path)) from None
         raise
+    finally:
+        stories.close()
     expected = len(existing) + report.added - report.removed
     if index.doc_count() != expected:
         # Whoosh's multi-process writer commits without the segment of a
