@@ -22,6 +22,7 @@ from search.ingest.readers import display
 from search.ingest.sources import HIDDEN, UNSUPPORTED
 from search.links import web_url
 from search.models import (
+    COLLAPSES,
     FACETS,
     MAX_PAGE_SIZE,
     SORTS,
@@ -31,12 +32,14 @@ from search.models import (
     SearchRequest,
     SearchResult,
     Skipped,
+    Story,
+    StoryMember,
 )
 from search.params import LIST_KEYS, InvalidRequest, parse_int, parse_request
 from search.query.articles import Related, StoredArticle, get_article, marked_text, related
 from search.query.autocomplete import autocomplete
 from search.query.budget import DEFAULT_SECONDS, QueryTooCostly
-from search.query.pipeline import export_hits, facet_values, search
+from search.query.pipeline import article_story, export_hits, facet_values, search, story
 from search.served import ServedIndex
 from search.snapshot import Snapshot, restore_snapshot, take_snapshot, verify_snapshot
 
@@ -44,8 +47,8 @@ __all__ = [
     "DEFAULT_SECONDS", "FACETS", "HIDDEN", "LIST_KEYS", "MAX_PAGE_SIZE", "SORTS", "UNSUPPORTED",
     "Corrections", "FacetValue", "Hit", "Ignored", "Index", "IndexBusy", "IndexMissing",
     "IndexProblem", "IndexReport", "InvalidRequest", "QueryTooCostly", "Related",
-    "SearchRequest", "SearchResult", "ServedIndex", "Skipped", "Snapshot", "StoredArticle",
-    "autocomplete",
+    "SearchRequest", "SearchResult", "ServedIndex", "Skipped", "Snapshot", "Story",
+    "StoryMember", "StoredArticle", "COLLAPSES", "article_story", "story", "autocomplete",
     "count_units", "create_index", "display", "export_hits", "extract_files", "extract_records",
     "facet_values", "get_article", "index_paths", "marked_text", "open_index", "parse_int",
     "parse_request", "related", "restore_snapshot", "search", "take_snapshot", "update_index",

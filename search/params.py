@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from search.models import DATE_SOURCES, MAX_PAGE_SIZE, SORTS, SearchRequest
+from search.models import COLLAPSES, DATE_SOURCES, MAX_PAGE_SIZE, SORTS, SearchRequest
 
 MAX_VALUES = 20
 MAX_VALUE_CHARS = 200
@@ -131,6 +131,13 @@ def parse_request(params: Mapping[str, Any], default_page_size: int = 10) -> Sea
             f"sort: «{sort[:40]}» non valido (usa relevance o date)",
             f"sort: {sort[:40]!r} is not valid (use relevance or date)",
         )
+    collapse = _one(params.get("collapse")) or "story"
+    if collapse not in COLLAPSES:
+        raise InvalidRequest(
+            "invalid_collapse",
+            f"collapse: «{collapse[:40]}» non valido (usa story, copies o none)",
+            f"collapse: {collapse[:40]!r} is not valid (use story, copies or none)",
+        )
     date_from, date_to = parse_date_range(params, "date_from", "date_to")
     mentioned_from, mentioned_to = parse_date_range(params, "mentioned_from", "mentioned_to")
     size_key = "page_size" if params.get("page_size") is not None else "limit"
@@ -145,6 +152,7 @@ def parse_request(params: Mapping[str, Any], default_page_size: int = 10) -> Sea
     return SearchRequest(
         q=q,
         sort=sort,  # type: ignore[arg-type]
+        collapse=collapse,  # type: ignore[arg-type]
         page=parse_int("page", params.get("page"), 1, 1, MAX_PAGE),
         page_size=page_size,
         date_from=date_from,

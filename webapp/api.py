@@ -12,6 +12,7 @@ import hashlib
 import io
 import itertools
 import json
+import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import TypeVar
@@ -33,6 +34,7 @@ from search import (
     get_article,
     parse_int,
     search,
+    story,
 )
 from webapp import get_index, query_budget
 from webapp.errors import error_response
@@ -41,8 +43,10 @@ from webapp.urls import public_url, search_request
 bp = Blueprint("api", __name__)
 T = TypeVar("T")
 
-EXPORT_FIELDS = ("id", "title", "date", "date_source", "source", "url", "score", "persons", "places", "orgs")
+EXPORT_FIELDS = ("id", "title", "date", "date_source", "source", "url", "score", "persons", "places",
+                 "orgs", "story", "copies", "related")
 FEED_SIZE = 20
+STORY_ID = re.compile(r"[0-9a-f]{12}")
 
 
 def init_cors(app: Flask) -> None:
@@ -101,7 +105,7 @@ def api_search():
         not_org, author, not_author, date_from,
         date_to, date_source,
         mentioned_from, mentioned_to,
-        sort, page, page_size]
+        sort, collapse, page, page_size]
       responses:
         200: {description: Results, content: {application/json: {schema: SearchResult}}}
         400: BadRequest
@@ -133,6 +137,27 @@ def api_article(article_id: str):
         return error_response(404, "not_found", f"Articolo «{article_id[:100]}» non trovato.",
                               f"Article {article_id[:100]!r} not found.")
     return _conditional(jsonify(article.to_dict()), index)
+
+
+@bp.get("/api/story/<story_id>")
+def api_story(story_id: str):
+    """One story.
+    ---
+    get:
+      summary: Every article of one story, by date (copies share a group)
+      parameters: [{name: story_id, in: path, required: true, schema: {type: string}}]
+      responses:
+        200: {description: The story, content: {application/json: {schema: Story}}}
+        404: NotFound
+        414: UriTooLong
+        503: NoIndex
+    """
+    index = _index()
+    found = story(index, story_id) if STORY_ID.fullmatch(story_id) else None
+    if found is None:
+        return error_response(404, "not_found", f"Storia «{story_id[:100]}» non trovata.",
+                              f"Story {story_id[:100]!r} not found.")
+    return _conditional(jsonify(found.to_dict()), index)
 
 
 @bp.get("/api/facets/<name>")
@@ -199,7 +224,11 @@ def api_suggest():
 
 
 def _row(hit: Hit) -> dict:
-    return {f: getattr(hit, f) for f in EXPORT_FIELDS}
+    """An exported hit; its copies and related articles as ids."""
+    row = {f: getattr(hit, f) for f in EXPORT_FIELDS}
+    row["copies"] = [m.id for m in hit.copies]
+    row["related"] = [m.id for m in hit.related]
+    return row
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula.
@@ -234,13 +263,14 @@ def api_export():
     """Export a whole result set.
     ---
     get:
-      summary: Every article matching the filters, streamed, with no cap
+      summary: Every result matching the filters in page order (one per story unless
+        collapse says otherwise), streamed, with no cap
       parameters: [{name: format, in: query, schema: {type: string, enum: [csv, jsonl], default: jsonl}},
         q, person,
         place, org,
         not_person, not_place,
         not_org, author, not_author, date_from,
-        date_to, sort]
+        date_to, sort, collapse]
       responses:
         200:
           description: One row per article
@@ -279,7 +309,7 @@ def feed():
       summary: The newest articles matching a search, as an Atom feed
       parameters: [q, person,
         place, org,
-        date_from, date_to]
+        date_from, date_to, collapse]
       responses:
         200: {description: Atom feed, content: {application/atom+xml: {schema: {type: string}}}}
         400: BadRequest

@@ -16,7 +16,16 @@ from apispec import APISpec
 from apispec_webframeworks.flask import FlaskPlugin
 from flask import Flask
 
-from search import MAX_PAGE_SIZE, SORTS, FacetValue, Hit, SearchResult, StoredArticle
+from search import (
+    COLLAPSES,
+    MAX_PAGE_SIZE,
+    SORTS,
+    FacetValue,
+    Hit,
+    SearchResult,
+    StoredArticle,
+    Story,
+)
 
 _SCALARS = {str: "string", int: "integer", float: "number", bool: "boolean"}
 
@@ -69,6 +78,8 @@ def build_spec(app: Flask) -> dict[str, Any]:
     facet_value = dataclass_schema(FacetValue, exclude=("selected", "excluded"))
     result = dataclass_schema(SearchResult, exclude=("request",))
     result["properties"]["hits"] = {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}}
+    result["properties"]["collapse"] = {"type": "string", "enum": list(COLLAPSES)}
+    result["required"].append("collapse")
     result["properties"]["facets"] = {
         "type": "object",
         "additionalProperties": {"type": "array", "items": {"$ref": "#/components/schemas/FacetValue"}},
@@ -77,6 +88,7 @@ def build_spec(app: Flask) -> dict[str, Any]:
     spec.components.schema("FacetValue", facet_value)
     spec.components.schema("SearchResult", result)
     spec.components.schema("StoredArticle", dataclass_schema(StoredArticle))
+    spec.components.schema("Story", dataclass_schema(Story))
     spec.components.schema("FacetValues", {
         "type": "object", "required": ["facet", "values"],
         "properties": {"facet": {"type": "string"},
@@ -135,6 +147,9 @@ def build_spec(app: Flask) -> dict[str, Any]:
         _param("mentioned_from", date, "Only articles naming a day from this one (YYYY-MM-DD)"),
         _param("mentioned_to", date, "Only articles naming a day up to this one (YYYY-MM-DD)"),
         _param("sort", {"type": "string", "enum": list(SORTS), "default": "relevance"}, "Order"),
+        _param("collapse", {"type": "string", "enum": list(COLLAPSES), "default": "story"},
+               "One result per story (its best-ranked article, the others under it), "
+               "per text and its copies, or per article (none)"),
         _param("page", {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1}, "Page"),
         _param("page_size", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE,
                              "default": 10}, "Results per page"),

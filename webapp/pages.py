@@ -7,6 +7,7 @@ from flask import Blueprint, abort, make_response, render_template, request
 from search import (
     InvalidRequest,
     SearchRequest,
+    article_story,
     facet_values,
     get_article,
     marked_text,
@@ -118,4 +119,5 @@ def article_page(article_id: str):
     return render_template(
         "article.html", article=article, text=marked_text(index, article.text, q), q=q,
         related=related(index, article_id), links=Links(SearchRequest(q=q)),
+        story=article_story(index, article_id),
     )

@@ -47,6 +47,8 @@ def to_args(request: SearchRequest) -> list[tuple[str, str]]:
         args.append(("mentioned_to", request.mentioned_to.isoformat()))
     if request.sort != "relevance":
         args.append(("sort", request.sort))
+    if request.collapse != "story":
+        args.append(("collapse", request.collapse))
     if request.page != 1:
         args.append(("page", str(request.page)))
     if request.page_size != DEFAULT_PAGE_SIZE:

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
 from whoosh.searching import Searcher
 
 from search.query import facets, matchset, ranking
+from search.query.collapse import StoryColumns, read_columns
 
 T = TypeVar("T")
 
@@ -49,6 +51,10 @@ class Columns:
     def lengths(self, searcher: Searcher, field: str) -> np.ndarray:
         """Each document's length in ``field``, for scoring."""
         return self._get(searcher, f"length:{field}", lambda s: ranking.field_lengths(s, field))
+
+    def stories(self, searcher: Searcher, path: Path) -> StoryColumns:
+        """Each document's story and copy group (``collapse.py``)."""
+        return self._get(searcher, "stories", lambda s: read_columns(s, path))
 
     def _get(self, searcher: Searcher, name: str, build: Callable[[Searcher], T]) -> T:
         key = (name, searcher.reader().generation())

@@ -25,8 +25,16 @@ from whoosh.searching import Searcher, TimeLimit
 from search.analysis import fold
 from search.index import Index
 from search.links import web_url
-from search.models import DATE_SOURCES, FacetValue, Hit, SearchRequest, SearchResult, iso
-from search.query import budget, rerank
+from search.models import (
+    DATE_SOURCES,
+    FacetValue,
+    Hit,
+    SearchRequest,
+    SearchResult,
+    Story,
+    iso,
+)
+from search.query import budget, collapse, rerank
 from search.query import facets as facet_counts
 from search.query.budget import QueryTooCostly
 from search.query.conflation import Vocabulary
@@ -201,11 +209,28 @@ class Matches:
                                      for s in DATE_SOURCES]
         return result
 
+    def stories(self) -> collapse.StoryColumns:
+        return self.index.columns.stories(self.searcher, self.index.path)
+
+    def results(self) -> int:
+        """How many results the pages hold, once collapsed."""
+        return collapse.count(collapse.key_of(self.stories(), self.plan.request.collapse),
+                              self.matched)
+
+    def collapsed(self, wanted: int | None) -> list[tuple[int, float | None]]:
+        """The first ``wanted`` results (all if None) in result order, one
+        per story or copy group as the request's ``collapse`` says."""
+        key = collapse.key_of(self.stories(), self.plan.request.collapse)
+        return collapse.first_of_each(self.ordered, key, self.total, wanted)
+
     def hit(self, docnum: int, score: float | None, shown: bool = True) -> Hit:
         """One hit with its stored fields; a hit ``shown`` on a page also
         gets its snippet and the words it matched (an export needs neither,
         and scanning every text for them would cost most of its time)."""
         fields = self.searcher.stored_fields(docnum)
+        stories = self.stories()
+        members = collapse.members_of(stories, docnum, self.matched,
+                                      self.searcher.stored_fields)
         body = fields.get("body", "")
         in_body, matched = explain(fields.get("title", ""), body, self.keys) if shown else ([], [])
         return Hit(
@@ -222,6 +247,9 @@ class Matches:
             date_inferred=bool(fields.get("date_inferred")),
             date_source=date_source(fields),
             matched=matched,
+            story=stories.name(docnum),
+            copies=[m for m in members if m.relation == "copy"],
+            related=[m for m in members if m.relation == "related"],
         )
 
 
@@ -268,8 +296,9 @@ def search(index: Index, request: SearchRequest,
         page = max(1, request.page)
         offset = (page - 1) * request.page_size
         hits: list[Hit] = []
-        if offset < found.total:
-            order = found.ordered(offset + request.page_size)[offset:]
+        results = found.results()
+        if offset < results:
+            order = found.collapsed(offset + request.page_size)[offset:]
             hits = [found.hit(docnum, score) for docnum, score in order]
         parsed = found.parsed
         suggestion = None
@@ -285,17 +314,19 @@ def search(index: Index, request: SearchRequest,
             suggestion=suggestion,
             request=request,
             notices=found.notices,
+            results=results,
         )
 
 
 def export_hits(index: Index, request: SearchRequest,
                 seconds: float | None = budget.DEFAULT_SECONDS) -> Iterator[Hit]:
-    """Every hit of a search in page order, without paging or snippets;
+    """Every result of a search in page order (collapsed as the page is),
+    without paging or snippets;
     finding and ordering them is within ``seconds``, streaming is not."""
     with index.searcher(weighting=WEIGHTING) as searcher:
         with budget.budget(seconds):
             found = find(index, searcher, plan(request, searcher.reader()))
-            order = found.ordered()
+            order = found.collapsed(None)
         for docnum, score in order:
             yield found.hit(docnum, score, shown=False)
 
@@ -317,6 +348,26 @@ def facet_values(
     shown = [v for v in values if not (v.selected or v.excluded)
              and needle in fold(v.value.casefold())]
     return chosen + shown[:max(0, limit - len(chosen))]
+
+
+def story(index: Index, story_id: str) -> Story | None:
+    """Every article of one story, by date; None if there is no such story."""
+    with index.searcher() as searcher:
+        columns = index.columns
+        return collapse.story_of(columns.stories(searcher, index.path), story_id,
+                                 columns.live(searcher), searcher.stored_fields)
+
+
+def article_story(index: Index, article_id: str) -> Story | None:
+    """The story of one article: its other articles, by date, each a copy
+    of it or related; None for an unknown article."""
+    with index.searcher() as searcher:
+        docnum = searcher.document_number(id=article_id)
+        if docnum is None:
+            return None
+        columns = index.columns.stories(searcher, index.path)
+        return Story(columns.name(docnum), collapse.members_of(
+            columns, docnum, index.columns.live(searcher), searcher.stored_fields))
 
 
 def date_source(fields: dict) -> str:
