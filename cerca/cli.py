@@ -217,7 +217,11 @@ def terminal_snippet(snippet: str, color: bool) -> str:
 def print_result(result: SearchResult, color: bool) -> None:
     q = f" per «{result.query}»" if result.query else ""
     noun = "risultato" if result.total == 1 else "risultati"
-    click.echo(f"{result.total} {noun}{q} (pagina {result.page} di {result.pages})")
+    grouped = ""
+    if result.results != result.total:
+        grouped = f", {result.results} " + ("notizie" if result.request.collapse == "story"
+                                             else "testi")
+    click.echo(f"{result.total} {noun}{q}{grouped} (pagina {result.page} di {result.pages})")
     if result.suggestion:
         click.echo(f"Forse cercavi: {result.suggestion}")
     offset = (result.page - 1) * result.page_size
@@ -228,6 +232,15 @@ def print_result(result: SearchResult, color: bool) -> None:
         click.echo(f"{n}. {hit.title}" + (f"  [{meta}]" if meta else ""))
         click.echo(f"   {terminal_snippet(hit.snippet, color)}")
         click.echo(f"   id: {hit.id}")
+        hidden = {"story": hit.copies + hit.related, "copies": hit.copies}.get(
+            result.request.collapse, [])
+        if hidden:
+            copies = sum(m.relation == "copy" for m in hidden)
+            parts = [f"altre {copies} versioni" if copies != 1 else "1 altra versione"] \
+                if copies else []
+            if len(hidden) - copies:
+                parts.append(f"{len(hidden) - copies} sullo stesso fatto")
+            click.echo(f"   {', '.join(parts)}: {', '.join(m.id for m in hidden)}")
     labels = {"person": "Persone", "place": "Luoghi", "org": "Organizzazioni", "author": "Firme",
               "date": "Data", "date_source": "Fonte della data"}
     names = {"given": "indicata", "inferred": "dedotta dal testo", "none": "senza data"}
@@ -279,6 +292,8 @@ def run_batch(index, source: TextIO, out: TextIO) -> None:
 @click.option("--mentioned-from", help="Solo articoli che citano un giorno da questo (AAAA-MM-GG)…")
 @click.option("--mentioned-to", help="…fino a questo giorno (AAAA-MM-GG).")
 @click.option("--sort", default="relevance", show_default=True, help="relevance o date.")
+@click.option("--collapse", default="story", show_default=True,
+              help="story (una per notizia), copies (unisce le copie) o none (tutti gli articoli).")
 @click.option("--page", default="1", show_default=True, help="Pagina.")
 @click.option("--limit", default="10", show_default=True, help="Risultati per pagina (max 100).")
 @click.option("--json", "as_json", is_flag=True, help="Risultato in JSON.")

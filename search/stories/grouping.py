@@ -26,7 +26,7 @@ from search.stories.features import NUM_PERM, SCHEME, SEED, Features
 
 # A copy: most of the shorter text's word 3-shingles are in the longer one.
 COPY_CONTAINMENT = 0.6
-COPY_JACCARD = 0.3  # LSH threshold for copy candidates (an estimate)
+COPY_JACCARD = 0.2  # LSH threshold for copy candidates (an estimate)
 MIN_SHINGLES = 15  # below this a text is too short to call anything a copy of it
 # Same event: close vocabulary, and rare names in common.
 EVENT_LSH = 0.35
@@ -73,7 +73,7 @@ def judge(a: Features, b: Features, rare: Mapping[str, int], total: int) -> Pair
     gap = abs(a.day - b.day) if a.day and b.day else None
     if gap is not None and gap > 2 * YEAR and not persons:
         return None
-    if (words >= 0.5 or (persons and words >= 0.12) or (len(shared) >= 2 and words >= 0.2)
+    if (words >= 0.5 or (persons and words >= 0.2) or (len(shared) >= 2 and words >= 0.25)
             or (shared and words >= 0.35)):
         return Pair("", "", "same_event", words + 0.1 * weight)
     return None
