@@ -216,3 +216,36 @@ def test_date_histogram_without_javascript(browser, years_server):
     page.wait_for_url(re.compile(r"mentioned_from=2019-06-04"))
     expect(page.locator("#conteggio")).to_contain_text("1 risultato")
     context.close()
+
+
+def test_stories_one_result_each_expand_and_turn_off(browser, stories_server):
+    """Six DICE articles, a copy pair and a same-event pair: four results;
+    the lists open; "Tutti gli articoli" shows six; the article page lists
+    its story."""
+    context = browser.new_context(locale="it-IT", viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    watch = Watch(page, stories_server)
+    page.goto(stories_server + "/?q=")
+    expect(page.locator(".hit")).to_have_count(4)
+    expect(page.locator("#conteggio")).to_contain_text("6 risultati")
+    expect(page.locator("#conteggio")).to_contain_text("4 notizie")
+    copies = page.locator("details.storia", has_text="1 altra versione")
+    related = page.locator("details.storia", has_text="1 articolo sullo stesso fatto")
+    expect(copies.locator("li")).to_be_hidden()
+    copies.locator("summary").click()
+    expect(copies.locator("li a")).to_be_visible()
+    related.locator("summary").click()
+    expect(related.locator("li a")).to_be_visible()
+    page.select_option("#raggruppa", "none")
+    expect(page.locator(".hit")).to_have_count(6)
+    expect(page.locator("details.storia")).to_have_count(0)
+    assert "collapse=none" in page.url
+    page.goto(stories_server + "/?q=")
+    related.locator("summary").click()
+    related.locator("li a").first.click()
+    page.wait_for_url(re.compile(r"/articolo/"))
+    expect(page.locator("#storia li")).to_have_count(1)
+    expect(page.locator("#storia")).to_contain_text("stesso fatto")
+    shot(page, "storia")
+    watch.check()
+    context.close()
