@@ -18,7 +18,7 @@ from datasketch import MinHash
 
 from search.analysis import fold
 
-NUM_PERM = 64
+NUM_PERM = 128
 SEED = 24
 SCHEME = "affine32"  # datasketch 2 names how its hash values were made
 # Words shorter than this carry little of an event (articles, "via", "ieri").

@@ -25,12 +25,13 @@ from datasketch import LeanMinHash, MinHashLSH
 from search.stories.features import NUM_PERM, SCHEME, SEED, Features
 
 # A copy: most of the shorter text's word 3-shingles are in the longer one.
-COPY_CONTAINMENT = 0.6
-COPY_JACCARD = 0.2  # LSH threshold for copy candidates (an estimate)
+COPY_CONTAINMENT = 0.55
+COPY_JACCARD = 0.3  # LSH threshold for copy candidates (an estimate)
 MIN_SHINGLES = 15  # below this a text is too short to call anything a copy of it
+MIN_WORDS = 15  # ... or to tell an event by its words
 # Same event: close vocabulary, and rare names in common.
 EVENT_LSH = 0.35
-NAME_DF_MAX = 40  # a name in more articles than this says nothing of one event
+NAME_DF_MAX = 25  # a name in more articles than this says nothing of one event
 MAX_STORY = 40
 YEAR = 365
 
@@ -66,6 +67,8 @@ def judge(a: Features, b: Features, rare: Mapping[str, int], total: int) -> Pair
         contained = containment(a, b)
         if contained >= COPY_CONTAINMENT:
             return Pair("", "", "copy", 1.0 + contained)
+    if min(a.n_words, b.n_words) < MIN_WORDS:
+        return None
     words = _estimate(a.words, b.words)
     shared = [n for n in set(a.names) & set(b.names) if n in rare]
     persons = [p for p in set(a.persons) & set(b.persons) if p in rare]
