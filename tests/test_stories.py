@@ -144,14 +144,14 @@ def test_incremental_run_joins_a_new_copy_and_deleting_the_best_promotes_the_nex
         index.close()
 
 
-def test_stories_do_not_depend_on_file_order_and_survive_a_rebuild(tmp_path):
+def test_stories_do_not_depend_on_file_order_or_jobs_and_survive_a_rebuild(tmp_path):
     folder = _copy_folder(tmp_path)
     reversed_folder = tmp_path / "reversed"
     reversed_folder.mkdir()
     _write(reversed_folder, list(reversed(_records(folder))))
     first, second = tmp_path / "a", tmp_path / "b"
     update_index(create_index(first), [folder])
-    update_index(create_index(second), [reversed_folder], batch_size=1)
+    update_index(create_index(second), [reversed_folder], batch_size=1, jobs=2)
     stories_a = read_stories(first, open_index(first).generation)
     assert stories_a == read_stories(second, open_index(second).generation)
     assert len(stories_a) == 2
@@ -193,3 +193,20 @@ def test_api_story_collapse_and_openapi(stories_index_dir):
         assert "altra versione" in results and "articolo sullo stesso fatto" in results
     finally:
         app.extensions["cerca"].close()
+
+
+def test_a_snapshot_carries_its_generations_stories(stories_index_dir, tmp_path):
+    from search import restore_snapshot, take_snapshot, verify_snapshot
+
+    snap = take_snapshot(stories_index_dir, tmp_path / "snap")
+    expected = read_stories(stories_index_dir, snap.generation)
+    assert read_stories(snap.path, snap.generation) == expected
+    verify_snapshot(snap.path)
+    target = tmp_path / "restored"
+    restore_snapshot(snap.path, target)
+    index = open_index(target)
+    try:
+        assert read_stories(target, index.generation) == expected
+        assert search(index, SearchRequest(collapse="story")).results == 4
+    finally:
+        index.close()
