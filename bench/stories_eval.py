@@ -109,6 +109,9 @@ def main() -> None:
     wrong = [p for p, g in zip(labelled, gold_story, strict=True)
              if same(story_of, p["a"], p["b"]) and not g]
     print(f"wrong merges: {[(p['a'], p['b']) for p in wrong]}")
+    wrong = [(p["a"], p["b"], p["label"]) for p, g in zip(labelled, gold_copy, strict=True)
+             if same(copy_of, p["a"], p["b"]) and not g]
+    print(f"wrong copies: {wrong}")
 
 
 if __name__ == "__main__":

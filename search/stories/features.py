@@ -26,6 +26,7 @@ MIN_WORD = 4
 # Prefix length standing in for a stem: "rubato", "rubati" -> "rubat".
 STEM = 6
 _WORD = re.compile(r"\w+")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
 
 
@@ -40,19 +41,24 @@ class Features:
     names: tuple[str, ...]  # canonical persons, places, orgs, folded, sorted
     persons: tuple[str, ...]  # the persons among them with at least two words
     day: int  # proleptic ordinal of its date, 0 when undated
+    # The numbers in the text (ages, amounts, times, counts): a template
+    # filled in again (a weekly bulletin) keeps its words, not its numbers.
+    numbers: tuple[str, ...] = ()
 
-    def to_row(self) -> tuple[bytes, int, bytes, int, str, str, int]:
+    def to_row(self) -> tuple[bytes, int, bytes, int, str, str, int, str]:
         return (self.shingles.astype("<u4").tobytes(), self.n_shingles,
                 self.words.astype("<u4").tobytes(), self.n_words,
-                "\x1f".join(self.names), "\x1f".join(self.persons), self.day)
+                "\x1f".join(self.names), "\x1f".join(self.persons), self.day,
+                "\x1f".join(self.numbers))
 
     @classmethod
     def from_row(cls, row: tuple) -> Features:
-        shingles, n_shingles, words, n_words, names, persons, day = row
+        shingles, n_shingles, words, n_words, names, persons, day, numbers = row
         return cls(np.frombuffer(shingles, dtype="<u4"), n_shingles,
                    np.frombuffer(words, dtype="<u4"), n_words,
                    tuple(n for n in names.split("\x1f") if n),
-                   tuple(n for n in persons.split("\x1f") if n), day)
+                   tuple(n for n in persons.split("\x1f") if n), day,
+                   tuple(n for n in numbers.split("\x1f") if n))
 
 
 def _signature(tokens: set[bytes]) -> np.ndarray:
@@ -75,5 +81,6 @@ def features(text: str, persons: list[str], places: list[str], orgs: list[str],
     content = {w[:STEM].encode() for w in words if len(w) >= MIN_WORD and not w.isdigit()}
     names = sorted({_norm(n) for n in [*persons, *places, *orgs] if _norm(n)})
     full = sorted({_norm(p) for p in persons if len(_norm(p).split()) >= 2})
+    numbers = sorted({n.replace(".", "").replace(",", "") for n in _NUMBER.findall(text)})
     return Features(_signature(shingles), len(shingles), _signature(content), len(content),
-                    tuple(names), tuple(full), date.toordinal() if date else 0)
+                    tuple(names), tuple(full), date.toordinal() if date else 0, tuple(numbers))

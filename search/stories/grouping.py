@@ -32,6 +32,11 @@ CANDIDATE_LSH = 0.3
 # Same event: close vocabulary, and rare names in common.
 NAME_DF_MAX = 25  # a name in more articles than this says nothing of one event
 MAX_STORY = 40
+# Two texts with this many numbers each and fewer than this share of them
+# in common are a template filled in twice, not a copy nor one event
+# (unless a person ties them).
+FEW_NUMBERS = 3
+OTHER_NUMBERS = 0.15
 YEAR = 365
 
 
@@ -62,6 +67,14 @@ def containment(a: Features, b: Features) -> float:
     return float(_contained(_estimate(a.shingles, b.shingles), a.n_shingles, b.n_shingles))
 
 
+def other_numbers(a: Features, b: Features) -> bool:
+    """Whether two texts give different numbers (see ``OTHER_NUMBERS``)."""
+    if min(len(a.numbers), len(b.numbers)) < FEW_NUMBERS:
+        return False
+    x, y = set(a.numbers), set(b.numbers)
+    return len(x & y) / len(x | y) < OTHER_NUMBERS
+
+
 def same_event(a: Features, b: Features, words: float, rare: Mapping[str, int],
                total: int) -> float | None:
     """The strength of two texts' tie to one event, None if too weak:
@@ -69,7 +82,8 @@ def same_event(a: Features, b: Features, words: float, rare: Mapping[str, int],
     of each name rare enough to tell an event."""
     shared = [n for n in set(a.names) & set(b.names) if n in rare]
     persons = [p for p in set(a.persons) & set(b.persons) if p in rare]
-    if a.day and b.day and abs(a.day - b.day) > 2 * YEAR and not persons:
+    if not persons and ((a.day and b.day and abs(a.day - b.day) > 2 * YEAR)
+                        or other_numbers(a, b)):
         return None
     if (words >= 0.5 or (persons and words >= 0.2) or (len(shared) >= 2 and words >= 0.25)
             or (shared and words >= 0.35)):
@@ -137,6 +151,8 @@ def related_pairs(items: Mapping[str, Features]) -> list[Pair]:
     contained = _contained(shingles, n_shingles[i], n_shingles[j])
     copy = (np.minimum(n_shingles[i], n_shingles[j]) >= MIN_SHINGLES) & (
         contained >= COPY_CONTAINMENT)
+    for k in np.flatnonzero(copy):
+        copy[k] = not other_numbers(feats[i[k]], feats[j[k]])
     found = [Pair(keys[a], keys[b], "copy", round(1.0 + float(c), 6))
              for a, b, c in zip(i[copy], j[copy], contained[copy], strict=True)]
     maybe = ~copy & (np.minimum(n_words[i], n_words[j]) >= MIN_WORDS) & (words >= 0.2)

@@ -22,6 +22,7 @@ from pathlib import Path
 from search.stories.features import Features
 
 CACHE = "stories.sqlite"
+TABLE = "features_v2"  # a new name whenever the features change
 VERSION = 1
 # Older generations' files kept for servers still reading them.
 KEEP = 3
@@ -75,9 +76,9 @@ class FeatureCache:
 
     def __init__(self, path: Path) -> None:
         self.db = sqlite3.connect(Path(path) / CACHE)
-        self.db.execute("CREATE TABLE IF NOT EXISTS features (hash TEXT PRIMARY KEY, "
+        self.db.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} (hash TEXT PRIMARY KEY, "
                         "shingles BLOB, n_shingles INTEGER, words BLOB, n_words INTEGER, "
-                        "names TEXT, persons TEXT, day INTEGER)")
+                        "names TEXT, persons TEXT, day INTEGER, numbers TEXT)")
 
     def get(self, digests: Iterable[str]) -> dict[str, Features]:
         wanted = list(digests)
@@ -85,7 +86,7 @@ class FeatureCache:
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]
             with closing(self.db.execute(
-                    f"SELECT * FROM features WHERE hash IN ({','.join('?' * len(chunk))})",
+                    f"SELECT * FROM {TABLE} WHERE hash IN ({','.join('?' * len(chunk))})",
                     chunk)) as rows:
                 for digest, *row in rows:
                     found[digest] = Features.from_row(tuple(row))
@@ -93,7 +94,7 @@ class FeatureCache:
 
     def put(self, items: Mapping[str, Features]) -> None:
         with self.db:
-            self.db.executemany("INSERT OR REPLACE INTO features VALUES (?,?,?,?,?,?,?,?)",
+            self.db.executemany(f"INSERT OR REPLACE INTO {TABLE} VALUES (?,?,?,?,?,?,?,?,?)",
                                 [(d, *f.to_row()) for d, f in items.items()])
 
     def keep(self, digests: set[str]) -> None:
@@ -102,7 +103,7 @@ class FeatureCache:
             self.db.execute("CREATE TEMP TABLE IF NOT EXISTS live (hash TEXT PRIMARY KEY)")
             self.db.execute("DELETE FROM live")
             self.db.executemany("INSERT OR IGNORE INTO live VALUES (?)", [(d,) for d in digests])
-            self.db.execute("DELETE FROM features WHERE hash NOT IN (SELECT hash FROM live)")
+            self.db.execute(f"DELETE FROM {TABLE} WHERE hash NOT IN (SELECT hash FROM live)")
 
     def close(self) -> None:
         self.db.close()
