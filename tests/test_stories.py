@@ -191,6 +191,14 @@ def test_api_story_collapse_and_openapi(stories_index_dir):
         assert "La stessa notizia" in page and COPY[1] in page and "copia" in page
         results = client.get("/?q=").get_data(as_text=True)
         assert "altra versione" in results and "articolo sullo stesso fatto" in results
+        import feedparser
+
+        for collapse in ("story", "none"):
+            feed = feedparser.parse(client.get(f"/feed.atom?collapse={collapse}").data)
+            newest = client.get(f"/api/search?sort=date&page_size=20&collapse={collapse}")
+            assert [e.link.rsplit("/", 1)[1] for e in feed.entries] == [
+                h["id"] for h in newest.get_json()["hits"]]
+            assert len(feed.entries) == {"story": 4, "none": 6}[collapse]
     finally:
         app.extensions["cerca"].close()
 
@@ -210,3 +218,20 @@ def test_a_snapshot_carries_its_generations_stories(stories_index_dir, tmp_path)
         assert search(index, SearchRequest(collapse="story")).results == 4
     finally:
         index.close()
+
+
+def test_cli_follows_collapse(stories_index_dir):
+    from click.testing import CliRunner
+
+    from cerca.cli import cli
+
+    runner = CliRunner()
+    for collapse, results in (("story", 4), ("copies", 5), ("none", 6)):
+        out = runner.invoke(cli, ["search", "", "--index", str(stories_index_dir), "--collapse",
+                                  collapse, "--json"], catch_exceptions=False)
+        data = json.loads(out.output)
+        assert (data["total"], data["results"], data["collapse"]) == (6, results, collapse)
+    text = runner.invoke(cli, ["search", "", "--index", str(stories_index_dir)]).output
+    assert "6 risultati, 4 notizie" in text and "1 altra versione" in text
+    bad = runner.invoke(cli, ["search", "", "--index", str(stories_index_dir), "--collapse", "x"])
+    assert bad.exit_code == 1 and "collapse" in bad.output
