@@ -16,13 +16,17 @@ candidate is then exact over all its words. Strata:
 - ``low_town``: cosine 0.1-0.3, same dateline town and same kind of crime,
   the hard negatives (same crime, same town, another day);
 - ``dice``: DICE's machine-found duplicate pairs not drawn above;
-- ``random``: two articles drawn at random.
+- ``random``: two articles drawn at random;
+- ``low_names2``: cosine < 0.3, sharing at least two rare capitalised
+  names or streets: the low-similarity follow-ups a reader would group
+  (drawn last, so the strata above are unchanged by it).
 
 No pair has an id in ``reserved_ids.txt`` and no article appears in more
 than two pairs, so one story reposted many times cannot fill a stratum.
 
     python3 bench/stories_sample.py sample            # writes /tmp/stories_sample.jsonl
     python3 bench/stories_sample.py show 0 25          # pairs 0..24, texts one after the other
+    python3 bench/stories_sample.py show todo 15       # the next 15 pairs not yet labelled
     python3 bench/stories_sample.py add < labels.txt   # "N c|s|d note" lines -> bench/stories_pairs.jsonl
     python3 bench/stories_sample.py stats              # counts per label and stratum
 """
@@ -46,7 +50,8 @@ PAIRS = HERE / "stories_pairs.jsonl"
 SEED = 24
 TOP_TERMS = 20
 PER_ARTICLE = 2
-QUOTAS = {"high": 80, "medium": 100, "low_name": 60, "low_town": 40, "dice": 20, "random": 20}
+QUOTAS = {"high": 80, "medium": 100, "low_name": 60, "low_town": 40, "dice": 20, "random": 20,
+          "low_names2": 40}
 MEDIUM_BANDS = ((0.3, 0.4), (0.4, 0.5), (0.5, 0.6), (0.6, 0.7))
 LABELS = {"c": "copy", "s": "same_event", "d": "different"}
 WORD = re.compile(r"[a-zà-ÿ0-9]+")
@@ -198,6 +203,15 @@ def sample() -> None:
     rand = [tuple(sorted(rng.sample(ids, 2), key=int)) for _ in range(QUOTAS["random"] * 3)]
     take(rand, QUOTAS["random"], "random", cand)
 
+    shared_names: Counter[tuple[str, str]] = Counter()
+    for nm, ids in name_df.items():
+        if 2 <= len(ids) <= 6 and nm.upper() not in towns:
+            for x in range(len(ids)):
+                for y in range(x + 1, len(ids)):
+                    shared_names[tuple(sorted((ids[x], ids[y]), key=int))] += 1
+    pool = [p for p, c in shared_names.items() if c >= 2 and cosine(vecs[p[0]], vecs[p[1]]) < 0.3]
+    take(pool, QUOTAS["low_names2"], "low_names2", {})
+
     rows = [{"a": a, "b": b, "sim": s, "stratum": st} for (a, b), (s, st) in chosen.items()]
     rng.shuffle(rows)  # interleave strata: a partial labelling still covers all of them
     with open(SAMPLE, "w", encoding="utf-8") as f:
@@ -217,10 +231,22 @@ def rows() -> list[dict]:
     return [json.loads(line) for line in SAMPLE.read_text().splitlines()]
 
 
-def show(start: int, stop: int, width: int = 900) -> None:
+def labelled() -> set[tuple[str, str]]:
+    if not PAIRS.exists():
+        return set()
+    return {(r["a"], r["b"]) for r in map(json.loads, PAIRS.read_text().splitlines())}
+
+
+def show(start: int, stop: int, width: int = 900, todo: bool = False) -> None:
     """Print pairs: dates, entities, then both texts (B as a word diff when close)."""
     docs, _ = load()
-    for r in rows()[start:stop]:
+    chosen = rows()
+    if todo:  # the next unlabelled pairs, ``stop`` of them
+        done = labelled()
+        chosen = [r for r in chosen if (r["a"], r["b"]) not in done][:stop]
+    else:
+        chosen = chosen[start:stop]
+    for r in chosen:
         a, b = docs[r["a"]], docs[r["b"]]
         print(f"=== #{r['n']} {r['a']}|{r['b']} sim={r['sim']} {r['stratum']}")
         for tag, d in (("A", a), ("B", b)):
@@ -253,9 +279,7 @@ def contained(x: str, y: str, k: int = 5) -> float:
 def add() -> None:
     """Append "N code note" lines from stdin to the labelled pairs."""
     sample_rows = {r["n"]: r for r in rows()}
-    done = set()
-    if PAIRS.exists():
-        done = {(r["a"], r["b"]) for r in map(json.loads, PAIRS.read_text().splitlines())}
+    done = labelled()
     with open(PAIRS, "a", encoding="utf-8") as f:
         for line in sys.stdin:
             if not line.strip():
@@ -291,6 +315,8 @@ if __name__ == "__main__":
     cmd = sys.argv[1] if len(sys.argv) > 1 else "sample"
     if cmd == "sample":
         sample()
+    elif cmd == "show" and sys.argv[2] == "todo":
+        show(0, int(sys.argv[3]), todo=True)
     elif cmd == "show":
         show(int(sys.argv[2]), int(sys.argv[3]))
     elif cmd == "add":
