@@ -27,7 +27,7 @@ than two pairs, so one story reposted many times cannot fill a stratum.
     python3 bench/stories_sample.py sample            # writes /tmp/stories_sample.jsonl
     python3 bench/stories_sample.py show 0 25          # pairs 0..24, texts one after the other
     python3 bench/stories_sample.py show todo 15       # the next 15 pairs not yet labelled
-    python3 bench/stories_sample.py add < labels.txt   # "N c|s|d note" lines -> bench/stories_pairs.jsonl
+    python3 bench/stories_sample.py add < labels.txt   # "N c|s|d note" lines -> stories_pairs.jsonl
     python3 bench/stories_sample.py stats              # counts per label and stratum
 """
 
@@ -56,7 +56,9 @@ MEDIUM_BANDS = ((0.3, 0.4), (0.4, 0.5), (0.5, 0.6), (0.6, 0.7))
 LABELS = {"c": "copy", "s": "same_event", "d": "different"}
 WORD = re.compile(r"[a-zà-ÿ0-9]+")
 NAME = re.compile(r"(?<![.!?:;«\"“]\s)(?<!^)\b([A-ZÀ-Þ][a-zà-ÿ]{3,})\b")
-STREET = re.compile(r"\b(?:via|viale|piazza|corso|strada|largo|piazzale)\s+((?:[A-ZÀ-Þ][\w']+\s?){1,3})")
+STREET = re.compile(
+    r"\b(?:via|viale|piazza|corso|strada|largo|piazzale)\s+((?:[A-ZÀ-Þ][\w']+\s?){1,3})"
+)
 DATELINE = re.compile(r"([A-ZÀ-Þ][A-ZÀ-Þ' ]+)\.")
 KINDS = {
     "furto": ("furt", "ladr", "rubat", "svaligi"),
@@ -157,7 +159,8 @@ def sample() -> None:
                 continue
             if docs_ok[p[0]]["text"] == docs_ok[p[1]]["text"] and stratum != "high":
                 continue
-            chosen[p] = (round(sims[p] if p in sims else cosine(vecs[p[0]], vecs[p[1]]), 4), stratum)
+            sim = sims[p] if p in sims else cosine(vecs[p[0]], vecs[p[1]])
+            chosen[p] = (round(sim, 4), stratum)
             uses.update(p)
             got += 1
 
@@ -302,8 +305,8 @@ def stats() -> None:
     for st in QUOTAS:
         cells = [table[(st, lab)] for lab in labels]
         print(f"{st:10} " + " ".join(f"{c:>10}" for c in cells) + f" {sum(cells):>10}")
-    print(f"{'total':10} " + " ".join(f"{sum(table[(s, lab)] for s in QUOTAS):>10}" for lab in labels)
-          + f" {len(recs):>10}")
+    totals = [sum(table[(st, lab)] for st in QUOTAS) for lab in labels]
+    print(f"{'total':10} " + " ".join(f"{c:>10}" for c in totals) + f" {len(recs):>10}")
     print("\nsim band   " + " ".join(f"{lab:>10}" for lab in labels))
     for lo in [x / 10 for x in range(10)]:
         band = [r for r in recs if lo <= r["sim"] < lo + 0.1 or (lo == 0.9 and r["sim"] >= 1)]
