@@ -19,7 +19,9 @@ candidate is then exact over all its words. Strata:
 - ``random``: two articles drawn at random;
 - ``low_names2``: cosine < 0.3, sharing at least two rare capitalised
   names or streets: the low-similarity follow-ups a reader would group
-  (drawn last, so the strata above are unchanged by it).
+  (drawn after the six above, so they are unchanged by it);
+- ``low_person``: cosine < 0.3, sharing a full name (a Tint PER entity of two
+  or more words, in 2-6 articles): the same person's later news, drawn last.
 
 No pair has an id in ``reserved_ids.txt`` and no article appears in more
 than two pairs, so one story reposted many times cannot fill a stratum.
@@ -51,7 +53,7 @@ SEED = 24
 TOP_TERMS = 20
 PER_ARTICLE = 2
 QUOTAS = {"high": 80, "medium": 100, "low_name": 60, "low_town": 40, "dice": 20, "random": 20,
-          "low_names2": 40}
+          "low_names2": 40, "low_person": 40}
 MEDIUM_BANDS = ((0.3, 0.4), (0.4, 0.5), (0.5, 0.6), (0.6, 0.7))
 LABELS = {"c": "copy", "s": "same_event", "d": "different"}
 WORD = re.compile(r"[a-zà-ÿ0-9]+")
@@ -214,6 +216,19 @@ def sample() -> None:
                     shared_names[tuple(sorted((ids[x], ids[y]), key=int))] += 1
     pool = [p for p, c in shared_names.items() if c >= 2 and cosine(vecs[p[0]], vecs[p[1]]) < 0.3]
     take(pool, QUOTAS["low_names2"], "low_names2", {})
+
+    person_df: dict[str, set[str]] = defaultdict(set)
+    for i, d in docs_ok.items():
+        for e in d["entities"]:
+            if e["label"] == "PER" and len(e["text"].split()) >= 2 and not e["text"].isupper():
+                person_df[e["text"]].add(i)
+    pool = []
+    for ids_set in person_df.values():
+        ids = sorted(ids_set, key=int)
+        if 2 <= len(ids) <= 6:
+            pool += [(x, y) for n, x in enumerate(ids) for y in ids[n + 1:]
+                     if cosine(vecs[x], vecs[y]) < 0.3]
+    take(pool, QUOTAS["low_person"], "low_person", {})
 
     rows = [{"a": a, "b": b, "sim": s, "stratum": st} for (a, b), (s, st) in chosen.items()]
     rng.shuffle(rows)  # interleave strata: a partial labelling still covers all of them
