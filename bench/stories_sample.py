@@ -43,6 +43,7 @@ import random
 import re
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 DATA = Path("/work/shared/data/dice")
@@ -177,15 +178,12 @@ def sample() -> None:
         for nm in names(d["text"]):
             name_df[nm].append(i)
     towns = {town(d["text"]) for d in docs_ok.values()} - {None}
-    pool = []
+    shared_names: Counter[tuple[str, str]] = Counter()
     for nm, ids in name_df.items():
-        if not 2 <= len(ids) <= 6 or nm.upper() in towns:
-            continue
-        for x in range(len(ids)):
-            for y in range(x + 1, len(ids)):
-                p = tuple(sorted((ids[x], ids[y]), key=int))
-                if cosine(vecs[p[0]], vecs[p[1]]) < 0.3:
-                    pool.append(p)
+        if 2 <= len(ids) <= 6 and nm.upper() not in towns:
+            shared_names.update(_pairs(ids))
+    low = {p: c for p, c in shared_names.items() if cosine(vecs[p[0]], vecs[p[1]]) < 0.3}
+    pool = list(low)
     take(pool, QUOTAS["low_name"], "low_name", {})
 
     # low_town: same dateline town, same kind of crime, cosine 0.1-0.3
@@ -208,26 +206,20 @@ def sample() -> None:
     rand = [tuple(sorted(rng.sample(ids, 2), key=int)) for _ in range(QUOTAS["random"] * 3)]
     take(rand, QUOTAS["random"], "random", cand)
 
-    shared_names: Counter[tuple[str, str]] = Counter()
-    for nm, ids in name_df.items():
-        if 2 <= len(ids) <= 6 and nm.upper() not in towns:
-            for x in range(len(ids)):
-                for y in range(x + 1, len(ids)):
-                    shared_names[tuple(sorted((ids[x], ids[y]), key=int))] += 1
-    pool = [p for p, c in shared_names.items() if c >= 2 and cosine(vecs[p[0]], vecs[p[1]]) < 0.3]
-    take(pool, QUOTAS["low_names2"], "low_names2", {})
+    take([p for p, c in low.items() if c >= 2], QUOTAS["low_names2"], "low_names2", {})
 
     person_df: dict[str, set[str]] = defaultdict(set)
     for i, d in docs_ok.items():
         for e in d["entities"]:
             if e["label"] == "PER" and len(e["text"].split()) >= 2 and not e["text"].isupper():
                 person_df[e["text"]].add(i)
-    pool = []
-    for ids_set in person_df.values():
-        ids = sorted(ids_set, key=int)
-        if 2 <= len(ids) <= 6:
-            pool += [(x, y) for n, x in enumerate(ids) for y in ids[n + 1:]
-                     if cosine(vecs[x], vecs[y]) < 0.3]
+    pool = [
+        p
+        for ids_set in person_df.values()
+        if 2 <= len(ids_set) <= 6
+        for p in _pairs(ids_set)
+        if cosine(vecs[p[0]], vecs[p[1]]) < 0.3
+    ]
     take(pool, QUOTAS["low_person"], "low_person", {})
 
     rows = [{"a": a, "b": b, "sim": s, "stratum": st} for (a, b), (s, st) in chosen.items()]
@@ -236,6 +228,14 @@ def sample() -> None:
         for n, r in enumerate(rows):
             f.write(json.dumps({"n": n, **r}) + "\n")
     print(f"{len(rows)} pairs -> {SAMPLE}", Counter(r["stratum"] for r in rows))
+
+
+def _pairs(ids: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """Every pair of distinct ids, each pair ordered by number."""
+    ordered = sorted(set(ids), key=int)
+    for n, x in enumerate(ordered):
+        for y in ordered[n + 1 :]:
+            yield (x, y)
 
 
 def _pairs_in(ids: list[str], allowed: set[tuple[str, str]]):
