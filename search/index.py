@@ -1,6 +1,6 @@
 """An index on disk: create it, open it, and the ``Index`` shells share.
 
-Filling it is ``indexing.py``'s job; this module only knows where an index
+Filling it is ``search.indexing``'s job; this module only knows where an index
 lives and how readers get a searcher.
 """
 
