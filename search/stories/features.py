@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,8 +28,12 @@ MIN_WORD = 4
 # Prefix length standing in for a stem: "rubato", "rubati" -> "rubat".
 STEM = 6
 _WORD = re.compile(r"\w+")
+_MARKS = re.compile("[\u0300-\u036f]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+# A 32-bit hash of each token before the permutations: CRC-32, in C and
+# stable across processes, four times faster here than datasketch's SHA-1.
+_HASH = zlib.crc32
 
 
 @dataclass(frozen=True)
@@ -62,10 +68,18 @@ class Features:
 
 
 def _signature(tokens: set[bytes]) -> np.ndarray:
-    m = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_PERMUTATIONS, scheme=SCHEME)
+    m = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_PERMUTATIONS, scheme=SCHEME,
+                hashfunc=_HASH)
     if tokens:
         m.update_batch(list(tokens))
     return m.hashvalues.astype(np.uint32)
+
+
+def _fold(text: str) -> str:
+    """Accents dropped, as ``analysis.fold`` does, with one regex over the
+    whole text (a long text, read character by character, cost a third of
+    the story step)."""
+    return _MARKS.sub("", unicodedata.normalize("NFD", text))
 
 
 def _norm(name: str) -> str:
@@ -76,7 +90,7 @@ def features(text: str, persons: list[str], places: list[str], orgs: list[str],
              date: dt.date | None) -> Features:
     """The features of an article's text (title left out: a copy often has
     a new headline), its canonical entities and its date."""
-    words = [fold(w) for w in _WORD.findall(text.casefold())]
+    words = _WORD.findall(_fold(text.casefold()))
     shingles = {" ".join(words[i:i + 3]).encode() for i in range(len(words) - 2)}
     content = {w[:STEM].encode() for w in words if len(w) >= MIN_WORD and not w.isdigit()}
     names = sorted({_norm(n) for n in [*persons, *places, *orgs] if _norm(n)})

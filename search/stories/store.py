@@ -22,7 +22,7 @@ from pathlib import Path
 from search.stories.features import Features
 
 CACHE = "stories.sqlite"
-TABLE = "features_v2"  # a new name whenever the features change
+TABLE = "features_v3"  # a new name whenever the features change
 VERSION = 1
 # Older generations' files kept for servers still reading them.
 KEEP = 3
