@@ -97,13 +97,21 @@ def scale_child(size: int, with_stories: bool) -> None:
     from search.stories.grouping import group
 
     docs = list(corpus.grown(corpus.dice(), size))
+    before = _rss_mb()
     started = time.perf_counter()
     found = 0
     if with_stories:
         items = {d["id"]: features(d["text"], [], [], [], None) for d in docs}
         found = len(group(items).stories)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"seconds": time.perf_counter() - started, "stories": found,
-                      "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                      "rss_mb": peak, "step_mb": max(0.0, peak - before)}))
+
+
+def _rss_mb() -> float:
+    """This process's resident memory now."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * resource.getpagesize() / 2**20
 
 
 def scale(sizes: list[int]) -> None:
@@ -117,8 +125,8 @@ def scale(sizes: list[int]) -> None:
         s, base = runs[True], runs[False]
         print(f"{size} articles: story step {s['seconds']:.1f} s "
               f"({1000 * s['seconds'] / size:.2f} ms/article), {s['stories']} stories; "
-              f"peak RSS {s['rss_mb']:.0f} MB beside {base['rss_mb']:.0f} MB without "
-              f"(+{s['rss_mb'] - base['rss_mb']:.0f} MB)")
+              f"peak RSS {s['rss_mb']:.0f} MB beside {base['rss_mb']:.0f} MB without; "
+              f"the step itself grew it by {s['step_mb']:.0f} MB")
 
 
 def main() -> None:
