@@ -4,6 +4,9 @@
     python training/label_tool.py add FILE [--replace]     # compact annotations -> labels.jsonl
     python training/label_tool.py check FILE               # resolve and report, write nothing
 
+A second annotator writes to a file of their own: ``add FILE --labels labels-b.jsonl --annotator b``
+(``next`` takes ``--labels`` too).
+
 Offsets typed by hand go wrong; surfaces do not. A compact annotation is one block per article
 (GUIDELINES.md says what to label)::
 
@@ -164,7 +167,7 @@ def records(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-def build(blocks: list[Block], texts: dict[str, str]) -> list[dict]:
+def build(blocks: list[Block], texts: dict[str, str], annotator: str = ANNOTATOR) -> list[dict]:
     reserved = set(read_ids(RESERVED))
     out = []
     for block in blocks:
@@ -172,7 +175,7 @@ def build(blocks: list[Block], texts: dict[str, str]) -> list[dict]:
             raise AnnotationError(f"{block.id} is reserved for evaluation: never label it")
         if block.id not in texts:
             raise AnnotationError(f"{block.id}: no such DICE article")
-        out.append({"id": block.id, "annotator": ANNOTATOR,
+        out.append({"id": block.id, "annotator": annotator,
                     "entities": resolve(block, texts[block.id]),
                     "dateline": block.dateline, "byline": block.byline})
     return out
@@ -187,10 +190,12 @@ def main(argv: list[str] | None = None) -> int:
         cmd = sub.add_parser(name)
         cmd.add_argument("file", type=Path)
         cmd.add_argument("--labels", type=Path, default=LABELS)
+        cmd.add_argument("--annotator", default=ANNOTATOR, help="the annotator's name in each record")
         if name == "add":
             cmd.add_argument("--replace", action="store_true", help="replace ids already labelled")
-    sub.add_parser("next", help="the next sample ids not yet labelled").add_argument(
-        "-n", type=int, default=5)
+    nxt = sub.add_parser("next", help="the next sample ids not yet labelled")
+    nxt.add_argument("-n", type=int, default=5)
+    nxt.add_argument("--labels", type=Path, default=LABELS)
     args = parser.parse_args(argv)
 
     if args.command == "show":
@@ -199,13 +204,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"=== {article_id}\n{texts.get(article_id, '(no such article)')}\n")
         return 0
     if args.command == "next":
-        done = {r["id"] for r in records(LABELS)}
+        done = {r["id"] for r in records(args.labels)}
         print(" ".join([i for i in read_ids(SAMPLE) if i not in done][: args.n]))
         return 0
     blocks = parse_blocks(args.file.read_text(encoding="utf-8"))
     texts = load_texts({b.id for b in blocks})
     try:
-        built = build(blocks, texts)
+        built = build(blocks, texts, args.annotator)
     except AnnotationError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
