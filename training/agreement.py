@@ -1,6 +1,7 @@
 """Agreement between two annotators, facets from spans, and training files from the DICE labels.
 
     python training/agreement.py f1 labels_a.jsonl labels_b.jsonl   # span F1 per label, shared ids
+                                        # (the second file may be `cerca extract --jsonl` output)
     python training/agreement.py facets labels.jsonl                # facet values (GUIDELINES.md)
     python training/agreement.py docbin labels.jsonl out.spacy      # spaCy DocBin, one Doc per article
     python training/agreement.py tsv labels.jsonl out.tsv           # KIND-style BIO, one sentence a block
@@ -45,7 +46,7 @@ def f1(first: list[dict], second: list[dict]) -> dict[str, tuple[int, int, int, 
             a, b, both = a + len(left), b + len(right), both + len(left & right)
         out[label] = (a, b, both, 2 * both / max(a + b, 1))
     for field in ("dateline", "byline"):
-        same = sum(r[field] == by_id[r["id"]][field] for r in shared)
+        same = sum(r.get(field, "") == by_id[r["id"]].get(field, "") for r in shared)
         out[field] = (len(shared), len(shared), same, same / max(len(shared), 1))
     return out
 
