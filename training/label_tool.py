@@ -5,7 +5,8 @@
     python training/label_tool.py check FILE               # resolve and report, write nothing
 
 A second annotator writes to a file of their own: ``add FILE --labels labels-b.jsonl --annotator b``
-(``next`` takes ``--labels`` too).
+``next`` skips the ids in every ``labels*.jsonl`` beside ``--labels``, so that two annotators working
+from both ends of the sample never meet; ``--own`` counts only the ``--labels`` file (for an overlap set).
 
 Offsets typed by hand go wrong; surfaces do not. A compact annotation is one block per article
 (GUIDELINES.md says what to label)::
@@ -196,6 +197,8 @@ def main(argv: list[str] | None = None) -> int:
     nxt = sub.add_parser("next", help="the next sample ids not yet labelled")
     nxt.add_argument("-n", type=int, default=5)
     nxt.add_argument("--labels", type=Path, default=LABELS)
+    nxt.add_argument("--own", action="store_true",
+                     help="skip only the ids in --labels, not those of the other annotators' files")
     args = parser.parse_args(argv)
 
     if args.command == "show":
@@ -204,8 +207,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"=== {article_id}\n{texts.get(article_id, '(no such article)')}\n")
         return 0
     if args.command == "next":
-        done = {r["id"] for r in records(args.labels)}
-        print(" ".join([i for i in read_ids(SAMPLE) if i not in done][: args.n]))
+        files = [args.labels] if args.own else sorted(
+            {args.labels, *args.labels.parent.glob("labels*.jsonl")})
+        done = {r["id"] for path in files for r in records(path)}
+        left = [i for i in read_ids(SAMPLE) if i not in done]
+        if not left:
+            print(f"every sample id is labelled in {', '.join(str(p) for p in files)}", file=sys.stderr)
+        print(" ".join(left[: args.n]))
         return 0
     blocks = parse_blocks(args.file.read_text(encoding="utf-8"))
     texts = load_texts({b.id for b in blocks})
