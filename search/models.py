@@ -211,3 +211,70 @@ class SearchResult:
             "suggestion": self.suggestion,
             "notices": self.notices,
         }
+
+
+# Entity types an entity page can be about: the name in the API -> the
+# request field its filter goes in.
+ENTITY_TYPES: dict[str, str] = {"person": "persons", "place": "places", "org": "orgs"}
+
+
+@dataclass
+class Period:
+    """One bar of a timeline: "2019", "2019-05" or "2019-05-03"."""
+
+    period: str
+    count: int
+
+
+@dataclass
+class Companion:
+    """A value that shares articles with an entity: ``count`` articles with
+    both, ``score`` how much more often than chance (entity.py)."""
+
+    value: str
+    count: int
+    score: float
+
+
+@dataclass
+class EntityResult:
+    """An entity's page: its articles (newest first), their dates and the
+    other entities in them, all for one request's match set."""
+
+    type: str
+    name: str
+    count: int
+    timeline: list[Period]
+    undated: int
+    company: dict[str, list[Companion]]
+    first: str | None
+    last: str | None
+    hits: list[Hit]
+    page: int
+    page_size: int
+    request: SearchRequest = field(default_factory=SearchRequest)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.count // self.page_size))
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        del data["request"]
+        return data
+
+
+@dataclass
+class EntityList:
+    """One page of the values of an entity type, most frequent first."""
+
+    type: str
+    total: int
+    page: int
+    page_size: int
+    values: list[FacetValue]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.type, "total": self.total, "page": self.page,
+                "page_size": self.page_size,
+                "values": [{"value": v.value, "count": v.count} for v in self.values]}
