@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 from whoosh.searching import Searcher
@@ -50,7 +51,7 @@ COMPANY_SIZE = 20
 MIN_SUPPORT = 2
 
 
-def entity(index: Index, type: str, name: str, request: SearchRequest = SearchRequest(),
+def entity(index: Index, type: str, name: str, request: SearchRequest | None = None,
            seconds: float | None = budget.DEFAULT_SECONDS) -> EntityResult | None:
     """The page of entity ``name`` of ``type`` (person, place, org) for
     ``request`` (its page and page size page the articles); None when the
@@ -58,11 +59,12 @@ def entity(index: Index, type: str, name: str, request: SearchRequest = SearchRe
     if type not in ENTITY_TYPES:
         raise KeyError(type)
     field = ENTITY_TYPES[type]
+    request = request or SearchRequest()
     with budget.budget(seconds), index.searcher(weighting=WEIGHTING) as searcher:
         if not _known(index, searcher, type, name):
             return None
-        narrowed = replace(request, sort="date", facets=False,
-                           **{field: tuple(dict.fromkeys((*getattr(request, field), name)))})
+        chosen: dict[str, Any] = {field: tuple(dict.fromkeys((*getattr(request, field), name)))}
+        narrowed = replace(request, sort="date", facets=False, **chosen)
         found = find(index, searcher, plan(narrowed, searcher.reader()))
         base = find(index, searcher, plan(replace(request, page=1), searcher.reader()))
         days = index.columns.days(searcher)
@@ -140,13 +142,14 @@ def log_likelihood(both: np.ndarray, anywhere: np.ndarray, entity: float,
     return np.where(both * total > entity * anywhere, g2, -g2)
 
 
-def entities(index: Index, type: str, request: SearchRequest = SearchRequest(),
+def entities(index: Index, type: str, request: SearchRequest | None = None,
              prefix: str = "", seconds: float | None = budget.DEFAULT_SECONDS) -> EntityList:
     """The values of ``type`` in ``request``'s articles, most frequent first,
     those with a word starting with ``prefix`` (case and accents ignored),
     paged by the request's page and page size: the archive's index."""
     if type not in ENTITY_TYPES:
         raise KeyError(type)
+    request = request or SearchRequest()
     with budget.budget(seconds), index.searcher(weighting=WEIGHTING) as searcher:
         found = find(index, searcher, plan(replace(request, page=1), searcher.reader()))
         column = index.columns.column(searcher, FACET_FIELDS[type])
