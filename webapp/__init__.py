@@ -61,7 +61,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     limits.init_app(app)
     app.add_template_global(public_url)
     app.add_template_global(bar_chart)
-    app.add_template_global(ENTITY_PATHS, "entity_paths")
+    app.jinja_env.globals["entity_paths"] = ENTITY_PATHS
 
     @app.after_request
     def security_headers(response):

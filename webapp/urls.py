@@ -177,7 +177,7 @@ class Links:
 
     def with_entities(self, *chosen: tuple[str, str]) -> str:
         """The search page with this request's filters plus (type, name) ones."""
-        changes = {}
+        changes: dict[str, Any] = {}
         for type, name in chosen:
             field = ENTITY_TYPES[type]
             current = changes.get(field, getattr(self.request, field))
