@@ -73,8 +73,9 @@ def main() -> None:
           f"{size / 2**20:.1f} MiB of arrays) built in {built:.2f} s at first use; "
           "nothing is added at index time")
 
-    targets = [(type, entities(index, type, SearchRequest(page_size=1)).values[0].value)
-               for type in ENTITY_TYPES] + [MUZZARELLI]
+    targets = list(dict.fromkeys(
+        [(type, entities(index, type, SearchRequest(page_size=1)).values[0].value)
+         for type in ENTITY_TYPES] + [MUZZARELLI]))
     rounds: dict[tuple[str, str], list[dict]] = {t: [] for t in targets}
     for _ in range(args.rounds):
         for target in targets:

@@ -37,6 +37,8 @@ from search.models import (
     SearchRequest,
     SearchResult,
     Skipped,
+    Spelling,
+    Vote,
 )
 from search.params import LIST_KEYS, InvalidRequest, parse_int, parse_request
 from search.query.articles import Related, StoredArticle, get_article, marked_text, related
@@ -52,8 +54,8 @@ __all__ = [
     "UNSUPPORTED", "Companion", "Corrections", "EntityList", "EntityResult", "FacetValue", "Hit",
     "Ignored", "Index", "IndexBusy", "IndexMissing", "IndexProblem", "IndexReport",
     "InvalidRequest", "Period", "QueryTooCostly", "Related", "SearchRequest", "SearchResult",
-    "ServedIndex", "Skipped", "Snapshot", "StoredArticle", "autocomplete", "count_units",
-    "create_index", "display", "entities", "entity", "export_hits", "extract_files",
+    "ServedIndex", "Skipped", "Snapshot", "Spelling", "StoredArticle", "Vote", "autocomplete",
+    "count_units", "create_index", "display", "entities", "entity", "export_hits", "extract_files",
     "extract_records", "facet_values", "get_article", "index_paths", "marked_text", "open_index",
     "parse_int", "parse_request", "related", "restore_snapshot", "search", "take_snapshot",
     "update_index", "verify_snapshot", "web_url",

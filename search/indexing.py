@@ -27,6 +27,7 @@ from whoosh.multiproc import MpWriter
 
 from search.analysis import VERSION as ANALYSIS_VERSION
 from search.codec import CercaCodec
+from search.entities.forms import form_terms
 from search.executor import Executor
 from search.index import (
     INDEX_NAME,
@@ -169,6 +170,7 @@ def document(article: Article, digest: str) -> dict:
     if authors:
         doc["authors"] = KEYWORD_SEPARATOR.join(authors)
         doc["_stored_authors"] = authors
+    doc.update(form_terms(article.forms))
     for name, text_field in ENTITY_TEXT_FIELDS.items():
         values = _unique(getattr(article, name))
         if values:

@@ -64,6 +64,8 @@ class Article:
     # The part of ``text`` the NER reads: without dateline and bylines.
     ner_start: int = 0
     ner_end: int | None = None
+    # (field, value, written form, the model's label) of every mention.
+    forms: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     @property
     def date_source(self) -> DateSource:
@@ -237,6 +239,23 @@ class Companion:
 
 
 @dataclass
+class Spelling:
+    """How the texts write an entity ("Muzzarelli"), in ``count`` articles."""
+
+    form: str
+    count: int
+
+
+@dataclass
+class Vote:
+    """A type an entity's mentions were given, in ``count`` articles: where
+    they disagree, the archive's majority decided its facet."""
+
+    type: str
+    count: int
+
+
+@dataclass
 class EntityResult:
     """An entity's page: its articles (newest first), their dates and the
     other entities in them, all for one request's match set."""
@@ -252,6 +271,9 @@ class EntityResult:
     hits: list[Hit]
     page: int
     page_size: int
+    # Empty for an index written before spellings were kept (rebuild it).
+    forms: list[Spelling] = field(default_factory=list)
+    votes: list[Vote] = field(default_factory=list)
     request: SearchRequest = field(default_factory=SearchRequest)
 
     @property

@@ -101,3 +101,23 @@ def test_the_list_of_entities_counts_prefixes_and_pages(dice_index):
     found = entities(dice_index, "person", prefix="muzz")
     assert MUZZARELLI in [v.value for v in found.values]  # a word of the name
     assert all("muzz" in v.value.casefold() for v in found.values)
+
+
+def test_spellings_and_types_are_counted_among_the_articles(dice_index):
+    result = entity(dice_index, "person", MUZZARELLI, SearchRequest(page_size=100))
+    forms = {f.form: f.count for f in result.forms}
+    assert "Muzzarelli" in forms and MUZZARELLI in forms
+    bodies = [searcher_body(dice_index, h.id) for h in result.hits]
+    for form, count in forms.items():
+        assert 0 < count <= result.count
+        assert sum(form in body for body in bodies) >= count  # written so in that many
+    assert all(any(form in body for form in forms) for body in bodies)
+    assert sum(v.count for v in result.votes) >= result.count
+    assert result.votes[0].type == "person"
+    narrowed = entity(dice_index, "person", MUZZARELLI, SearchRequest(q="polizia"))
+    assert sum(f.count for f in narrowed.forms) < sum(forms.values())
+
+
+def searcher_body(index, article_id: str) -> str:
+    with index.searcher() as searcher:
+        return searcher.document(id=article_id)["body"]

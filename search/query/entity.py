@@ -30,6 +30,7 @@ import numpy as np
 from whoosh.searching import Searcher
 
 from search.analysis import fold
+from search.entities.forms import term_prefix
 from search.index import Index
 from search.models import (
     ENTITY_TYPES,
@@ -39,16 +40,21 @@ from search.models import (
     FacetValue,
     Period,
     SearchRequest,
+    Spelling,
+    Vote,
 )
 from search.query import budget
 from search.query import facets as facet_counts
 from search.query.facets import NO_DATE
+from search.query.matchset import leaf_postings
 from search.query.pipeline import WEIGHTING, find, plan
 from search.schema import FACET_FIELDS
 
 COMPANY_SIZE = 20
+# The model's labels as the API names types.
+LABEL_TYPES = {"PER": "person", "LOC": "place", "ORG": "org"}
 # A companion is listed only with at least this many shared articles.
-MIN_SUPPORT = 2
+MIN_SUPPORT = 3
 
 
 def entity(index: Index, type: str, name: str, request: SearchRequest | None = None,
@@ -81,7 +87,12 @@ def entity(index: Index, type: str, name: str, request: SearchRequest | None = N
             first=_day(dated.min()) if len(dated) else None,
             last=_day(dated.max()) if len(dated) else None,
             hits=found.page(request.page, request.page_size),
-            page=max(1, request.page), page_size=request.page_size, request=request,
+            page=max(1, request.page), page_size=request.page_size,
+            forms=[Spelling(form, n) for form, n in _terms(searcher, "spellings", field, name,
+                                                            found.matched)],
+            votes=[Vote(LABEL_TYPES.get(label, label), n)
+                   for label, n in _terms(searcher, "votes", field, name, found.matched)],
+            request=request,
         )
 
 
@@ -94,6 +105,21 @@ def _known(index: Index, searcher: Searcher, type: str, name: str) -> bool:
         return False
     end = column.starts[at + 1] if at + 1 < len(column.starts) else len(column.docs)
     return bool(index.columns.live(searcher)[column.docs[column.starts[at]:end]].any())
+
+
+def _terms(searcher: Searcher, field: str, entity_field: str, name: str,
+           matched: np.ndarray) -> list[tuple[str, int]]:
+    """The entity's terms in ``field`` (entities/forms.py), each with the
+    number of matched articles that have it, most first."""
+    if field not in searcher.schema:
+        return []
+    prefix = term_prefix(entity_field, name)
+    found = []
+    for term in searcher.reader().expand_prefix(field, prefix):
+        count = int(matched[leaf_postings(searcher, field, term, weights=False)[0]].sum())
+        if count:
+            found.append((term.decode("utf-8")[len(prefix):], count))
+    return sorted(found, key=lambda item: (-item[1], item[0]))
 
 
 def _day(yyyymmdd: int) -> str:
