@@ -134,18 +134,21 @@ def _company(index: Index, searcher: Searcher, type: str, matched: np.ndarray,
     column = index.columns.column(searcher, FACET_FIELDS[type])
     if not column.values:
         return []
-    both = column.counts(matched).astype(np.float64)
-    anywhere = column.counts(base).astype(np.float64)
-    scores = log_likelihood(both, anywhere, float(matched.sum()), float(base.sum()))
-    keep = (both >= MIN_SUPPORT) & (scores > 0)
+    both = column.counts(matched)
+    candidates = np.flatnonzero(both >= MIN_SUPPORT)
     if itself is not None:
         at = bisect.bisect_left(column.values, itself)
         if at < len(column.values) and column.values[at] == itself:
-            keep[at] = False
-    chosen = np.flatnonzero(keep)
-    order = sorted(chosen.tolist(), key=lambda i: (-scores[i], -both[i], column.values[i]))
-    return [Companion(column.values[i], int(both[i]), round(float(scores[i]), 2))
-            for i in order[:COMPANY_SIZE]]
+            candidates = candidates[candidates != at]
+    shared = both[candidates].astype(np.float64)
+    anywhere = column.counts(base)[candidates].astype(np.float64)
+    scores = log_likelihood(shared, anywhere, float(matched.sum()), float(base.sum()))
+    keep = scores > 0
+    candidates, shared, scores = candidates[keep], shared[keep], scores[keep]
+    # Best score first, then more shared articles; ties stay in name order.
+    order = np.lexsort((-shared, -scores))[:COMPANY_SIZE]
+    return [Companion(column.values[i], int(shared[j]), round(float(scores[j]), 2))
+            for j, i in ((j, int(candidates[j])) for j in order)]
 
 
 def log_likelihood(both: np.ndarray, anywhere: np.ndarray, entity: float,
