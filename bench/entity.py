@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from search import ENTITY_TYPES, SearchRequest, entities, entity, open_index, search  # noqa: E402
+from search.query import columns  # noqa: E402
 from search.schema import FACET_FIELDS  # noqa: E402
 
 MUZZARELLI = ("person", "Gian Carlo Muzzarelli")
@@ -61,15 +62,16 @@ def main() -> None:
     index = open_index(args.index)
     start = time.perf_counter()
     with index.searcher() as searcher:
-        columns = {f: index.columns.column(searcher, FACET_FIELDS[f]) for f in ENTITY_TYPES}
-        index.columns.days(searcher), index.columns.live(searcher)
+        arrays = columns.of(index)
+        built_columns = {f: arrays.column(searcher, FACET_FIELDS[f]) for f in ENTITY_TYPES}
+        arrays.days(searcher), arrays.live(searcher)
     built = time.perf_counter() - start
-    size = sum(c.docs.nbytes + c.starts.nbytes for c in columns.values())
-    values = sum(len(c.values) for c in columns.values())
+    size = sum(c.docs.nbytes + c.starts.nbytes for c in built_columns.values())
+    values = sum(len(c.values) for c in built_columns.values())
     print(f"{index.doc_count()} articles in {args.index}; load {os.getloadavg()[0]:.1f} "
           f"(1 min) on {os.cpu_count()} cores")
     print(f"precomputed per generation: the facet columns of {', '.join(ENTITY_TYPES)} "
-          f"({values} values, {sum(len(c.docs) for c in columns.values())} postings, "
+          f"({values} values, {sum(len(c.docs) for c in built_columns.values())} postings, "
           f"{size / 2**20:.1f} MiB of arrays) built in {built:.2f} s at first use; "
           "nothing is added at index time")
 

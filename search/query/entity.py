@@ -43,7 +43,7 @@ from search.models import (
     Spelling,
     Vote,
 )
-from search.query import budget
+from search.query import budget, columns
 from search.query import facets as facet_counts
 from search.query.facets import NO_DATE
 from search.query.matchset import leaf_postings
@@ -73,7 +73,7 @@ def entity(index: Index, type: str, name: str, request: SearchRequest | None = N
         narrowed = replace(request, sort="date", facets=False, **chosen)
         found = find(index, searcher, plan(narrowed, searcher.reader()))
         base = find(index, searcher, plan(replace(request, page=1), searcher.reader()))
-        days = index.columns.days(searcher)
+        days = columns.of(index).days(searcher)
         periods = facet_counts.count_periods(days, found.matched,
                                              (request.date_from, request.date_to))
         dated = days[found.matched & (days > 0)]
@@ -99,12 +99,12 @@ def entity(index: Index, type: str, name: str, request: SearchRequest | None = N
 def _known(index: Index, searcher: Searcher, type: str, name: str) -> bool:
     """Whether a live article names the entity (the column's values are in
     lexicon order, which is code-point order)."""
-    column = index.columns.column(searcher, FACET_FIELDS[type])
+    column = columns.of(index).column(searcher, FACET_FIELDS[type])
     at = bisect.bisect_left(column.values, name)
     if at == len(column.values) or column.values[at] != name:
         return False
     end = column.starts[at + 1] if at + 1 < len(column.starts) else len(column.docs)
-    return bool(index.columns.live(searcher)[column.docs[column.starts[at]:end]].any())
+    return bool(columns.of(index).live(searcher)[column.docs[column.starts[at]:end]].any())
 
 
 def _terms(searcher: Searcher, field: str, entity_field: str, name: str,
@@ -131,7 +131,7 @@ def _company(index: Index, searcher: Searcher, type: str, matched: np.ndarray,
              base: np.ndarray, itself: str | None) -> list[Companion]:
     """The values of ``type`` most associated with the ``matched`` articles
     within ``base`` (the request's match set), by G² (module docstring)."""
-    column = index.columns.column(searcher, FACET_FIELDS[type])
+    column = columns.of(index).column(searcher, FACET_FIELDS[type])
     if not column.values:
         return []
     both = column.counts(matched)
@@ -181,7 +181,7 @@ def entities(index: Index, type: str, request: SearchRequest | None = None,
     request = request or SearchRequest()
     with budget.budget(seconds), index.searcher(weighting=WEIGHTING) as searcher:
         found = find(index, searcher, plan(replace(request, page=1), searcher.reader()))
-        column = index.columns.column(searcher, FACET_FIELDS[type])
+        column = columns.of(index).column(searcher, FACET_FIELDS[type])
         values = facet_counts.count_values(column, found.matched)
     needle = fold(prefix.strip().casefold())
     if needle:
