@@ -73,7 +73,7 @@ def main() -> None:
     print(f"precomputed per generation: the facet columns of {', '.join(ENTITY_TYPES)} "
           f"({values} values, {sum(len(c.docs) for c in built_columns.values())} postings, "
           f"{size / 2**20:.1f} MiB of arrays) built in {built:.2f} s at first use; "
-          "nothing is added at index time")
+          "co-occurrence adds nothing at index time")
 
     targets = list(dict.fromkeys(
         [(type, entities(index, type, SearchRequest(page_size=1)).values[0].value)

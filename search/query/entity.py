@@ -23,6 +23,8 @@ are listed.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -66,7 +68,7 @@ def entity(index: Index, type: str, name: str, request: SearchRequest | None = N
         raise KeyError(type)
     field = ENTITY_TYPES[type]
     request = request or SearchRequest()
-    with budget.budget(seconds), index.searcher(weighting=WEIGHTING) as searcher:
+    with index.searcher(weighting=WEIGHTING) as searcher, _warm(index, searcher, seconds):
         if not _known(index, searcher, type, name):
             return None
         chosen: dict[str, Any] = {field: tuple(dict.fromkeys((*getattr(request, field), name)))}
@@ -94,6 +96,20 @@ def entity(index: Index, type: str, name: str, request: SearchRequest | None = N
                    for label, n in _terms(searcher, "votes", field, name, found.matched)],
             request=request,
         )
+
+
+@contextmanager
+def _warm(index: Index, searcher: Searcher, seconds: float | None) -> Iterator[None]:
+    """The request's time budget, started once the arrays a page reads are
+    built: those are built once per index generation (seconds on a busy
+    machine), not per request, so the first page after a change is not
+    refused for them."""
+    arrays = columns.of(index)
+    arrays.live(searcher), arrays.days(searcher)
+    for type in ENTITY_TYPES:
+        arrays.column(searcher, FACET_FIELDS[type])
+    with budget.budget(seconds):
+        yield
 
 
 def _known(index: Index, searcher: Searcher, type: str, name: str) -> bool:
@@ -179,7 +195,7 @@ def entities(index: Index, type: str, request: SearchRequest | None = None,
     if type not in ENTITY_TYPES:
         raise KeyError(type)
     request = request or SearchRequest()
-    with budget.budget(seconds), index.searcher(weighting=WEIGHTING) as searcher:
+    with index.searcher(weighting=WEIGHTING) as searcher, _warm(index, searcher, seconds):
         found = find(index, searcher, plan(replace(request, page=1), searcher.reader()))
         column = columns.of(index).column(searcher, FACET_FIELDS[type])
         values = facet_counts.count_values(column, found.matched)
