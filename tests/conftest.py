@@ -128,6 +128,7 @@ def make_index(folder: Path, records: list[dict]):
 
 
 STORIES = DATA / "stories"
+DICE = DATA / "dice"
 
 
 @pytest.fixture(scope="session")
@@ -141,3 +142,34 @@ def stories_index_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def stories_server(stories_index_dir):
     yield from _serve(stories_index_dir)
+
+
+@pytest.fixture(scope="session")
+def dice_index_dir(tmp_path_factory) -> Path:
+    """Forty-nine real DICE articles (Gazzetta di Modena), entities by our NER."""
+    path = tmp_path_factory.mktemp("dice-index")
+    enricher = EntityEnricher(path)
+    update_index(create_index(path), [DICE / "articles.jsonl"], enrich=enricher)
+    enricher.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def dice_index(dice_index_dir):
+    opened = open_index(dice_index_dir)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="session")
+def dice_app(dice_index_dir):
+    from webapp import create_app
+
+    app = create_app({"TESTING": True, "INDEX_DIR": str(dice_index_dir)})
+    yield app
+    _close(app)
+
+
+@pytest.fixture(scope="session")
+def dice_server(dice_index_dir):
+    yield from _serve(dice_index_dir)
