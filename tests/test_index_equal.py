@@ -9,9 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 import index_dump
+import pytest
 
 REFERENCE = Path(__file__).parent / "data" / "dice" / "reference.json"
 
