@@ -16,14 +16,20 @@ candidate is then exact over all its words. Strata:
 - ``low_town``: cosine 0.1-0.3, same dateline town and same kind of crime,
   the hard negatives (same crime, same town, another day);
 - ``dice``: DICE's machine-found duplicate pairs not drawn above;
-- ``random``: two articles drawn at random.
+- ``random``: two articles drawn at random;
+- ``low_names2``: cosine < 0.3, sharing at least two rare capitalised
+  names or streets: the low-similarity follow-ups a reader would group
+  (drawn after the six above, so they are unchanged by it);
+- ``low_person``: cosine < 0.3, sharing a full name (a Tint PER entity of two
+  or more words, in 2-6 articles): the same person's later news, drawn last.
 
 No pair has an id in ``reserved_ids.txt`` and no article appears in more
 than two pairs, so one story reposted many times cannot fill a stratum.
 
     python3 bench/stories_sample.py sample            # writes /tmp/stories_sample.jsonl
     python3 bench/stories_sample.py show 0 25          # pairs 0..24, texts one after the other
-    python3 bench/stories_sample.py add < labels.txt   # "N c|s|d note" lines -> bench/stories_pairs.jsonl
+    python3 bench/stories_sample.py show todo 15       # the next 15 pairs not yet labelled
+    python3 bench/stories_sample.py add < labels.txt   # "N c|s|d note" lines -> stories_pairs.jsonl
     python3 bench/stories_sample.py stats              # counts per label and stratum
 """
 
@@ -37,6 +43,7 @@ import random
 import re
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 DATA = Path("/work/shared/data/dice")
@@ -46,12 +53,15 @@ PAIRS = HERE / "stories_pairs.jsonl"
 SEED = 24
 TOP_TERMS = 20
 PER_ARTICLE = 2
-QUOTAS = {"high": 80, "medium": 100, "low_name": 60, "low_town": 40, "dice": 20, "random": 20}
+QUOTAS = {"high": 80, "medium": 100, "low_name": 60, "low_town": 40, "dice": 20, "random": 20,
+          "low_names2": 40, "low_person": 40}
 MEDIUM_BANDS = ((0.3, 0.4), (0.4, 0.5), (0.5, 0.6), (0.6, 0.7))
 LABELS = {"c": "copy", "s": "same_event", "d": "different"}
 WORD = re.compile(r"[a-zà-ÿ0-9]+")
 NAME = re.compile(r"(?<![.!?:;«\"“]\s)(?<!^)\b([A-ZÀ-Þ][a-zà-ÿ]{3,})\b")
-STREET = re.compile(r"\b(?:via|viale|piazza|corso|strada|largo|piazzale)\s+((?:[A-ZÀ-Þ][\w']+\s?){1,3})")
+STREET = re.compile(
+    r"\b(?:via|viale|piazza|corso|strada|largo|piazzale)\s+((?:[A-ZÀ-Þ][\w']+\s?){1,3})"
+)
 DATELINE = re.compile(r"([A-ZÀ-Þ][A-ZÀ-Þ' ]+)\.")
 KINDS = {
     "furto": ("furt", "ladr", "rubat", "svaligi"),
@@ -152,7 +162,8 @@ def sample() -> None:
                 continue
             if docs_ok[p[0]]["text"] == docs_ok[p[1]]["text"] and stratum != "high":
                 continue
-            chosen[p] = (round(sims[p] if p in sims else cosine(vecs[p[0]], vecs[p[1]]), 4), stratum)
+            sim = sims[p] if p in sims else cosine(vecs[p[0]], vecs[p[1]])
+            chosen[p] = (round(sim, 4), stratum)
             uses.update(p)
             got += 1
 
@@ -167,15 +178,12 @@ def sample() -> None:
         for nm in names(d["text"]):
             name_df[nm].append(i)
     towns = {town(d["text"]) for d in docs_ok.values()} - {None}
-    pool = []
+    shared_names: Counter[tuple[str, str]] = Counter()
     for nm, ids in name_df.items():
-        if not 2 <= len(ids) <= 6 or nm.upper() in towns:
-            continue
-        for x in range(len(ids)):
-            for y in range(x + 1, len(ids)):
-                p = tuple(sorted((ids[x], ids[y]), key=int))
-                if cosine(vecs[p[0]], vecs[p[1]]) < 0.3:
-                    pool.append(p)
+        if 2 <= len(ids) <= 6 and nm.upper() not in towns:
+            shared_names.update(_pairs(ids))
+    low = {p: c for p, c in shared_names.items() if cosine(vecs[p[0]], vecs[p[1]]) < 0.3}
+    pool = list(low)
     take(pool, QUOTAS["low_name"], "low_name", {})
 
     # low_town: same dateline town, same kind of crime, cosine 0.1-0.3
@@ -198,12 +206,36 @@ def sample() -> None:
     rand = [tuple(sorted(rng.sample(ids, 2), key=int)) for _ in range(QUOTAS["random"] * 3)]
     take(rand, QUOTAS["random"], "random", cand)
 
+    take([p for p, c in low.items() if c >= 2], QUOTAS["low_names2"], "low_names2", {})
+
+    person_df: dict[str, set[str]] = defaultdict(set)
+    for i, d in docs_ok.items():
+        for e in d["entities"]:
+            if e["label"] == "PER" and len(e["text"].split()) >= 2 and not e["text"].isupper():
+                person_df[e["text"]].add(i)
+    pool = [
+        p
+        for ids_set in person_df.values()
+        if 2 <= len(ids_set) <= 6
+        for p in _pairs(ids_set)
+        if cosine(vecs[p[0]], vecs[p[1]]) < 0.3
+    ]
+    take(pool, QUOTAS["low_person"], "low_person", {})
+
     rows = [{"a": a, "b": b, "sim": s, "stratum": st} for (a, b), (s, st) in chosen.items()]
     rng.shuffle(rows)  # interleave strata: a partial labelling still covers all of them
     with open(SAMPLE, "w", encoding="utf-8") as f:
         for n, r in enumerate(rows):
             f.write(json.dumps({"n": n, **r}) + "\n")
     print(f"{len(rows)} pairs -> {SAMPLE}", Counter(r["stratum"] for r in rows))
+
+
+def _pairs(ids: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """Every pair of distinct ids, each pair ordered by number."""
+    ordered = sorted(set(ids), key=int)
+    for n, x in enumerate(ordered):
+        for y in ordered[n + 1 :]:
+            yield (x, y)
 
 
 def _pairs_in(ids: list[str], allowed: set[tuple[str, str]]):
@@ -217,10 +249,22 @@ def rows() -> list[dict]:
     return [json.loads(line) for line in SAMPLE.read_text().splitlines()]
 
 
-def show(start: int, stop: int, width: int = 900) -> None:
+def labelled() -> set[tuple[str, str]]:
+    if not PAIRS.exists():
+        return set()
+    return {(r["a"], r["b"]) for r in map(json.loads, PAIRS.read_text().splitlines())}
+
+
+def show(start: int, stop: int, width: int = 900, todo: bool = False) -> None:
     """Print pairs: dates, entities, then both texts (B as a word diff when close)."""
     docs, _ = load()
-    for r in rows()[start:stop]:
+    chosen = rows()
+    if todo:  # the next unlabelled pairs, ``stop`` of them
+        done = labelled()
+        chosen = [r for r in chosen if (r["a"], r["b"]) not in done][:stop]
+    else:
+        chosen = chosen[start:stop]
+    for r in chosen:
         a, b = docs[r["a"]], docs[r["b"]]
         print(f"=== #{r['n']} {r['a']}|{r['b']} sim={r['sim']} {r['stratum']}")
         for tag, d in (("A", a), ("B", b)):
@@ -253,9 +297,7 @@ def contained(x: str, y: str, k: int = 5) -> float:
 def add() -> None:
     """Append "N code note" lines from stdin to the labelled pairs."""
     sample_rows = {r["n"]: r for r in rows()}
-    done = set()
-    if PAIRS.exists():
-        done = {(r["a"], r["b"]) for r in map(json.loads, PAIRS.read_text().splitlines())}
+    done = labelled()
     with open(PAIRS, "a", encoding="utf-8") as f:
         for line in sys.stdin:
             if not line.strip():
@@ -278,8 +320,8 @@ def stats() -> None:
     for st in QUOTAS:
         cells = [table[(st, lab)] for lab in labels]
         print(f"{st:10} " + " ".join(f"{c:>10}" for c in cells) + f" {sum(cells):>10}")
-    print(f"{'total':10} " + " ".join(f"{sum(table[(s, lab)] for s in QUOTAS):>10}" for lab in labels)
-          + f" {len(recs):>10}")
+    totals = [sum(table[(st, lab)] for st in QUOTAS) for lab in labels]
+    print(f"{'total':10} " + " ".join(f"{c:>10}" for c in totals) + f" {len(recs):>10}")
     print("\nsim band   " + " ".join(f"{lab:>10}" for lab in labels))
     for lo in [x / 10 for x in range(10)]:
         band = [r for r in recs if lo <= r["sim"] < lo + 0.1 or (lo == 0.9 and r["sim"] >= 1)]
@@ -291,6 +333,8 @@ if __name__ == "__main__":
     cmd = sys.argv[1] if len(sys.argv) > 1 else "sample"
     if cmd == "sample":
         sample()
+    elif cmd == "show" and sys.argv[2] == "todo":
+        show(0, int(sys.argv[3]), todo=True)
     elif cmd == "show":
         show(int(sys.argv[2]), int(sys.argv[3]))
     elif cmd == "add":
