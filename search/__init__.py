@@ -25,6 +25,8 @@ from search.links import web_url
 from search.models import (
     FACETS,
     MAX_PAGE_SIZE,
+    MAX_QUERY_CHARS,
+    MAX_VALUE_CHARS,
     SORTS,
     FacetValue,
     Hit,
@@ -41,7 +43,8 @@ from search.query.pipeline import export_hits, facet_values, search
 from search.served import ServedIndex
 
 __all__ = [
-    "DEFAULT_SECONDS", "FACETS", "HIDDEN", "LIST_KEYS", "MAX_PAGE_SIZE", "SORTS", "UNSUPPORTED",
+    "DEFAULT_SECONDS", "FACETS", "HIDDEN", "LIST_KEYS", "MAX_PAGE_SIZE", "MAX_QUERY_CHARS",
+    "MAX_VALUE_CHARS", "SORTS", "UNSUPPORTED",
     "Corrections", "FacetValue", "Hit", "Ignored", "Index", "IndexBusy", "IndexMissing",
     "IndexProblem", "IndexReport", "InvalidRequest", "QueryTooCostly", "Related",
     "SearchRequest", "SearchResult", "ServedIndex", "Skipped", "Snapshot", "StoredArticle",

@@ -14,6 +14,10 @@ Sort = Literal["relevance", "date"]
 SORTS: tuple[str, ...] = ("relevance", "date")
 FACETS: tuple[str, ...] = ("person", "place", "org", "author", "date")
 MAX_PAGE_SIZE = 100
+# The longest query text a shell accepts; the parser never reads past it.
+MAX_QUERY_CHARS = 1000
+# The longest facet value a parameter may hold.
+MAX_VALUE_CHARS = 200
 DateSource = Literal["given", "inferred", "none"]
 DATE_SOURCES: tuple[str, ...] = ("given", "inferred", "none")
 

@@ -11,12 +11,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from search.models import DATE_SOURCES, MAX_PAGE_SIZE, SORTS, SearchRequest
+from search.models import (
+    DATE_SOURCES,
+    MAX_PAGE_SIZE,
+    MAX_QUERY_CHARS,
+    MAX_VALUE_CHARS,
+    SORTS,
+    SearchRequest,
+)
 
 MAX_VALUES = 20
-MAX_VALUE_CHARS = 200
 MAX_PAGE = 10_000
-MAX_QUERY_CHARS = 1000
 LIST_KEYS = {
     "person": "persons",
     "place": "places",
