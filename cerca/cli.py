@@ -19,6 +19,7 @@ from typing import IO, Any, TextIO
 import click
 
 from search import (
+    FACET_LABELS,
     HIDDEN,
     UNSUPPORTED,
     Corrections,
@@ -228,8 +229,7 @@ def print_result(result: SearchResult, color: bool) -> None:
         click.echo(f"{n}. {hit.title}" + (f"  [{meta}]" if meta else ""))
         click.echo(f"   {terminal_snippet(hit.snippet, color)}")
         click.echo(f"   id: {hit.id}")
-    labels = {"person": "Persone", "place": "Luoghi", "org": "Organizzazioni", "author": "Firme",
-              "date": "Data", "date_source": "Fonte della data"}
+    labels = {**FACET_LABELS, "date": "Data", "date_source": "Fonte della data"}
     names = {"given": "indicata", "inferred": "dedotta dal testo", "none": "senza data"}
     for name, values in result.facets.items():
         values = [v for v in values if v.count]

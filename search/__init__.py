@@ -23,10 +23,12 @@ from search.ingest.readers import display
 from search.ingest.sources import HIDDEN, UNSUPPORTED
 from search.links import web_url
 from search.models import (
+    FACET_LABELS,
     FACETS,
     MAX_PAGE_SIZE,
     MAX_QUERY_CHARS,
     MAX_VALUE_CHARS,
+    NAME_FACETS,
     SORTS,
     FacetValue,
     Hit,
@@ -43,8 +45,8 @@ from search.query.pipeline import export_hits, facet_values, search
 from search.served import ServedIndex
 
 __all__ = [
-    "DEFAULT_SECONDS", "FACETS", "HIDDEN", "LIST_KEYS", "MAX_PAGE_SIZE", "MAX_QUERY_CHARS",
-    "MAX_VALUE_CHARS", "SORTS", "UNSUPPORTED",
+    "DEFAULT_SECONDS", "FACETS", "FACET_LABELS", "HIDDEN", "LIST_KEYS", "MAX_PAGE_SIZE",
+    "MAX_QUERY_CHARS", "MAX_VALUE_CHARS", "NAME_FACETS", "SORTS", "UNSUPPORTED",
     "Corrections", "FacetValue", "Hit", "Ignored", "Index", "IndexBusy", "IndexMissing",
     "IndexProblem", "IndexReport", "InvalidRequest", "QueryTooCostly", "Related",
     "SearchRequest", "SearchResult", "ServedIndex", "Skipped", "Snapshot", "StoredArticle",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, make_response, render_template, request
 
 from search import (
+    FACET_LABELS,
     MAX_QUERY_CHARS,
     InvalidRequest,
     SearchRequest,
@@ -19,8 +20,6 @@ from webapp.urls import Links, query_string, search_request
 
 bp = Blueprint("pages", __name__)
 
-FACET_LABELS = {"person": "Persone", "place": "Luoghi", "org": "Organizzazioni",
-                "author": "Firme"}
 FACET_SHOWN = 10
 FACET_FILTER_LIMIT = 50
 

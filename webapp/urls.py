@@ -13,14 +13,11 @@ from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
 
-from search import LIST_KEYS, SearchRequest, parse_request
+from search import LIST_KEYS, NAME_FACETS, SearchRequest, parse_request
 
 DEFAULT_PAGE_SIZE = 10
-# URL key -> (SearchRequest field, the opposite key).
-OPPOSITE = {
-    "person": "not_person", "place": "not_place", "org": "not_org", "author": "not_author",
-    "not_person": "person", "not_place": "place", "not_org": "org", "not_author": "author",
-}
+# URL key -> the opposite key.
+OPPOSITE = {**{f.key: f.not_key for f in NAME_FACETS}, **{f.not_key: f.key for f in NAME_FACETS}}
 
 
 def search_request(args: MultiDict) -> SearchRequest:
