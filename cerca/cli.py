@@ -19,6 +19,7 @@ from typing import IO, Any, TextIO
 import click
 
 from search import (
+    FACET_LABELS,
     HIDDEN,
     UNSUPPORTED,
     Corrections,
@@ -243,8 +244,7 @@ def print_result(result: SearchResult, color: bool) -> None:
             if len(hidden) - copies:
                 parts.append(f"{len(hidden) - copies} sullo stesso fatto")
             click.echo(f"   {', '.join(parts)}: {', '.join(m.id for m in hidden)}")
-    labels = {"person": "Persone", "place": "Luoghi", "org": "Organizzazioni", "author": "Firme",
-              "date": "Data", "date_source": "Fonte della data"}
+    labels = {**FACET_LABELS, "date": "Data", "date_source": "Fonte della data"}
     names = {"given": "indicata", "inferred": "dedotta dal testo", "none": "senza data"}
     for name, values in result.facets.items():
         values = [v for v in values if v.count]

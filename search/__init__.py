@@ -26,8 +26,12 @@ from search.links import web_url
 from search.models import (
     COLLAPSES,
     ENTITY_TYPES,
+    FACET_LABELS,
     FACETS,
     MAX_PAGE_SIZE,
+    MAX_QUERY_CHARS,
+    MAX_VALUE_CHARS,
+    NAME_FACETS,
     SORTS,
     Companion,
     EntityList,
@@ -53,8 +57,9 @@ from search.query.pipeline import article_story, export_hits, facet_values, sear
 from search.served import ServedIndex
 
 __all__ = [
-    "COLLAPSES", "DEFAULT_SECONDS", "ENTITY_TYPES", "FACETS", "HIDDEN", "LIST_KEYS",
-    "MAX_PAGE_SIZE", "SORTS",
+    "COLLAPSES", "DEFAULT_SECONDS", "ENTITY_TYPES", "FACETS", "FACET_LABELS", "HIDDEN",
+    "LIST_KEYS",
+    "MAX_PAGE_SIZE", "MAX_QUERY_CHARS", "MAX_VALUE_CHARS", "NAME_FACETS", "SORTS",
     "UNSUPPORTED", "Companion", "Corrections", "EntityList", "EntityResult", "FacetValue", "Hit",
     "Ignored", "Index", "IndexBusy", "IndexMissing", "IndexProblem", "IndexReport",
     "InvalidRequest", "Period", "QueryTooCostly", "Related", "SearchRequest", "SearchResult",

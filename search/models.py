@@ -12,8 +12,41 @@ from typing import Any, Literal
 
 Sort = Literal["relevance", "date"]
 SORTS: tuple[str, ...] = ("relevance", "date")
-FACETS: tuple[str, ...] = ("person", "place", "org", "author", "date")
+
+
+@dataclass(frozen=True)
+class NameFacet:
+    """A facet over names, written once: its key in URLs and JSON, its
+    KEYWORD field (also the ``SearchRequest`` field it filters on) and its
+    Italian heading. The keys that exclude a value and every table of keys,
+    fields and labels derive from ``NAME_FACETS``."""
+
+    key: str
+    field: str
+    label: str
+
+    @property
+    def not_key(self) -> str:
+        return f"not_{self.key}"
+
+    @property
+    def not_field(self) -> str:
+        return f"not_{self.field}"
+
+
+NAME_FACETS: tuple[NameFacet, ...] = (
+    NameFacet("person", "persons", "Persone"),
+    NameFacet("place", "places", "Luoghi"),
+    NameFacet("org", "orgs", "Organizzazioni"),
+    NameFacet("author", "authors", "Firme"),
+)
+FACETS: tuple[str, ...] = (*(f.key for f in NAME_FACETS), "date")
+FACET_LABELS: dict[str, str] = {f.key: f.label for f in NAME_FACETS}
 MAX_PAGE_SIZE = 100
+# The longest query text a shell accepts; the parser never reads past it.
+MAX_QUERY_CHARS = 1000
+# The longest facet value a parameter may hold.
+MAX_VALUE_CHARS = 200
 DateSource = Literal["given", "inferred", "none"]
 DATE_SOURCES: tuple[str, ...] = ("given", "inferred", "none")
 # What one result stands for: a story, a text and its copies, or one article.

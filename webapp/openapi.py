@@ -20,6 +20,8 @@ from search import (
     COLLAPSES,
     ENTITY_TYPES,
     MAX_PAGE_SIZE,
+    MAX_QUERY_CHARS,
+    MAX_VALUE_CHARS,
     SORTS,
     Companion,
     EntityResult,
@@ -147,10 +149,10 @@ def build_spec(app: Flask) -> dict[str, Any]:
         "headers": {"Retry-After": {"schema": {"type": "integer"},
                                     "description": "Seconds to wait"}},
         "content": error})
-    name = {"type": "string", "maxLength": 200}
+    name = {"type": "string", "maxLength": MAX_VALUE_CHARS}
     date = {"type": "string", "format": "date"}
     for param in (
-        _param("q", {"type": "string", "maxLength": 1000}, "Query text (Italian syntax: \"phrases\", -word, OR, titolo:, persona:, *, ~)"),
+        _param("q", {"type": "string", "maxLength": MAX_QUERY_CHARS}, "Query text (Italian syntax: \"phrases\", -word, OR, titolo:, persona:, *, ~)"),
         _param("person", name, "Articles must mention every person given", many=True),
         _param("place", name, "Articles must mention every place given", many=True),
         _param("org", name, "Articles must mention every organisation given", many=True),

@@ -13,14 +13,11 @@ from urllib.parse import quote, urlencode
 
 from werkzeug.datastructures import MultiDict
 
-from search import ENTITY_TYPES, LIST_KEYS, SearchRequest, parse_request
+from search import ENTITY_TYPES, LIST_KEYS, NAME_FACETS, SearchRequest, parse_request
 
 DEFAULT_PAGE_SIZE = 10
-# URL key -> (SearchRequest field, the opposite key).
-OPPOSITE = {
-    "person": "not_person", "place": "not_place", "org": "not_org", "author": "not_author",
-    "not_person": "person", "not_place": "place", "not_org": "org", "not_author": "author",
-}
+# URL key -> the opposite key.
+OPPOSITE = {**{f.key: f.not_key for f in NAME_FACETS}, **{f.not_key: f.key for f in NAME_FACETS}}
 
 # Entity type -> the first word of its page's path (/persona/<name>).
 ENTITY_PATHS = {"person": "persona", "place": "luogo", "org": "organizzazione"}

@@ -27,6 +27,7 @@ from search.index import Index
 from search.links import web_url
 from search.models import (
     DATE_SOURCES,
+    NAME_FACETS,
     FacetValue,
     Hit,
     SearchRequest,
@@ -51,12 +52,7 @@ from search.schema import FACET_FIELDS
 # SQuAD-it (bench/relevance.py). Titles are short: less length normalisation.
 WEIGHTING = BM25F(B=0.75, K1=0.6, title_B=0.5, title_exact_B=0.5)
 
-_ENTITY_FILTERS = (
-    ("person", "persons", "persons", "not_persons"),
-    ("place", "places", "places", "not_places"),
-    ("org", "orgs", "orgs", "not_orgs"),
-    ("author", "authors", "authors", "not_authors"),
-)
+_ENTITY_FILTERS = tuple((f.key, f.field, f.field, f.not_field) for f in NAME_FACETS)
 
 
 @dataclass(frozen=True)
