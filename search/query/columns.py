@@ -51,7 +51,10 @@ class Columns:
         return self._get(searcher, f"length:{field}", lambda s: ranking.field_lengths(s, field))
 
     def _get(self, searcher: Searcher, name: str, build: Callable[[Searcher], T]) -> T:
-        key = (name, searcher.reader().generation())
+        # An index with no segment yet (created, nothing added) has no
+        # generation: its arrays are all empty, kept under -1.
+        generation = searcher.reader().generation()
+        key = (name, -1 if generation is None else generation)
         with self._lock:
             if key in self._values:
                 return self._values[key]  # type: ignore[return-value]
@@ -72,6 +75,8 @@ class Columns:
 
 
 def _id_ranks(searcher: Searcher) -> np.ndarray:
+    if not searcher.doc_count_all():  # an empty index's reader has no columns
+        return np.zeros(0, dtype=np.int64)
     ids = np.array(list(searcher.reader().column_reader("id")), dtype=object)
     ranks = np.empty(len(ids), dtype=np.int64)
     ranks[np.argsort(ids, kind="stable")] = np.arange(len(ids))
