@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
-from whoosh.multiproc import MpWriter
 
 from search.analysis import VERSION as ANALYSIS_VERSION
 from search.codec import CercaCodec
@@ -46,6 +45,7 @@ from search.ingest.dates import DATES_VERSION, days_mentioned
 from search.ingest.html import read_pages
 from search.ingest.readers import display
 from search.models import Article, Ignored, Skipped
+from search.mpwriter import QuietMpWriter
 from search.processes import die_with_parent
 from search.schema import ENTITY_TEXT_FIELDS, KEYWORD_SEPARATOR, build_schema
 
@@ -306,7 +306,7 @@ def update_index(
             # open until garbage collection. Opening a compound segment costs
             # milliseconds, which is why searchers are kept per thread.
             if jobs > 1:
-                return MpWriter(index.ix, procs=jobs, multisegment=True, batchsize=batch_size,
+                return QuietMpWriter(index.ix, procs=jobs, multisegment=True, batchsize=batch_size,
                                 limitmb=WRITER_LIMIT_MB // jobs, codec=CercaCodec())
             return index.ix.writer(limitmb=WRITER_LIMIT_MB, codec=CercaCodec())
         except LockError:
