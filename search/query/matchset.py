@@ -85,29 +85,45 @@ def phrase_hits(
 ) -> tuple[np.ndarray, np.ndarray]:
     """``phrase_docs``, and each word's frequency in each document found
     (rows: ``words``; columns: the documents), counted from the positions
-    read anyway: scoring the phrase needs no second pass over postings."""
+    read anyway: scoring the phrase needs no second pass over postings.
+
+    Words are read in the phrase's order, and a document leaves as soon as
+    its words stop following one another: past the first few words of a
+    long quote only the documents that have it are left, so the postings
+    of the rest are read in one block each."""
     found: list[np.ndarray] = []
     counts: list[np.ndarray] = []
     for leaf, offset in searcher.reader().leaf_readers():
         budget.check()
         local = docnums[(docnums >= offset) & (docnums < offset + leaf.doc_count_all())] - offset
-        if not len(local):
-            continue
+        ends: dict[int, set[int]] = {}
+        frequencies: dict[int, list[int]] = {int(d): [] for d in local.tolist()}
         try:
-            encoded = [_positions(_raw(leaf.postings(field, w)), local) for w in words]
+            for i, word in enumerate(words):
+                if not frequencies:
+                    break
+                budget.check()
+                alive = np.fromiter(frequencies, dtype=np.int64, count=len(frequencies))
+                encoded = _positions(_raw(leaf.postings(field, word)), np.sort(alive))
+                for d in list(frequencies):
+                    positions = _decode(encoded[d]) if d in encoded else []
+                    if i == 0:
+                        following = set(positions)
+                    else:
+                        before = ends[d]
+                        following = {p for p in positions
+                                     if any(p - k in before for k in range(1, slop + 1))}
+                    if following:
+                        ends[d] = following
+                        frequencies[d].append(len(positions))
+                    else:
+                        del frequencies[d]
         except TermNotFound:
             continue
-        shared = sorted(set.intersection(*(set(e) for e in encoded)))
-        hits, frequencies = [], []
-        for i, d in enumerate(shared):
-            if i % 512 == 0:
-                budget.check()
-            positions = [_decode(e[d]) for e in encoded]
-            if _in_sequence(positions, slop):
-                hits.append(d)
-                frequencies.append([len(p) for p in positions])
+        hits = sorted(frequencies)
         found.append(np.asarray(hits, dtype=np.int64) + offset)
-        counts.append(np.asarray(frequencies, dtype=np.float64).reshape(len(hits), len(words)))
+        counts.append(np.asarray([frequencies[d] for d in hits],
+                                 dtype=np.float64).reshape(len(hits), len(words)))
     if not found:
         return np.zeros(0, dtype=np.int64), np.zeros((len(words), 0))
     return np.concatenate(found), np.concatenate(counts).T
@@ -183,8 +199,8 @@ def rarest_first(searcher: Searcher, field: str, words: list[str]) -> np.ndarray
     the next word's postings would cost more than checking positions in
     the documents left (a long pasted quote needs a handful of its words,
     not the postings of every "di" and "che" in it)."""
-    if field not in searcher.schema:
-        return np.zeros(0, dtype=np.int64)
+    if field not in searcher.schema or not searcher.doc_count_all():
+        return np.zeros(0, dtype=np.int64)  # (idf is undefined with no documents)
     reader = searcher.reader()
     to_bytes = searcher.schema[field].to_bytes
     # Rarest first by idf, which the searcher caches for the scorers.
@@ -206,15 +222,6 @@ def _decode(value: bytes) -> list[int]:
     if not value.endswith(b"."):
         value += b"."
     return list(itertools.accumulate(pickle.loads(value[_INT_SIZE:])))
-
-
-def _in_sequence(positions: list[list[int]], slop: int) -> bool:
-    ends = set(positions[0])
-    for following in positions[1:]:
-        ends = {p for p in following if any(p - k in ends for k in range(1, slop + 1))}
-        if not ends:
-            return False
-    return True
 
 
 def _raw(matcher):
