@@ -36,6 +36,13 @@ WINDOW = 256
 PROSE_LINE_WORDS = 8
 MIN_PROSE_WORDS = 25
 
+# libxml2, under lxml and trafilatura, stops building the tree this many
+# elements deep: whatever is nested deeper is never read.
+MAX_DEPTH = 256
+TOO_DEEP = (f"pagina annidata troppo in profondità (oltre {MAX_DEPTH} elementi uno dentro "
+            "l'altro): il parser HTML non ne legge il testo")
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^>]*?(/?)>")
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 _META_CHARSET = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
 _XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
 _BYLINE = re.compile(r"^(?:di|by|von|par|por)\s+", re.I)
@@ -55,6 +62,20 @@ def declared_charset(data: bytes) -> str:
     return match.group(1).decode("ascii").lower() if match else ""
 
 
+def too_deep(html: str) -> bool:
+    """Whether elements nest past ``MAX_DEPTH`` (asked only of a page with
+    no article found, to say why)."""
+    depth = 0
+    for tag in _TAG.finditer(html):
+        closing, name, empty = tag.groups()
+        if name.lower() in _VOID or empty:
+            continue
+        depth = max(0, depth - 1) if closing else depth + 1
+        if depth > MAX_DEPTH:
+            return True
+    return False
+
+
 def decode_html(data: bytes, http_charset: str = "") -> str:
     """The server's charset (in a WARC), then the page's own, then detection."""
     return decode(data, http_charset or declared_charset(data))
@@ -71,7 +92,7 @@ def read_page(page: Page) -> Article | Skipped:
         found = _extract(html, str(page.meta.get("url") or "") or None,
                          guess_date=page.fallback_date is None)
         if found is None:
-            raise InputError(NO_ARTICLE)
+            raise InputError(TOO_DEEP if too_deep(html) else NO_ARTICLE)
         text, meta, guessed = found
         meta.update({k: v for k, v in page.meta.items() if v not in (None, "", [])})
         return make_article(page.id, text, meta, origin=page.origin, markdown=False,
