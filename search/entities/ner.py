@@ -57,6 +57,10 @@ def nlp():
         return _load()
 
 
+# An article's first 200,000 characters (a long news story has 20,000).
+MAX_NER_CHARS = 200_000
+
+
 @functools.cache
 def _load():
     """The NER pipeline, loaded from the installed package, only what NER needs."""
@@ -100,9 +104,12 @@ def media_names() -> tuple[str, ...]:
 
 
 def ner_text(article: Article) -> str:
-    """Title and body as the NER reads them: without dateline and bylines."""
+    """Title and body as the NER reads them: without dateline and bylines,
+    and at most ``MAX_NER_CHARS`` (spaCy refuses a text past its
+    ``max_length``, which would stop the run, and a 45 MB page would take
+    the model an hour)."""
     body = article.text[article.ner_start:article.ner_end]
-    return f"{article.title}\n\n{body}" if article.title else body
+    return (f"{article.title}\n\n{body}" if article.title else body)[:MAX_NER_CHARS]
 
 
 def _title_lead(article: Article) -> int:

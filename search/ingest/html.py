@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from search.executor import Executor
+from search.ingest.large_html import LARGE_PAGE_CHARS, head_metadata, stream_text
 from search.ingest.readers import InputError, decode, make_article, read_bytes
 from search.models import Article, Page, Skipped
 
@@ -112,6 +113,13 @@ def _extract(html: str, url: str | None, guess_date: bool
     from htmldate import find_date
     from trafilatura.utils import load_html
 
+    if len(html) > LARGE_PAGE_CHARS:  # streamed: see large_html.py
+        lines = stream_text(html)
+        if not _prose(lines):
+            return None
+        meta = head_metadata(html, url)
+        meta["author"] = _BYLINE.sub("", meta.get("author") or "")
+        return "\n\n".join(lines), {k: v for k, v in meta.items() if v}, None
     # lxml refuses a str that declares its encoding; the text is decoded already.
     tree = load_html(_XML_DECLARATION.sub("", html, count=1))
     if tree is None:
@@ -124,7 +132,7 @@ def _extract(html: str, url: str | None, guess_date: bool
     )
     lines = [line.strip() for line in (doc.text or "").split("\n")] if doc else []
     lines = [line for line in lines if line]
-    if sum(n for line in lines if (n := len(line.split())) >= PROSE_LINE_WORDS) < MIN_PROSE_WORDS:
+    if not _prose(lines):
         return None
     meta = {
         "title": doc.title,
@@ -141,6 +149,12 @@ def _extract(html: str, url: str | None, guess_date: bool
         if guessed and (guessed.month, guessed.day) == (1, 1) and not _NEW_YEAR.search(html):
             guessed = None
     return "\n\n".join(lines), {k: v for k, v in meta.items() if v}, guessed
+
+
+def _prose(lines: list[str]) -> bool:
+    """Whether ``lines`` hold an article's prose, not a page's menus."""
+    return sum(n for line in lines if (n := len(line.split())) >= PROSE_LINE_WORDS) \
+        >= MIN_PROSE_WORDS
 
 
 T = TypeVar("T")
