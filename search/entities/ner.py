@@ -191,7 +191,7 @@ def _disk_errors() -> Iterator[None]:
         code = getattr(exc, "sqlite_errorcode", None)
         if code == sqlite3.SQLITE_FULL:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)) from None
-        if code == sqlite3.SQLITE_IOERR or (code or 0) & 0xFF == sqlite3.SQLITE_IOERR:
+        if code is not None and code & 0xFF == sqlite3.SQLITE_IOERR:  # extended codes too
             raise OSError(errno.EIO, str(exc)) from None
         raise
 
