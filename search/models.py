@@ -64,6 +64,8 @@ class Article:
     # The part of ``text`` the NER reads: without dateline and bylines.
     ner_start: int = 0
     ner_end: int | None = None
+    # (field, value, written form, the model's label) of every mention.
+    forms: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     @property
     def date_source(self) -> DateSource:
@@ -211,3 +213,90 @@ class SearchResult:
             "suggestion": self.suggestion,
             "notices": self.notices,
         }
+
+
+# Entity types an entity page can be about: the name in the API -> the
+# request field its filter goes in.
+ENTITY_TYPES: dict[str, str] = {"person": "persons", "place": "places", "org": "orgs"}
+
+
+@dataclass
+class Period:
+    """One bar of a timeline: "2019", "2019-05" or "2019-05-03"."""
+
+    period: str
+    count: int
+
+
+@dataclass
+class Companion:
+    """A value that shares articles with an entity: ``count`` articles with
+    both, ``score`` how much more often than chance (entity.py)."""
+
+    value: str
+    count: int
+    score: float
+
+
+@dataclass
+class Spelling:
+    """How the texts write an entity ("Muzzarelli"), in ``count`` articles."""
+
+    form: str
+    count: int
+
+
+@dataclass
+class Vote:
+    """A type an entity's mentions were given, in ``count`` articles: where
+    they disagree, the archive's majority decided its facet."""
+
+    type: str
+    count: int
+
+
+@dataclass
+class EntityResult:
+    """An entity's page: its articles (newest first), their dates and the
+    other entities in them, all for one request's match set."""
+
+    type: str
+    name: str
+    count: int
+    timeline: list[Period]
+    undated: int
+    company: dict[str, list[Companion]]
+    first: str | None
+    last: str | None
+    hits: list[Hit]
+    page: int
+    page_size: int
+    # Empty for an index written before spellings were kept (rebuild it).
+    forms: list[Spelling] = field(default_factory=list)
+    votes: list[Vote] = field(default_factory=list)
+    request: SearchRequest = field(default_factory=SearchRequest)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.count // self.page_size))
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        del data["request"]
+        return data
+
+
+@dataclass
+class EntityList:
+    """One page of the values of an entity type, most frequent first."""
+
+    type: str
+    total: int
+    page: int
+    page_size: int
+    values: list[FacetValue]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.type, "total": self.total, "page": self.page,
+                "page_size": self.page_size,
+                "values": [{"value": v.value, "count": v.count} for v in self.values]}

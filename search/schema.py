@@ -59,9 +59,9 @@ class ItalianText(TEXT):
                 for term, at in positions.items()]
 
 
-def _entity_keyword() -> KEYWORD:
+def _entity_keyword(stored: bool = True) -> KEYWORD:
     """Whole names as terms ("Vladimir Putin"), split only on the separator."""
-    field = KEYWORD(stored=True, lowercase=False, scorable=False)
+    field = KEYWORD(stored=stored, lowercase=False, scorable=False)
     field.analyzer = RegexTokenizer(f"[^{KEYWORD_SEPARATOR}]+")
     return field
 
@@ -93,6 +93,10 @@ def build_schema() -> Schema:
         author=STORED(),
         # Bylines as facet values ("Firme"): one term per author.
         authors=_entity_keyword(),
+        # Each entity's spellings and the types its mentions had, as
+        # "persons\x1eValue\x1eSpelling" terms (entities/forms.py).
+        spellings=_entity_keyword(stored=False),
+        votes=_entity_keyword(stored=False),
         hash=ID(stored=True, sortable=True),
         origin=ID(stored=True, sortable=True),
     )

@@ -125,3 +125,37 @@ def make_index(folder: Path, records: list[dict]):
     index = create_index(folder / "ix")
     update_index(index, [source])
     return index
+
+
+DICE = DATA / "dice"
+
+
+@pytest.fixture(scope="session")
+def dice_index_dir(tmp_path_factory) -> Path:
+    """Forty-nine real DICE articles (Gazzetta di Modena), entities by our NER."""
+    path = tmp_path_factory.mktemp("dice-index")
+    enricher = EntityEnricher(path)
+    update_index(create_index(path), [DICE / "articles.jsonl"], enrich=enricher)
+    enricher.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def dice_index(dice_index_dir):
+    opened = open_index(dice_index_dir)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="session")
+def dice_app(dice_index_dir):
+    from webapp import create_app
+
+    app = create_app({"TESTING": True, "INDEX_DIR": str(dice_index_dir)})
+    yield app
+    _close(app)
+
+
+@pytest.fixture(scope="session")
+def dice_server(dice_index_dir):
+    yield from _serve(dice_index_dir)

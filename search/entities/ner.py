@@ -309,7 +309,8 @@ class EntityEnricher:
             if place and place[0] == "LOC":
                 article.dateline = place[1]
                 mentions.insert(0, ("LOC", place[1], ""))
-        values = self.canon.article(mentions)
+        article.forms = []
+        values = self.canon.article(mentions, article.forms)
         article.persons, article.places, article.orgs = (
             values["persons"], values["places"], values["orgs"])
 

@@ -201,6 +201,13 @@ class Matches:
                                      for s in DATE_SOURCES]
         return result
 
+    def page(self, number: int, size: int) -> list[Hit]:
+        """The hits of page ``number`` (from 1) of the order, with snippets."""
+        offset = (max(1, number) - 1) * size
+        if offset >= self.total:
+            return []
+        return [self.hit(docnum, score) for docnum, score in self.ordered(offset + size)[offset:]]
+
     def hit(self, docnum: int, score: float | None, shown: bool = True) -> Hit:
         """One hit with its stored fields; a hit ``shown`` on a page also
         gets its snippet and the words it matched (an export needs neither,
@@ -266,11 +273,7 @@ def search(index: Index, request: SearchRequest,
     with budget.budget(seconds), index.searcher(weighting=WEIGHTING) as searcher:
         found = find(index, searcher, plan(request, searcher.reader()))
         page = max(1, request.page)
-        offset = (page - 1) * request.page_size
-        hits: list[Hit] = []
-        if offset < found.total:
-            order = found.ordered(offset + request.page_size)[offset:]
-            hits = [found.hit(docnum, score) for docnum, score in order]
+        hits = found.page(page, request.page_size)
         parsed = found.parsed
         suggestion = None
         if parsed.words and not parsed.fallback:
