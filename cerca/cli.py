@@ -225,6 +225,8 @@ def print_result(result: SearchResult, color: bool) -> None:
         grouped = f", {result.results} " + ("notizie" if result.request.collapse == "story"
                                              else "testi")
     click.echo(f"{result.total} {noun}{q}{grouped} (pagina {result.page} di {result.pages})")
+    for notice in result.notices:  # what was changed to keep the search bounded
+        click.echo(f"Avviso: {notice}")
     if result.suggestion:
         click.echo(f"Forse cercavi: {result.suggestion}")
     offset = (result.page - 1) * result.page_size

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import feedparser
 import pytest
@@ -158,7 +159,7 @@ def test_openapi_is_valid_and_lists_every_route(app, client):
     documented = set(spec["paths"])
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("api."):
-            path = rule.rule.replace("<path:", "{").replace("<", "{").replace(">", "}")
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)  # <converter:name>
             assert path in documented, path
 
 
