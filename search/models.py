@@ -178,6 +178,8 @@ class Hit:
     date_inferred: bool = False
     matched: list[MatchedWord] = field(default_factory=list)
     date_source: str = "none"
+    # The byline as stored ("Anna Rossi, Luca Bianchi"); "" when unsigned.
+    author: str = ""
 
 
 @dataclass

@@ -222,6 +222,7 @@ class Matches:
             date_inferred=bool(fields.get("date_inferred")),
             date_source=date_source(fields),
             matched=matched,
+            author=fields.get("author") or "",
         )
 
 
