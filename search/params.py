@@ -7,7 +7,7 @@ message, in Italian and English, wherever it was typed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +27,12 @@ LIST_KEYS = {
     "author": "authors",
     "not_author": "not_authors",
 }
+# Every name ``parse_request`` reads; anything else a caller sends is a typo
+# ("persona=X") that would otherwise widen the search to the whole archive.
+SEARCH_KEYS: tuple[str, ...] = (
+    "q", *LIST_KEYS, "date_from", "date_to", "date_source", "mentioned_from", "mentioned_to",
+    "sort", "page", "page_size", "limit",
+)
 
 
 @dataclass
@@ -36,13 +42,38 @@ class InvalidRequest(Exception):
     code: str
     message_it: str
     message_en: str
+    # The names a caller may use instead, for an unknown parameter.
+    valid: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return self.message_it
 
     def to_dict(self) -> dict[str, Any]:
-        return {"error": {"code": self.code, "message": self.message_it,
-                          "message_en": self.message_en}}
+        error: dict[str, Any] = {"code": self.code, "message": self.message_it,
+                                 "message_en": self.message_en}
+        if self.valid:
+            error["valid"] = list(self.valid)
+        return {"error": error}
+
+
+def unknown_keys(names: Iterable[str], extra: Iterable[str] = ()) -> list[str]:
+    """The names among ``names`` that no search reads (nor ``extra``)."""
+    known = {*SEARCH_KEYS, *extra}
+    return [name for name in dict.fromkeys(names) if name not in known]
+
+
+def check_keys(names: Iterable[str], extra: Iterable[str] = ()) -> None:
+    """Raise InvalidRequest for a parameter no search reads, naming the valid ones."""
+    unknown = unknown_keys(names, extra)
+    if unknown:
+        valid = tuple(dict.fromkeys((*SEARCH_KEYS, *extra)))
+        shown = ", ".join(f"«{name[:40]}»" for name in unknown[:5])
+        raise InvalidRequest(
+            "unknown_parameter",
+            f"parametro sconosciuto {shown} (validi: {', '.join(valid)})",
+            f"unknown parameter {shown} (valid: {', '.join(valid)})",
+            valid,
+        )
 
 
 def _values(raw: Any) -> list[str]:
