@@ -43,6 +43,7 @@ from search import (
 
 DEFAULT_INDEX = "index"
 DEFAULT_SOURCES = ("seeds",)
+FACET_SHOWN = 8
 index_option = click.option(
     "--index", "index_dir", default=DEFAULT_INDEX, show_default=True, envvar="CERCA_INDEX_DIR",
     type=click.Path(file_okay=False), help="Cartella dell'indice.",
@@ -107,18 +108,23 @@ class Progress:
             self.bar.__exit__(None, None, None)
 
 
+def in_folder(index_dir: str) -> str:
+    """"l'indice in index/": the folder as a path, not a name in a sentence."""
+    return f"l'indice in {index_dir.rstrip('/') or '/'}/"
+
+
 def print_report(report: IndexReport, index_dir: str, seconds: float) -> None:
-    count = report.documents
+    count, where = report.documents, in_folder(index_dir)
     if report.changed:
-        click.echo(f"Indice {index_dir} aggiornato in {seconds:.1f} s ({count} articoli).")
+        click.echo(f"Aggiornato {where}: {count} articoli, in {seconds:.1f} s.")
     elif report.unchanged:
-        click.echo(f"Nessuna modifica: l'indice {index_dir} è già aggiornato ({count} articoli).")
+        click.echo(f"Nessuna modifica: {where} è già aggiornato ({count} articoli).")
     elif report.skipped:
         click.echo(f"Nessun articolo indicizzato: nessun input contiene un articolo leggibile, "
-                   f"vedi sotto (l'indice {index_dir} ha {count} articoli).")
+                   f"vedi sotto ({where} ha {count} articoli).")
     else:
         click.echo(f"Nessun articolo indicizzato: nessun file da leggere "
-                   f"(l'indice {index_dir} ha {count} articoli).")
+                   f"({where} ha {count} articoli).")
     click.echo(
         f"  aggiunti: {report.added}, aggiornati: {report.updated}, "
         f"invariati: {report.unchanged}, rimossi: {report.removed}, "
@@ -223,7 +229,7 @@ def print_result(result: SearchResult, color: bool) -> None:
     offset = (result.page - 1) * result.page_size
     for n, hit in enumerate(result.hits, offset + 1):
         date = f"{hit.date} (dedotta dal testo)" if hit.date_source == "inferred" else hit.date
-        meta = " · ".join(x for x in (date, hit.source) if x)
+        meta = " · ".join(x for x in (date, hit.source, hit.author) if x)
         click.echo("")
         click.echo(f"{n}. {hit.title}" + (f"  [{meta}]" if meta else ""))
         click.echo(f"   {terminal_snippet(hit.snippet, color)}")
@@ -233,10 +239,14 @@ def print_result(result: SearchResult, color: bool) -> None:
     names = {"given": "indicata", "inferred": "dedotta dal testo", "none": "senza data"}
     for name, values in result.facets.items():
         values = [v for v in values if v.count]
-        if values:
-            shown = ", ".join(f"{names.get(v.value, v.value) if name == 'date_source' else v.value}"
-                              f" ({v.count})" for v in values[:8])
-            click.echo(f"\n{labels[name]}: {shown}")
+        # Every period (the latest years and "senza data" come last); the
+        # first values of the other facets, saying how many are left.
+        shown = values if name == "date" else values[:FACET_SHOWN]
+        if shown:
+            text = ", ".join(f"{names.get(v.value, v.value) if name == 'date_source' else v.value}"
+                             f" ({v.count})" for v in shown)
+            left = len(values) - len(shown)
+            click.echo(f"\n{labels[name]}: {text}" + (f" e altri {left}" if left else ""))
 
 
 def run_batch(index, source: TextIO, out: TextIO) -> None:
@@ -377,7 +387,7 @@ def restore_command(snapshot: str, index_dir: str) -> None:
         generation = restore_snapshot(snapshot, index_dir)
     except (IndexProblem, OSError) as exc:
         raise Failure(str(exc)) from None
-    click.echo(f"Indice {index_dir} ripristinato da {snapshot} (generazione {generation}).")
+    click.echo(f"Ripristinato {in_folder(index_dir)} da {snapshot} (generazione {generation}).")
 
 
 @cli.command("extract")
