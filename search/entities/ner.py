@@ -194,15 +194,20 @@ class EntityEnricher:
         the cache lacks, and the archive's evidence (``archive.py``), so a
         name does not depend on which batch it came in."""
         chunk: list[Article] = []
+        read = 0  # counted once the model has read them: the time is there
         for article in articles:
-            if progress:
-                progress(1)
+            read += 1
             if not article.entities_given:
                 chunk.append(article)
             if len(chunk) >= BATCH_SIZE * max(self.jobs, 4):
                 self._observe(chunk)
                 chunk = []
+                if progress:
+                    progress(read)
+                read = 0
         self._observe(chunk)
+        if progress and read:
+            progress(read)
         self.prepared = True
 
     def _observe(self, articles: list[Article], raw: dict[int, list[tuple]] | None = None) -> None:
@@ -216,7 +221,9 @@ class EntityEnricher:
             self.canon.observe(text, [m[:2] for m in in_context(text, raw[id(article)])])
             if article.dateline:
                 evidence.add_dateline(article.dateline)
-            evidence.authors.update(a for a in article.author.split(", ") if a)
+            for author in article.author.split(", "):
+                if author:
+                    evidence.add_author(author)
 
     def start(self, articles: list[Article]) -> Callable[[], None]:
         """Send the articles the cache does not know to NER and return the
@@ -276,6 +283,9 @@ class EntityEnricher:
         values = self.canon.article(mentions)
         article.persons, article.places, article.orgs = (
             values["persons"], values["places"], values["orgs"])
+        if article.author:
+            article.author = ", ".join(dict.fromkeys(
+                self.canon.author(a) for a in article.author.split(", ") if a))
 
     def _bylines(self, article: Article, text: str, raw: list[tuple]) -> list[tuple]:
         """Names the archive knows as bylines, where a byline goes (the first
