@@ -18,6 +18,7 @@ from typing import IO, Any, TextIO
 
 import click
 
+from cerca.progress import Progress
 from search import (
     HIDDEN,
     UNSUPPORTED,
@@ -66,46 +67,6 @@ def cli() -> None:
 
 
 # -- index -------------------------------------------------------------------
-
-
-class Progress:
-    """A bar with count, rate and ETA on a terminal; plain lines elsewhere."""
-
-    def __init__(self, total: int) -> None:
-        self.total = total
-        self.done = 0
-        self.start = time.monotonic()
-        self.tty = sys.stderr.isatty()
-        self.bar: Any = None  # click's ProgressBar, on a terminal
-        self.next_line = max(1, total // 10)
-        if self.tty and total:
-            self.bar = click.progressbar(
-                length=total, label="Indicizzazione", file=sys.stderr, show_pos=True,
-                show_eta=True, item_show_func=lambda _: self.rate_text(),
-            )
-            self.bar.__enter__()
-
-    def rate_text(self) -> str:
-        elapsed = max(time.monotonic() - self.start, 1e-6)
-        return f"{self.done / elapsed:.0f} art/s"
-
-    def __call__(self, n: int) -> None:
-        self.done += n
-        if self.bar is not None:
-            self.bar.update(n, None)
-        elif self.done >= self.next_line or self.done == self.total:
-            click.echo(f"indicizzati {self.done}/{self.total} ({self.rate_text()})", err=True)
-            self.next_line += max(1, self.total // 10)
-
-    def note(self, line: str) -> None:
-        """A line about the run (the cluster's dashboard), above the bar."""
-        click.echo(("\r\033[K" if self.bar is not None else "") + line, err=True)
-        if self.bar is not None:
-            self.bar.render_progress()
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
 
 
 def in_folder(index_dir: str) -> str:

@@ -318,9 +318,12 @@ def update_index(
 
     if enrich is not None:
         # The entity step reads the whole run first (archive-wide names);
-        # progress is counted there, where the model's time goes.
+        # progress is counted there, where the model's time goes, and again
+        # while writing only for a callback that follows phases.
         enrich.prepare(_articles(folders, IndexReport(), set(), None, pool), progress)
-        progress = None
+        written = progress if _phase(progress, "write") else None
+    else:
+        written = None  # articles are counted as they are read, which is writing
     try:
         batch: list[tuple[Article, str]] = []
         # One batch in flight: its entities are found while the one before
@@ -345,10 +348,13 @@ def update_index(
                     else:
                         writer.add_document(**doc)
                         report.added += 1
+                if written:
+                    written(len(items))
             in_flight = started
 
         earliest = _earliest_given_year(index)
-        for article in _articles(folders, report, unreadable, progress, pool):
+        read_progress = progress if enrich is None else None
+        for article in _articles(folders, report, unreadable, read_progress, pool):
             if article.id in seen:
                 report.skipped.append(Skipped(article.origin, (
                     f"id duplicato «{article.id}»: resta quello di {display(seen[article.id])}")))
@@ -361,6 +367,8 @@ def update_index(
             digest = content_hash(article, enrich.version if enrich is not None else "")
             if existing.get(article.id, ("",))[0] == digest:
                 report.unchanged += 1
+                if written:
+                    written(1)
                 continue
             batch.append((article, digest))
             if len(batch) >= batch_size:
@@ -373,6 +381,7 @@ def update_index(
                 writer.delete_by_term("id", doc_id)
                 report.removed += 1
         if writer is not None:
+            _phase(progress, "commit")
             writer.commit()
     except BaseException as exc:
         if writer is not None:
@@ -390,6 +399,16 @@ def update_index(
         )
     report.documents = expected
     return report
+
+
+def _phase(progress: Progress | None, name: str) -> bool:
+    """Tell ``progress`` the run moved on, if it has a ``phase(name)``
+    method (the CLI's bar): "write" (articles counted again as they are
+    written) or "commit" (segments written and merged, not counted)."""
+    begin = getattr(progress, "phase", None)
+    if begin is not None:
+        begin(name)
+    return begin is not None
 
 
 def _abandon(writer: Any, path: Path) -> None:
@@ -438,7 +457,9 @@ def index_paths(
     :param jobs: processes for large runs; default every CPU. Runs under
         ``PARALLEL_MIN`` articles use one process, which starts faster.
     :param rebuild: start from an empty index.
-    :param progress: called with the number of articles read, as they are.
+    :param progress: called with the number of articles read, as they are;
+        one with a ``phase(name)`` method is also told of the phases after
+        reading ("write", then "commit"; see ``_phase``).
     :param cluster: extract pages and run NER on a Dask cluster instead of
         local processes: ``tcp://HOST:PORT`` of its scheduler, or
         ``local:N`` to start N workers here (``search.cluster``).
