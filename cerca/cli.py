@@ -29,6 +29,7 @@ from search import (
     InvalidRequest,
     SearchResult,
     Skipped,
+    check_keys,
     count_units,
     display,
     extract_files,
@@ -225,6 +226,7 @@ def run_batch(index, source: TextIO, out: TextIO) -> None:
                 "message_en": "invalid JSON line"}}
         else:
             try:
+                check_keys(params)  # as the API: a typo must not search everything
                 answer = search(index, parse_request(params)).to_dict()
             except InvalidRequest as exc:
                 answer = {"line": number, **exc.to_dict()}

@@ -92,6 +92,14 @@ def test_batch(runner, index_dir):
     assert out[3]["error"]["code"] == "invalid_date"
 
 
+def test_batch_refuses_an_unknown_key_like_the_api(runner, index_dir):
+    lines = json.dumps({"q": "energia", "persona": "Giorgia Meloni"}) + "\n"
+    result = invoke(runner, "search", "--batch", "-", "--index", index_dir, input=lines)
+    error = json.loads(result.output)["error"]
+    assert error["code"] == "unknown_parameter" and "«persona»" in error["message"]
+    assert "person" in error["valid"]
+
+
 def test_stats(runner, index_dir):
     data = json.loads(invoke(runner, "stats", "--index", index_dir, "--json").output)
     assert data["documents"] == 11 and data["size_bytes"] > 0
