@@ -89,6 +89,7 @@ def test_selecting_and_excluding_facets(page, live_server):
     page.locator("label[title='Escludi Bruxelles']").click()
     expect(page.locator("#conteggio")).to_contain_text("1 risultato")
     assert "not_place=Bruxelles" in page.url
+    expect(page.locator(".avviso")).to_have_count(0)  # the form sends no unknown parameter
     expect(page.locator(".pillola.esclusa")).to_contain_text("Bruxelles")
     # It reads as "not", to the eye and to a screen reader, not as disabled.
     pill = page.get_by_role("link", name="Esclude il luogo Bruxelles: rimuovi l'esclusione")
