@@ -38,7 +38,6 @@ from search.params import (
     check_keys,
     parse_int,
     parse_request,
-    unknown_keys,
 )
 from search.query.articles import Related, StoredArticle, get_article, marked_text, related
 from search.query.autocomplete import autocomplete
@@ -52,7 +51,7 @@ __all__ = [
     "Corrections", "FacetValue", "Hit", "Ignored", "Index", "IndexBusy", "IndexMissing",
     "IndexProblem", "IndexReport", "InvalidRequest", "QueryTooCostly", "Related",
     "SearchRequest", "SearchResult", "ServedIndex", "Skipped", "Snapshot", "StoredArticle",
-    "autocomplete", "check_keys", "unknown_keys",
+    "autocomplete", "check_keys",
     "count_units", "create_index", "display", "export_hits", "extract_files", "extract_records",
     "facet_values", "get_article", "index_paths", "marked_text", "open_index", "parse_int",
     "parse_request", "related", "restore_snapshot", "search", "take_snapshot", "update_index",

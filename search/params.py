@@ -56,17 +56,12 @@ class InvalidRequest(Exception):
         return {"error": error}
 
 
-def unknown_keys(names: Iterable[str], extra: Iterable[str] = ()) -> list[str]:
-    """The names among ``names`` that no search reads (nor ``extra``)."""
-    known = {*SEARCH_KEYS, *extra}
-    return [name for name in dict.fromkeys(names) if name not in known]
-
-
 def check_keys(names: Iterable[str], extra: Iterable[str] = ()) -> None:
-    """Raise InvalidRequest for a parameter no search reads, naming the valid ones."""
-    unknown = unknown_keys(names, extra)
+    """Raise InvalidRequest for a parameter no search reads (nor one of
+    ``extra``, a route's own), naming the valid ones."""
+    valid = tuple(dict.fromkeys((*SEARCH_KEYS, *extra)))
+    unknown = [name for name in dict.fromkeys(names) if name not in valid]
     if unknown:
-        valid = tuple(dict.fromkeys((*SEARCH_KEYS, *extra)))
         shown = ", ".join(f"«{name[:40]}»" for name in unknown[:5])
         raise InvalidRequest(
             "unknown_parameter",

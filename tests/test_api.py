@@ -247,6 +247,12 @@ def test_author_is_on_every_hit_and_in_the_openapi_hit(client):
     assert {h["id"]: h["author"] for h in hits}["roma-metro"] == "Giulia Bianchi"
     signed = client.get("/api/search?author=Giulia+Bianchi").json["hits"]
     assert [(h["id"], h["author"]) for h in signed] == [("roma-metro", "Giulia Bianchi")]
+    # Every shell that renders a hit shows it: the page, the embed, the feed.
+    page = client.get("/?q=metropolitana").get_data(as_text=True)
+    assert '<span class="firma">Giulia Bianchi</span>' in page
+    assert " · Giulia Bianchi</p>" in client.get("/embed?q=metropolitana").get_data(as_text=True)
+    entry = feedparser.parse(client.get("/feed.atom?q=metropolitana").data).entries[0]
+    assert entry.author == "Giulia Bianchi"
     schema = client.get("/api/openapi.json").json["components"]["schemas"]["Hit"]
     assert schema["properties"]["author"] == {"type": "string"}
     assert "author" in schema["required"]

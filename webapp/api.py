@@ -331,6 +331,7 @@ def feed():
             f"<id>{escape(link)}</id><title>{escape(hit.title or hit.id)}</title>"
             f'<link href="{escape(link, {chr(34): "&quot;"})}"/>'
             f"<updated>{when}</updated>"
+            + (f"<author><name>{escape(hit.author)}</name></author>" if hit.author else "") +
             f'<summary type="html">{escape(hit.snippet)}</summary>'
             "</entry>"
         )

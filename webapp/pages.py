@@ -55,7 +55,7 @@ def _search_args(index):
         return req, None, exc
 
 
-def _unknown_keys() -> str | None:
+def _unknown_notice() -> str | None:
     """What the page says about a URL parameter no search reads: it is
     ignored, but not silently (a typo would otherwise show everything)."""
     try:
@@ -71,7 +71,7 @@ def search_page():
     req, result, error = _search_args(index)
     response = _render(
         "search.html", "_fragment.html", status=400 if error else 200,
-        req=req, result=result, error=error, links=Links(req), ignored=_unknown_keys(),
+        req=req, result=result, error=error, links=Links(req), ignored=_unknown_notice(),
         index_missing=index is None, labels=FACET_LABELS, shown=FACET_SHOWN,
     )
     response.headers["Link"] = f'</api/search?{query_string(req)}>; rel="alternate"; ' \

@@ -199,7 +199,7 @@ class EntityEnricher:
             read += 1
             if not article.entities_given:
                 chunk.append(article)
-            if len(chunk) >= BATCH_SIZE * max(self.jobs, 4):
+            if read >= BATCH_SIZE * max(self.jobs, 4):
                 self._observe(chunk)
                 chunk = []
                 if progress:
