@@ -96,11 +96,13 @@ class Progress:
             parts.append(f"ancora {clock((self.total - done) / rate)}")
         return f"{LABELS[self.name]} {done}/{self.total} ({', '.join(parts)})"
 
-    def phase(self, name: str) -> None:
-        """The run moved on: "write" (counted again) or "commit" (not counted)."""
+    def phase(self, name: str, total: int | None = None) -> None:
+        """The run moved on: "write" (``total`` articles) or "commit" (not counted)."""
         self._end_line()
         if name == "commit":
             click.echo(f"{COMMIT}…", err=True)
+        if total is not None:
+            self.total = total
         self._start_phase(name)
 
     def note(self, line: str) -> None:

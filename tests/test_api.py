@@ -105,7 +105,7 @@ def big_client(tmp_path_factory):
             person = "Mario Rossi" if i % 3 else "Anna Verdi"
             fh.write(json.dumps({"id": f"a{i}", "text": f"Notizia numero {i} sul porto.",
                                  "date": f"2025-{i % 12 + 1:02d}-01", "persons": [person]}) + "\n")
-    update_index(create_index(folder / "ix"), [folder / "big.jsonl"])
+    update_index(create_index(folder / "ix"), [folder / "big.jsonl"], entities=False)
     return create_app({"TESTING": True, "INDEX_DIR": str(folder / "ix")}).test_client()
 
 

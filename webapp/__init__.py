@@ -49,15 +49,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
 
-    from webapp import api, errors, formatting, limits, pages, requestlog
-    from webapp.urls import public_url
+    from webapp import api, entity_pages, errors, formatting, limits, pages, requestlog
+    from webapp.chart import bar_chart
+    from webapp.urls import ENTITY_PATHS, public_url
 
     requestlog.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(entity_pages.bp)
     api.init_cors(app)
     limits.init_app(app)
     app.add_template_global(public_url)
+    app.add_template_global(bar_chart)
+    app.jinja_env.globals["entity_paths"] = ENTITY_PATHS
 
     @app.after_request
     def security_headers(response):

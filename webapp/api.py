@@ -31,6 +31,7 @@ from flask import (
 from flask_cors import CORS
 
 from search import (
+    ENTITY_TYPES,
     FACETS,
     Hit,
     Index,
@@ -39,10 +40,13 @@ from search import (
     SearchRequest,
     autocomplete,
     check_keys,
+    entities,
+    entity,
     export_hits,
     facet_values,
     get_article,
     parse_int,
+    parse_request,
     search,
 )
 from webapp import get_index, query_budget
@@ -57,6 +61,7 @@ HIT_FIELDS = ("id", "title", "date", "date_source", "source", "author", "url", "
 # Each row also links to the article's page in Cerca.
 EXPORT_FIELDS = (*HIT_FIELDS, "cerca_url")
 FEED_SIZE = 20
+ENTITY_LIST_SIZE = 50
 
 
 def init_cors(app: Flask) -> None:
@@ -188,6 +193,76 @@ def api_facets(name: str):
     values = _costly(lambda: facet_values(index, req, name, prefix, limit, query_budget()))
     body = {"facet": name, "values": [{"value": v.value, "count": v.count} for v in values]}
     return _conditional(jsonify(body), index)
+
+
+def _entity_type(type: str) -> None:
+    if type not in ENTITY_TYPES:
+        abort(error_response(400, "unknown_entity_type",
+                             f"Tipo «{type[:40]}» sconosciuto (usa person, place o org).",
+                             f"Unknown type {type[:40]!r} (use person, place or org)."))
+
+
+@bp.get("/api/entity/<type>/<path:name>")
+def api_entity(type: str, name: str):
+    """One entity's page.
+    ---
+    get:
+      summary: An entity's articles (newest first), timeline and company, narrowed by a search
+      description: >-
+        `count` is the total of the search filtered on the entity; the timeline's
+        counts plus `undated` add up to it; a companion's `count` is the total of
+        the search filtered on both, its `score` Dunning's log-likelihood G².
+      parameters: [{name: type, in: path, required: true, schema: {type: string, enum: [person, place, org]}},
+        {name: name, in: path, required: true, schema: {type: string}},
+        q, person, place, org, not_person, not_place, not_org, author, not_author,
+        date_from, date_to, date_source, mentioned_from, mentioned_to, page, page_size]
+      responses:
+        200: {description: The entity, content: {application/json: {schema: EntityResult}}}
+        400: BadRequest
+        404: NotFound
+        414: UriTooLong
+        503: NoIndex
+    """
+    index = _index()
+    _entity_type(type)
+    req = _request()
+    result = _costly(lambda: entity(index, type, name, req, query_budget()))
+    if result is None:
+        return error_response(404, "unknown_entity", f"«{name[:100]}» non è nell'archivio.",
+                              f"{name[:100]!r} is not in the archive.")
+    return _conditional(jsonify(result.to_dict()), index)
+
+
+@bp.get("/api/entity")
+def api_entities():
+    """The entities of one type.
+    ---
+    get:
+      summary: Entities of a type with their article counts, most frequent first, paged
+      parameters: [{name: type, in: query, required: true, schema: {type: string, enum: [person, place, org]}},
+        {name: prefix, in: query, schema: {type: string, maxLength: 100}, description: A word of the name starts so (case and accents ignored)},
+        q, person, place, org, date_from, date_to, page,
+        {name: page_size, in: query, schema: {type: integer, minimum: 1, maximum: 100, default: 50}}]
+      responses:
+        200: {description: Entities, content: {application/json: {schema: EntityList}}}
+        400: BadRequest
+        414: UriTooLong
+        503: NoIndex
+    """
+    index = _index()
+    type = request.args.get("type", "")
+    _entity_type(type)
+    prefix = request.args.get("prefix", "")
+    if len(prefix) > 100:
+        return error_response(400, "invalid_prefix", "prefix: al massimo 100 caratteri",
+                              "prefix: at most 100 characters")
+    try:
+        req = parse_request({key: request.args.getlist(key) for key in request.args},
+                            default_page_size=ENTITY_LIST_SIZE)
+    except InvalidRequest as exc:
+        return error_response(400, exc.code, exc.message_it, exc.message_en)
+    listed = _costly(lambda: entities(index, type, req, prefix, query_budget()))
+    return _conditional(jsonify(listed.to_dict()), index)
 
 
 @bp.get("/api/suggest")

@@ -11,18 +11,29 @@ import re
 import unicodedata
 from dataclasses import replace
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from werkzeug.datastructures import MultiDict
 
-from search import LIST_KEYS, SearchRequest, parse_request
+from search import ENTITY_TYPES, LIST_KEYS, NAME_FACETS, SearchRequest, parse_request
 
 DEFAULT_PAGE_SIZE = 10
-# URL key -> (SearchRequest field, the opposite key).
-OPPOSITE = {
-    "person": "not_person", "place": "not_place", "org": "not_org", "author": "not_author",
-    "not_person": "person", "not_place": "place", "not_org": "org", "not_author": "author",
-}
+# URL key -> the opposite key.
+OPPOSITE = {**{f.key: f.not_key for f in NAME_FACETS}, **{f.not_key: f.key for f in NAME_FACETS}}
+
+# Entity type -> the first word of its page's path (/persona/<name>).
+ENTITY_PATHS = {"person": "persona", "place": "luogo", "org": "organizzazione"}
+
+
+def entity_path(type: str, name: str) -> str:
+    """The path of an entity's page; every character of the name is
+    escaped, "/" included, so any name round-trips."""
+    return f"/{ENTITY_PATHS[type]}/{quote(name, safe='')}"
+
+
+def entity_api_path(type: str, name: str) -> str:
+    """The JSON twin of an entity's page."""
+    return f"/api/entity/{type}/{quote(name, safe='')}"
 
 
 def search_request(args: MultiDict) -> SearchRequest:
@@ -170,10 +181,26 @@ class Links:
         return self.url(whole, base="/api/export") + ("&" if to_args(whole) else "?") + \
             urlencode({"format": fmt})
 
-    def filter_query(self, key: str, value: str) -> str:
-        """A fresh search filtered by one value (entity links on articles)."""
-        only: dict[str, Any] = {LIST_KEYS[key]: (value,)}
-        return self.url(SearchRequest(**only), base="/")
+    def search_page(self) -> str:
+        """The search page of this request, from its first page."""
+        return self.url(replace(self.request, page=1), base="/")
+
+    def everything(self) -> str:
+        """This page with no query nor filters."""
+        return self.url(SearchRequest())
+
+    def entity(self, type: str, name: str) -> str:
+        """The page of an entity, narrowed by this request's query and filters."""
+        return self.url(replace(self.request, page=1), base=entity_path(type, name))
+
+    def with_entities(self, *chosen: tuple[str, str]) -> str:
+        """The search page with this request's filters plus (type, name) ones."""
+        changes: dict[str, Any] = {}
+        for type, name in chosen:
+            field = ENTITY_TYPES[type]
+            current = changes.get(field, getattr(self.request, field))
+            changes[field] = tuple(dict.fromkeys((*current, name)))
+        return self.url(replace(self.request, page=1, **changes), base="/")
 
 
 def public_url(path: str) -> str:

@@ -189,33 +189,33 @@ class EntityEnricher:
         self.model = model_version()
         self.version = f"{self.model}/{CANON_VERSION}/{self.corrections.digest}"
         self.recognised = 0  # texts sent through NER (cache misses), for reports
-        self.prepared = False  # whether prepare() has read the whole run
+        # Articles sent to NER at a time: each worker gets a share.
+        self.chunk = BATCH_SIZE * max(jobs, 4)
 
-    def prepare(self, articles: Iterable[Article],
-                progress: Callable[[int], None] | None = None) -> None:
-        """Read every article of the run before any is named: NER for those
-        the cache lacks, and the archive's evidence (``archive.py``), so a
-        name does not depend on which batch it came in."""
+    def prepare(self, articles: Iterable[Article]) -> None:
+        """Observe every article of a collection, a chunk at a time (what
+        ``cerca extract`` does before naming; the indexer calls ``observe``
+        as it reads)."""
         chunk: list[Article] = []
-        read = 0  # counted once the model has read them: the time is there
         for article in articles:
-            read += 1
             if not article.entities_given:
                 chunk.append(article)
-            if read >= BATCH_SIZE * max(self.jobs, 4):
-                self._observe(chunk)
+            if len(chunk) >= self.chunk:
+                self.observe(chunk)()
                 chunk = []
-                if progress:
-                    progress(read)
-                read = 0
-        self._observe(chunk)
-        if progress and read:
-            progress(read)
-        self.prepared = True
+        self.observe(chunk)()
 
-    def _observe(self, articles: list[Article], raw: dict[int, list[tuple]] | None = None) -> None:
+    def observe(self, articles: list[Article]) -> Callable[[], None]:
+        """Start NER on the articles the cache lacks and return the call
+        that waits for it and adds them to the archive's evidence
+        (``archive.py``). Every article of a run is observed before any is
+        named, so a name does not depend on which batch it came in."""
+        todo = [a for a in articles if not a.entities_given]
+        collect = self._fetch(todo)
+        return lambda: self._observe(todo, collect())
+
+    def _observe(self, articles: list[Article], raw: dict[int, list[tuple]]) -> None:
         """Add the articles to the archive's evidence."""
-        raw = raw if raw is not None else self._fetch(articles)()
         evidence = self.canon.evidence
         for article in articles:
             # Evidence counts only what names an entity: "via Guercino" is
@@ -228,22 +228,13 @@ class EntityEnricher:
                 if author:
                     evidence.add_author(author)
 
-    def start(self, articles: list[Article]) -> Callable[[], None]:
-        """Send the articles the cache does not know to NER and return the
-        step that fills them in; with ``jobs`` > 1 NER runs meanwhile, so
-        the indexer can write the previous batch while this one is read."""
-        todo = [a for a in articles if not a.entities_given]
-        collect = self._fetch(todo)
-
-        def finish() -> None:
-            raw = collect()
-            if not self.prepared:  # the batch is all the evidence there is
-                self._observe(todo, raw)
-            for article in articles:
-                self._name(article, raw.get(id(article), []))
-            self.cache.save_registry(self.canon.registry)
-
-        return finish
+    def name(self, articles: list[Article]) -> None:
+        """Fill the articles' persons, places and orgs, once the whole run
+        is observed: their mentions come from the cache ``observe`` filled."""
+        raw = self._fetch([a for a in articles if not a.entities_given])()
+        for article in articles:
+            self._name(article, raw.get(id(article), []))
+        self.cache.save_registry(self.canon.registry)
 
     def _fetch(self, todo: list[Article]) -> Callable[[], dict[int, list[tuple]]]:
         """Raw (label, text, start) mentions by article, from the cache or
@@ -283,7 +274,8 @@ class EntityEnricher:
             if place and place[0] == "LOC":
                 article.dateline = place[1]
                 mentions.insert(0, ("LOC", place[1], ""))
-        values = self.canon.article(mentions)
+        article.forms = []
+        values = self.canon.article(mentions, article.forms)
         article.persons, article.places, article.orgs = (
             values["persons"], values["places"], values["orgs"])
         if article.author:

@@ -31,6 +31,7 @@ from whoosh.qparser import (
 from whoosh.qparser.common import QueryParserError
 
 from search.analysis import STOPWORDS, WORD_PATTERN, exact_analyzer, fold, stemming_analyzer
+from search.models import MAX_QUERY_CHARS
 from search.query.conflation import Vocabulary, related
 from search.schema import FIELD_ALIASES
 
@@ -49,7 +50,6 @@ STEMMED = ("title", "body")
 ALL_WORDS_BOOST = 4.0
 PROXIMITY_BOOST = 0.15
 PROXIMITY_SLOP = 2
-MAX_QUERY_CHARS = 1000
 
 # In a question, interrogatives and the nouns that only ask for a kind of
 # answer carry no topic: "In quale anno è iniziata la crisi?" is about the
