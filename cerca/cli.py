@@ -189,6 +189,8 @@ def print_result(result: SearchResult, color: bool) -> None:
     q = f" per «{result.query}»" if result.query else ""
     noun = "risultato" if result.total == 1 else "risultati"
     click.echo(f"{result.total} {noun}{q} (pagina {result.page} di {result.pages})")
+    for notice in result.notices:  # what was changed to keep the search bounded
+        click.echo(f"Avviso: {notice}")
     if result.suggestion:
         click.echo(f"Forse cercavi: {result.suggestion}")
     offset = (result.page - 1) * result.page_size

@@ -51,7 +51,7 @@ from search import (
 )
 from webapp import get_index, query_budget
 from webapp.errors import error_response
-from webapp.urls import export_name, public_url, search_request
+from webapp.urls import article_url, export_name, public_url, search_request
 
 bp = Blueprint("api", __name__)
 T = TypeVar("T")
@@ -137,7 +137,7 @@ def api_search():
     return _conditional(jsonify(result.to_dict()), index)
 
 
-@bp.get("/api/articles/<path:article_id>")
+@bp.get("/api/articles/<article_id:article_id>", merge_slashes=False)
 def api_article(article_id: str):
     """One article.
     ---
@@ -292,7 +292,7 @@ def api_suggest():
 
 
 def _row(hit: Hit) -> dict:
-    page = public_url(url_for("pages.article_page", article_id=hit.id))
+    page = public_url(article_url(hit.id))
     return {**{f: getattr(hit, f) for f in HIT_FIELDS}, "cerca_url": page}
 
 
@@ -399,11 +399,11 @@ def feed():
     title = f"Cerca: {req.q}" if req.q else "Cerca: articoli più recenti"
     entries = []
     for hit in result.hits:
-        link = public_url(url_for("pages.article_page", article_id=hit.id))
+        link = public_url(article_url(hit.id))
         when = f"{hit.date}T00:00:00Z" if hit.date else updated
         entries.append(
             "<entry>"
-            f"<id>{escape(link)}</id><title>{escape(hit.title or hit.id)}</title>"
+            f"<id>{escape(atom_id(link))}</id><title>{escape(hit.title or hit.id)}</title>"
             f'<link href="{escape(link, {chr(34): "&quot;"})}"/>'
             f"<updated>{when}</updated>"
             + (f"<author><name>{escape(hit.author)}</name></author>" if hit.author else "") +
@@ -413,13 +413,19 @@ def feed():
     xml = (
         '<?xml version="1.0" encoding="utf-8"?>'
         '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="it">'
-        f"<id>{escape(page_url)}</id><title>{escape(title)}</title>"
+        f"<id>{escape(atom_id(page_url))}</id><title>{escape(title)}</title>"
         f'<link rel="self" href="{escape(self_url, {chr(34): "&quot;"})}"/>'
         f'<link href="{escape(page_url, {chr(34): "&quot;"})}"/>'
         f"<updated>{updated}</updated><author><name>Cerca</name></author>"
         + "".join(entries) + "</feed>"
     )
     return _conditional(Response(xml, mimetype="application/atom+xml"), index)
+
+
+def atom_id(link: str) -> str:
+    """An entry's permanent id, which Atom wants absolute: the link, or a
+    ``tag:`` URI around it when links are relative (no trusted host)."""
+    return link if "://" in link else f"tag:cerca,2025:{link}"
 
 
 @bp.get("/api/health")

@@ -119,8 +119,13 @@ def facet_filter(name: str):
                            links=Links(req), contains=contains, shown=FACET_SHOWN)
 
 
-@bp.get("/articolo/<path:article_id>")
-def article_page(article_id: str):
+@bp.get("/articolo/<article_id:article_id>", merge_slashes=False)
+@bp.get("/articolo", defaults={"article_id": None})
+def article_page(article_id: str | None):
+    """An article, by the id in its path, or in ``?id=`` for the ids a
+    browser would rewrite as a path ("." and "..", see urls.article_url)."""
+    if article_id is None:
+        article_id = request.args.get("id", "")
     index = get_index()
     article = get_article(index, article_id) if index is not None else None
     if index is None or article is None:

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from werkzeug.datastructures import MultiDict
+from werkzeug.routing import BaseConverter
 
 from search import ENTITY_TYPES, LIST_KEYS, NAME_FACETS, SearchRequest, parse_request
 
@@ -203,12 +204,40 @@ class Links:
         return self.url(replace(self.request, page=1, **changes), base="/")
 
 
+class ArticleIdConverter(BaseConverter):
+    """An article id in a URL path, whatever it holds: ``//x``, ``a/../b``,
+    ``50%``, spaces. An id whose slashes a client would merge or resolve
+    (an empty, "." or ".." segment) has them escaped as ``%2F``, so the
+    path reaches the server as written; the server decodes them back."""
+
+    part_isolating = False
+    regex = ".+?"
+    weight = 200
+
+    def to_url(self, value: str) -> str:
+        odd = any(part in ("", ".", "..") for part in value.split("/"))
+        return quote(value, safe="" if odd else "/")
+
+
+def article_url(article_id: str, q: str | None = None) -> str:
+    """The path of an article's page (with the search that led to it)."""
+    from flask import url_for
+
+    if article_id in (".", ".."):  # a browser resolves these even escaped
+        return url_for("pages.article_page", id=article_id, q=q or None)
+    return url_for("pages.article_page", article_id=article_id, q=q or None)
+
+
 def public_url(path: str) -> str:
-    """An absolute URL for ``path`` (as ``url_for`` gives it): under the
-    configured ``BASE_URL`` when there is one, since the request's ``Host``
-    header is whatever the client sent and a shared cache would keep a
-    feed or page pointing at the client's choice of site."""
+    """``path`` (as ``url_for`` gives it) as a feed or an embedded page
+    links it: under the configured ``BASE_URL``; else absolute on the
+    request's host only when ``TRUSTED_HOSTS`` lists the hosts to believe
+    (Flask refuses any other ``Host`` with a 400); else relative. The
+    ``Host`` header is whatever the client sent, and a shared cache would
+    keep a feed or page pointing at the client's choice of site."""
     from flask import current_app, request
 
-    base = current_app.config.get("BASE_URL") or request.host_url
-    return base.rstrip("/") + path
+    base = current_app.config.get("BASE_URL")
+    if not base and current_app.config.get("TRUSTED_HOSTS"):
+        base = request.host_url
+    return base.rstrip("/") + path if base else path

@@ -8,6 +8,7 @@ through NER twice, and corrections re-derive facets from the cache.
 
 from __future__ import annotations
 
+import errno
 import functools
 import hashlib
 import json
@@ -17,7 +18,8 @@ import os
 import re
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -56,6 +58,10 @@ def nlp():
     tasks in several threads)."""
     with _loading:
         return _load()
+
+
+# An article's first 200,000 characters (a long news story has 20,000).
+MAX_NER_CHARS = 200_000
 
 
 @functools.cache
@@ -101,9 +107,12 @@ def media_names() -> tuple[str, ...]:
 
 
 def ner_text(article: Article) -> str:
-    """Title and body as the NER reads them: without dateline and bylines."""
+    """Title and body as the NER reads them: without dateline and bylines,
+    and at most ``MAX_NER_CHARS`` (spaCy refuses a text past its
+    ``max_length``, which would stop the run, and a 45 MB page would take
+    the model an hour)."""
     body = article.text[article.ner_start:article.ner_end]
-    return f"{article.title}\n\n{body}" if article.title else body
+    return (f"{article.title}\n\n{body}" if article.title else body)[:MAX_NER_CHARS]
 
 
 def _title_lead(article: Article) -> int:
@@ -142,25 +151,49 @@ class EntityCache:
         return found
 
     def put(self, items: dict[str, list[tuple]]) -> None:
-        self.db.executemany(
-            "INSERT OR REPLACE INTO mentions VALUES (?, ?)",
-            [(h, json.dumps(m, ensure_ascii=False)) for h, m in items.items()],
-        )
+        with _disk_errors():
+            self.db.executemany(
+                "INSERT OR REPLACE INTO mentions VALUES (?, ?)",
+                [(h, json.dumps(m, ensure_ascii=False)) for h, m in items.items()],
+            )
 
     def registry(self) -> dict[tuple[str, str], str]:
         return {(label, key): shown for label, key, shown in
                 self.db.execute("SELECT label, key, shown FROM names")}
 
     def save_registry(self, registry: dict[tuple[str, str], str]) -> None:
-        self.db.executemany(
-            "INSERT OR IGNORE INTO names VALUES (?, ?, ?)",
-            [(label, key, shown) for (label, key), shown in registry.items()],
-        )
-        self.db.commit()
+        with _disk_errors():
+            self.db.executemany(
+                "INSERT OR IGNORE INTO names VALUES (?, ?, ?)",
+                [(label, key, shown) for (label, key), shown in registry.items()],
+            )
+            self.db.commit()
 
     def close(self) -> None:
-        self.db.commit()
-        self.db.close()
+        """Save and close; closing after a failed run (a full disk) must not
+        raise over the run's own error, and what a cache loses is found
+        again by the next run."""
+        try:
+            self.db.commit()
+        except sqlite3.Error:
+            pass
+        finally:
+            self.db.close()
+
+
+@contextmanager
+def _disk_errors() -> Iterator[None]:
+    """sqlite's "database or disk is full" (and failed I/O) as the OSError
+    the indexer reports in one line, like a full disk under the index."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        code = getattr(exc, "sqlite_errorcode", None)
+        if code == sqlite3.SQLITE_FULL:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)) from None
+        if code is not None and code & 0xFF == sqlite3.SQLITE_IOERR:  # extended codes too
+            raise OSError(errno.EIO, str(exc)) from None
+        raise
 
 
 class EntityEnricher:

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from whoosh.index import LockError
-from whoosh.multiproc import MpWriter
 
 from search import ingest
 from search.codec import CercaCodec
@@ -33,6 +32,7 @@ from search.index import (
 )
 from search.indexing.executor import Executor
 from search.indexing.fields import content_hash, document
+from search.indexing.mpwriter import QuietMpWriter
 from search.indexing.read import Progress, read_articles
 from search.models import Article, Ignored, Skipped
 from search.schema import build_schema
@@ -251,9 +251,10 @@ class Update:
             # open until garbage collection. Opening a compound segment costs
             # milliseconds, which is why searchers are kept per thread.
             if self.jobs > 1:
-                self.writer = MpWriter(index.ix, procs=self.jobs, multisegment=True,
-                                       batchsize=self.batch_size,
-                                       limitmb=WRITER_LIMIT_MB // self.jobs, codec=CercaCodec())
+                self.writer = QuietMpWriter(index.ix, procs=self.jobs, multisegment=True,
+                                            batchsize=self.batch_size,
+                                            limitmb=WRITER_LIMIT_MB // self.jobs,
+                                            codec=CercaCodec())
             else:
                 self.writer = index.ix.writer(limitmb=WRITER_LIMIT_MB, codec=CercaCodec())
         except LockError:
