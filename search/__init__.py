@@ -48,7 +48,13 @@ from search.models import (
     StoryMember,
     Vote,
 )
-from search.params import LIST_KEYS, InvalidRequest, parse_int, parse_request
+from search.params import (
+    LIST_KEYS,
+    InvalidRequest,
+    check_keys,
+    parse_int,
+    parse_request,
+)
 from search.query.articles import Related, StoredArticle, get_article, marked_text, related
 from search.query.autocomplete import autocomplete
 from search.query.budget import DEFAULT_SECONDS, QueryTooCostly
@@ -64,7 +70,7 @@ __all__ = [
     "Ignored", "Index", "IndexBusy", "IndexMissing", "IndexProblem", "IndexReport",
     "InvalidRequest", "Period", "QueryTooCostly", "Related", "SearchRequest", "SearchResult",
     "ServedIndex", "Skipped", "Snapshot", "Spelling", "StoredArticle", "Story", "StoryMember",
-    "Vote", "article_story", "autocomplete",
+    "Vote", "article_story", "autocomplete", "check_keys",
     "count_units", "create_index", "display", "entities", "entity", "export_hits", "extract_files",
     "extract_records", "facet_values", "get_article", "index_paths", "marked_text", "open_index",
     "parse_int", "parse_request", "related", "restore_snapshot", "search", "story",

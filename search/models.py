@@ -247,6 +247,8 @@ class Hit:
     # then the rest of the story (hidden under it when collapsed).
     copies: list[StoryMember] = field(default_factory=list)
     related: list[StoryMember] = field(default_factory=list)
+    # The byline as stored ("Anna Rossi, Luca Bianchi"); "" when unsigned.
+    author: str = ""
 
 
 @dataclass

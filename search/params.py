@@ -7,7 +7,7 @@ message, in Italian and English, wherever it was typed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +27,12 @@ MAX_PAGE = 10_000
 # URL key -> SearchRequest field, for every facet's filter and its opposite.
 LIST_KEYS = {**{f.key: f.field for f in NAME_FACETS},
              **{f.not_key: f.not_field for f in NAME_FACETS}}
+# Every name ``parse_request`` reads; anything else a caller sends is a typo
+# ("persona=X") that would otherwise widen the search to the whole archive.
+SEARCH_KEYS: tuple[str, ...] = (
+    "q", *LIST_KEYS, "date_from", "date_to", "date_source", "mentioned_from", "mentioned_to",
+    "sort", "page", "page_size", "limit",
+)
 
 
 @dataclass
@@ -36,13 +42,33 @@ class InvalidRequest(Exception):
     code: str
     message_it: str
     message_en: str
+    # The names a caller may use instead, for an unknown parameter.
+    valid: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return self.message_it
 
     def to_dict(self) -> dict[str, Any]:
-        return {"error": {"code": self.code, "message": self.message_it,
-                          "message_en": self.message_en}}
+        error: dict[str, Any] = {"code": self.code, "message": self.message_it,
+                                 "message_en": self.message_en}
+        if self.valid:
+            error["valid"] = list(self.valid)
+        return {"error": error}
+
+
+def check_keys(names: Iterable[str], extra: Iterable[str] = ()) -> None:
+    """Raise InvalidRequest for a parameter no search reads (nor one of
+    ``extra``, a route's own), naming the valid ones."""
+    valid = tuple(dict.fromkeys((*SEARCH_KEYS, *extra)))
+    unknown = [name for name in dict.fromkeys(names) if name not in valid]
+    if unknown:
+        shown = ", ".join(f"«{name[:40]}»" for name in unknown[:5])
+        raise InvalidRequest(
+            "unknown_parameter",
+            f"parametro sconosciuto {shown} (validi: {', '.join(valid)})",
+            f"unknown parameter {shown} (valid: {', '.join(valid)})",
+            valid,
+        )
 
 
 def _values(raw: Any) -> list[str]:

@@ -134,7 +134,9 @@ def build_spec(app: Flask) -> dict[str, Any]:
         "properties": {"error": {
             "type": "object", "required": ["code", "message", "message_en"],
             "properties": {"code": {"type": "string"}, "message": {"type": "string"},
-                           "message_en": {"type": "string"}},
+                           "message_en": {"type": "string"},
+                           "valid": {"type": "array", "items": {"type": "string"},
+                                     "description": "For unknown_parameter: the valid names"}},
         }},
     })
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}

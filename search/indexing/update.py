@@ -123,6 +123,9 @@ class Update:
         self.spill: IO[bytes] | None = tempfile.TemporaryFile() if enrich else None
         self.stories = StoryStep(index)
         self.written: dict[str, str] = {}  # id -> content hash, of the articles written
+        self.spilled = 0  # articles waiting in the spill to be named and written
+        # A progress callback with phases hears of the writing and the commit.
+        self.progress: Progress | None = None
 
     def read(self, article: Article) -> None:
         """Take an article from the read stage."""
@@ -159,6 +162,7 @@ class Update:
             return
         if self.spill is not None:
             pickle.dump(self.batch, self.spill, pickle.HIGHEST_PROTOCOL)
+            self.spilled += len(self.batch)
         else:
             self._write(self.batch)
         self.batch = []
@@ -170,9 +174,12 @@ class Update:
             self._observe()  # starts the last chunk, completes the one before
             self._observe()  # completes the last chunk: the run is observed
             self.spill.seek(0)
+            written = self.progress if _phase(self.progress, "write", self.spilled) else None
             while batch := _next_batch(self.spill):
                 self.enrich.name([a for a, _ in batch])
                 self._write(batch)
+                if written:
+                    written(len(batch))
             self.spill.close()
         removed = set()
         for doc_id, (_, origin) in self.existing.items():
@@ -184,6 +191,7 @@ class Update:
                 self.report.removed += 1
         live = {i: h for i, (h, _) in self.existing.items() if i not in removed} | self.written
         if self.writer is not None:
+            _phase(self.progress, "commit")
             self.stories.commit(live, self.writer.generation)  # before the commit publishing it
             self.writer.commit()
             self.writer = None
@@ -264,6 +272,16 @@ class Update:
             raise IndexBusy(busy_message(index.path)) from None
 
 
+def _phase(progress: Progress | None, name: str, total: int | None = None) -> bool:
+    """Tell ``progress`` the run moved on, if it has a ``phase(name, total)``
+    method (the CLI's): "write" (``total`` articles named and written after
+    reading) or "commit" (segments written and merged, not counted)."""
+    begin = getattr(progress, "phase", None)
+    if begin is not None:
+        begin(name, total)
+    return begin is not None
+
+
 def _next_batch(spill: IO[bytes]) -> list[tuple[Article, str]]:
     try:
         return pickle.load(spill)
@@ -302,6 +320,7 @@ def update_index(
         enrich = own = EntityEnricher(index.path, jobs=jobs, pool=pool)
     try:
         run = Update(index, folders, enrich if entities else None, jobs, batch_size)
+        run.progress = progress
         try:
             for article in read_articles(folders, run.report.skipped, run.report.ignored,
                                          run.unreadable, progress, pool):

@@ -253,6 +253,7 @@ class Matches:
             story=stories.name(docnum),
             copies=[m for m in members if m.relation == "copy"],
             related=[m for m in members if m.relation == "related"],
+            author=fields.get("author") or "",
         )
 
 
