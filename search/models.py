@@ -16,6 +16,8 @@ FACETS: tuple[str, ...] = ("person", "place", "org", "author", "date")
 MAX_PAGE_SIZE = 100
 DateSource = Literal["given", "inferred", "none"]
 DATE_SOURCES: tuple[str, ...] = ("given", "inferred", "none")
+# A hit has every word of the query (the result set) or only some of them.
+WordSet = Literal["all", "some"]
 
 
 def iso(value: dt.date | dt.datetime | None) -> str | None:
@@ -178,6 +180,9 @@ class Hit:
     date_inferred: bool = False
     matched: list[MatchedWord] = field(default_factory=list)
     date_source: str = "none"
+    # Which set the hit is in: "all" (every word: the result set, counted)
+    # or "some" (only some of the words, listed after it).
+    words: WordSet = "all"
 
 
 @dataclass
@@ -192,15 +197,26 @@ class SearchResult:
     request: SearchRequest = field(default_factory=SearchRequest)
     # How the query was changed to stay affordable, in Italian ("«a*»: …").
     notices: list[str] = field(default_factory=list)
+    # Articles with only some of the words: counted apart from ``total``,
+    # and listed after the result set when ``others_shown``.
+    others: int = 0
+    others_shown: bool = False
+
+    @property
+    def listed(self) -> int:
+        """How many hits the pages list: the result set, then the others."""
+        return self.total + (self.others if self.others_shown else 0)
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
+        return max(1, -(-self.listed // self.page_size))
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "query": self.query,
             "total": self.total,
+            "others": self.others,
+            "others_shown": self.others_shown,
             "page": self.page,
             "page_size": self.page_size,
             "hits": [asdict(h) for h in self.hits],

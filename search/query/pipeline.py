@@ -7,6 +7,12 @@ step finds every matching document and their order (``find`` ->
 the export (the whole order), the Atom feed (a page sorted by date) and the
 facet box (``facet_values``: one facet with the page's own flags). So two
 shells can never disagree on which articles match or in what order.
+
+The result set is the articles with every word (``Matches.matched``): it
+alone is counted, faceted, sorted, exported and fed. The articles with only
+some of the words (``Matches.some``) are counted apart, and in relevance
+order, when the result set is smaller than ``FEW``, they follow it on the
+page, each hit saying which set it is in (``Hit.words``).
 """
 
 from __future__ import annotations
@@ -25,7 +31,15 @@ from whoosh.searching import Searcher, TimeLimit
 from search.analysis import fold
 from search.index import Index
 from search.links import web_url
-from search.models import DATE_SOURCES, FacetValue, Hit, SearchRequest, SearchResult, iso
+from search.models import (
+    DATE_SOURCES,
+    FacetValue,
+    Hit,
+    SearchRequest,
+    SearchResult,
+    WordSet,
+    iso,
+)
 from search.query import budget, rerank
 from search.query import facets as facet_counts
 from search.query.budget import QueryTooCostly
@@ -42,6 +56,11 @@ from search.schema import FACET_FIELDS
 # BM25F; a low K1 (term frequency saturates early) measured best on
 # SQuAD-it (bench/relevance.py). Titles are short: less length normalisation.
 WEIGHTING = BM25F(B=0.75, K1=0.6, title_B=0.5, title_exact_B=0.5)
+
+# Below this many articles with every word, those with some of them follow
+# (relevance order only): a short list is completed, a long one is not
+# diluted.
+FEW = 50
 
 _ENTITY_FILTERS = (
     ("person", "persons", "persons", "not_persons"),
@@ -121,13 +140,24 @@ class Matches:
     plan: Plan
     parsed: ParsedQuery  # the plan's query, its patterns expanded over this index
     ranker: Ranker
-    matched: np.ndarray  # a boolean array over docnums
+    matched: np.ndarray  # a boolean array over docnums: the result set, every word
+    some: np.ndarray  # the same, for the articles with only some of the words
     notices: list[str]  # what was changed to keep the search bounded (Italian)
     keys: dict[str, str]  # highlighting key -> the typed word (explain.py)
 
     @property
     def total(self) -> int:
         return int(self.matched.sum())
+
+    @property
+    def others(self) -> int:
+        """How many articles have only some of the words."""
+        return int(self.some.sum())
+
+    @property
+    def others_follow(self) -> bool:
+        """Whether the articles with some of the words follow the result set."""
+        return not self.plan.by_date and self.total < FEW and self.others > 0
 
     def ordered(self, limit: int | None = None) -> list[tuple[int, float | None]]:
         """(docnum, score) of the first ``limit`` matches (all if None), in
@@ -141,16 +171,26 @@ class Matches:
             order = newest_first(self.matched, columns.days(self.searcher),
                                  columns.id_ranks(self.searcher), wanted)
             return [(int(d), None) for d in order]
+        return self._ranked(self._ranking_query(max(wanted, rerank.DEPTH)), self.matched, wanted)
+
+    def ordered_some(self, limit: int) -> list[tuple[int, float | None]]:
+        """(docnum, score) of the first ``limit`` articles with only some of
+        the words, by relevance, when they follow the result set."""
+        if not self.others_follow or limit <= 0:
+            return []
+        return self._ranked(self.parsed.query, self.some, min(limit, self.others))
+
+    def _ranked(self, ranking: wq.Query, mask: np.ndarray,
+                wanted: int) -> list[tuple[int, float | None]]:
         # The second pass (rerank.py) reorders the first DEPTH, so the first
         # pass ranks at least that many: pages and the export stay consistent.
         depth = max(wanted, rerank.DEPTH)
-        ranking = self._ranking_query(depth)
-        top = self.ranker.top(ranking, self.matched, depth)
+        top = self.ranker.top(ranking, mask, depth)
         if top is None:
-            top = self._every_match(ranking, depth)
+            top = [(d, s) for d, s in self._every_match(ranking) if mask[d]][:depth]
         return list(rerank.rerank(self.searcher, top, self.keys)[:wanted])
 
-    def _every_match(self, ranking: wq.Query, depth: int) -> list[tuple[int, float]]:
+    def _every_match(self, ranking: wq.Query) -> list[tuple[int, float]]:
         # Every match, not a top-N collector: Whoosh 2.7.5's collectors swap
         # matchers mid-search (Matcher.replace) and can drop the best
         # matches of boosted queries. Within what is left of the budget.
@@ -163,8 +203,7 @@ class Matches:
             self.searcher.search_with_collector(ranking, collector)
         except TimeLimit:
             raise QueryTooCostly() from None
-        results = collector.results()
-        return [(hit.docnum, hit.score) for hit in results[:depth]]
+        return [(hit.docnum, hit.score) for hit in collector.results()]
 
     def _ranking_query(self, wanted: int) -> wq.Query:
         """The full ranking query, or its all-words part when that alone
@@ -201,7 +240,8 @@ class Matches:
                                      for s in DATE_SOURCES]
         return result
 
-    def hit(self, docnum: int, score: float | None, shown: bool = True) -> Hit:
+    def hit(self, docnum: int, score: float | None, shown: bool = True,
+            words: WordSet = "all") -> Hit:
         """One hit with its stored fields; a hit ``shown`` on a page also
         gets its snippet and the words it matched (an export needs neither,
         and scanning every text for them would cost most of its time)."""
@@ -222,6 +262,7 @@ class Matches:
             date_inferred=bool(fields.get("date_inferred")),
             date_source=date_source(fields),
             matched=matched,
+            words=words,
         )
 
 
@@ -235,17 +276,23 @@ def find(index: Index, searcher: Searcher, planned: Plan) -> Matches:
     ranker = Ranker(searcher, lambda field: columns.lengths(searcher, field))
     live = columns.live(searcher)
     parsed, notices = _expanded(planned.parsed, searcher)
-    matching = parsed.matching
-    text = ranker.matches(matching)
-    if text is None:
-        text = match_mask(searcher, matching, live)
+
+    def matching(q: wq.Query) -> np.ndarray:
+        found = ranker.matches(q)
+        return match_mask(searcher, q, live) if found is None else found & live
+
+    filters = live.copy()
     if planned.required is not None:
-        text = text & match_mask(searcher, planned.required, live)
+        filters &= match_mask(searcher, planned.required, live)
     if planned.forbidden is not None:
-        text = text & ~match_mask(searcher, planned.forbidden, live)
+        filters &= ~match_mask(searcher, planned.forbidden, live)
+    every = matching(parsed.matching) & filters
+    some = np.zeros_like(every)
+    if parsed.some is not None:
+        some = matching(parsed.some) & filters & ~every
     budget.check()
     keys = word_keys(parsed.query, searcher.reader())
-    return Matches(index, searcher, planned, parsed, ranker, text & live, notices, keys)
+    return Matches(index, searcher, planned, parsed, ranker, every, some, notices, keys)
 
 
 def _expanded(parsed: ParsedQuery, searcher: Searcher) -> tuple[ParsedQuery, list[str]]:
@@ -253,7 +300,7 @@ def _expanded(parsed: ParsedQuery, searcher: Searcher) -> tuple[ParsedQuery, lis
     words of this index they stand for (see expansion.py)."""
     expander = Expander(searcher.reader())
     parts: dict[str, Any] = {name: getattr(parsed, name) for name in (
-        "query", "match", "all_words", "all_words_ranked")}
+        "query", "match", "some", "all_words", "all_words_ranked")}
     expanded: dict[str, Any] = {name: q if q is None else expander.expand(q)
                                 for name, q in parts.items()}
     return replace(parsed, **expanded), parsed.notices + expander.notices
@@ -267,10 +314,13 @@ def search(index: Index, request: SearchRequest,
         found = find(index, searcher, plan(request, searcher.reader()))
         page = max(1, request.page)
         offset = (page - 1) * request.page_size
+        end = offset + request.page_size
         hits: list[Hit] = []
         if offset < found.total:
-            order = found.ordered(offset + request.page_size)[offset:]
-            hits = [found.hit(docnum, score) for docnum, score in order]
+            hits = [found.hit(docnum, score) for docnum, score in found.ordered(end)[offset:]]
+        if end > found.total:
+            some = found.ordered_some(end - found.total)[max(0, offset - found.total):]
+            hits += [found.hit(docnum, score, words="some") for docnum, score in some]
         parsed = found.parsed
         suggestion = None
         if parsed.words and not parsed.fallback:
@@ -278,6 +328,8 @@ def search(index: Index, request: SearchRequest,
         return SearchResult(
             query=request.q,
             total=found.total,
+            others=found.others,
+            others_shown=found.others_follow,
             page=page,
             page_size=request.page_size,
             hits=hits,
