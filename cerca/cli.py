@@ -217,11 +217,17 @@ def terminal_snippet(snippet: str, color: bool) -> str:
 def print_result(result: SearchResult, color: bool) -> None:
     q = f" per «{result.query}»" if result.query else ""
     noun = "risultato" if result.total == 1 else "risultati"
-    click.echo(f"{result.total} {noun}{q} (pagina {result.page} di {result.pages})")
+    others = ""
+    if result.others:
+        verb = "contiene" if result.others == 1 else "contengono"
+        others = f"; altri {result.others} {verb} solo alcune parole"
+    click.echo(f"{result.total} {noun}{q}{others} (pagina {result.page} di {result.pages})")
     if result.suggestion:
         click.echo(f"Forse cercavi: {result.suggestion}")
     offset = (result.page - 1) * result.page_size
     for n, hit in enumerate(result.hits, offset + 1):
+        if hit.words == "some" and (n == offset + 1 or result.hits[n - offset - 2].words == "all"):
+            click.echo("\n--- Contengono solo alcune parole ---")
         date = f"{hit.date} (dedotta dal testo)" if hit.date_source == "inferred" else hit.date
         meta = " · ".join(x for x in (date, hit.source) if x)
         click.echo("")
