@@ -202,8 +202,8 @@ def _existing(index: Index) -> dict[str, tuple[str, str]]:
     return result
 
 
-def _earliest_given_year(index: Index) -> int | None:
-    """The earliest year among the dates the archive's inputs give."""
+def _given_span(index: Index) -> tuple[dt.date, dt.date] | None:
+    """The earliest and the latest of the dates the archive's inputs give."""
     with index.searcher() as searcher:
         reader = searcher.reader()
         if "date_source" not in reader.schema or reader.doc_count_all() == 0:
@@ -211,8 +211,14 @@ def _earliest_given_year(index: Index) -> int | None:
         given = list(reader.postings("date_source", "given").all_ids()) \
             if reader.doc_frequency("date_source", "given") else []
         days = reader.column_reader("day")
-        years = [days[d] // 10000 for d in given if days[d]]
-    return min(years) if years else None
+        found = [days[d] for d in given if days[d]]
+    if not found:
+        return None
+    return _day(min(found)), _day(max(found))
+
+
+def _day(yyyymmdd: int) -> dt.date:
+    return dt.date(yyyymmdd // 10000, yyyymmdd // 100 % 100, yyyymmdd % 100)
 
 
 def add_missing_fields(index: Index) -> None:
@@ -347,7 +353,7 @@ def update_index(
                         report.added += 1
             in_flight = started
 
-        earliest = _earliest_given_year(index)
+        span = _given_span(index)
         for article in _articles(folders, report, unreadable, progress, pool):
             if article.id in seen:
                 report.skipped.append(Skipped(article.origin, (
@@ -355,8 +361,9 @@ def update_index(
                 continue
             seen[article.id] = article.origin
             if article.date_source == "given" and article.date is not None:
-                earliest = min(earliest or article.date.year, article.date.year)
-            article = plausible_in_archive(article, earliest)
+                span = (min(span[0], article.date), max(span[1], article.date)) if span \
+                    else (article.date, article.date)
+            article = plausible_in_archive(article, span)
             report.notes += [Skipped(article.origin, note) for note in article.notes]
             digest = content_hash(article, enrich.version if enrich is not None else "")
             if existing.get(article.id, ("",))[0] == digest:
