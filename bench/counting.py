@@ -76,7 +76,7 @@ def listed(index, q: str) -> list[str]:
     set), then the others when the pages show them below it."""
     ids = [h.id for h in export_hits(index, SearchRequest(q=q), None)]
     first = search(index, SearchRequest(q=q, page_size=100, facets=False), None)
-    if getattr(first, "others_shown", False):
+    if getattr(first, "others_listed", 0):
         page = 1
         while True:
             result = search(index, SearchRequest(q=q, page=page, page_size=100, facets=False),

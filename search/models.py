@@ -197,15 +197,15 @@ class SearchResult:
     request: SearchRequest = field(default_factory=SearchRequest)
     # How the query was changed to stay affordable, in Italian ("«a*»: …").
     notices: list[str] = field(default_factory=list)
-    # Articles with only some of the words: counted apart from ``total``,
-    # and listed after the result set when ``others_shown``.
+    # Articles with only some of the words: counted apart from ``total``;
+    # the best ``others_listed`` of them follow the result set on the pages.
     others: int = 0
-    others_shown: bool = False
+    others_listed: int = 0
 
     @property
     def listed(self) -> int:
         """How many hits the pages list: the result set, then the others."""
-        return self.total + (self.others if self.others_shown else 0)
+        return self.total + self.others_listed
 
     @property
     def pages(self) -> int:
@@ -216,7 +216,7 @@ class SearchResult:
             "query": self.query,
             "total": self.total,
             "others": self.others,
-            "others_shown": self.others_shown,
+            "others_listed": self.others_listed,
             "page": self.page,
             "page_size": self.page_size,
             "hits": [asdict(h) for h in self.hits],

@@ -43,7 +43,7 @@ def test_index_lists_each_skip_with_its_reason(runner, tmp_path):
 def test_search_json_contract(runner, index_dir):
     result = invoke(runner, "search", "missili", "--index", index_dir, "--json")
     data = json.loads(result.output)
-    assert set(data) == {"query", "total", "others", "others_shown", "page", "page_size", "hits",
+    assert set(data) == {"query", "total", "others", "others_listed", "page", "page_size", "hits",
                          "facets", "suggestion", "notices"}
     assert data["total"] == 1 and data["hits"][0]["id"] == "esteri-002"
     assert data["others"] == 0 and data["hits"][0]["words"] == "all"

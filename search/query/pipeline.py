@@ -11,8 +11,9 @@ shells can never disagree on which articles match or in what order.
 The result set is the articles with every word (``Matches.matched``): it
 alone is counted, faceted, sorted, exported and fed. The articles with only
 some of the words (``Matches.some``) are counted apart, and in relevance
-order, when the result set is smaller than ``FEW``, they follow it on the
-page, each hit saying which set it is in (``Hit.words``).
+order, when the result set is smaller than ``FEW``, the best
+``OTHERS_LISTED`` of them follow it on the pages, each hit saying which set
+it is in (``Hit.words``).
 """
 
 from __future__ import annotations
@@ -57,10 +58,12 @@ from search.schema import FACET_FIELDS
 # SQuAD-it (bench/relevance.py). Titles are short: less length normalisation.
 WEIGHTING = BM25F(B=0.75, K1=0.6, title_B=0.5, title_exact_B=0.5)
 
-# Below this many articles with every word, those with some of them follow
-# (relevance order only): a short list is completed, a long one is not
-# diluted.
-FEW = 50
+# Below this many articles with every word (a page), the best of those
+# with some of them follow (relevance order only): a short list is
+# completed, a long one is not diluted. SQuAD-it's questions, ranked in
+# their first 10, rank as they did before the result set was every word.
+FEW = 10
+OTHERS_LISTED = 50
 
 _ENTITY_FILTERS = (
     ("person", "persons", "persons", "not_persons"),
@@ -155,9 +158,11 @@ class Matches:
         return int(self.some.sum())
 
     @property
-    def others_follow(self) -> bool:
-        """Whether the articles with some of the words follow the result set."""
-        return not self.plan.by_date and self.total < FEW and self.others > 0
+    def others_listed(self) -> int:
+        """How many articles with some of the words follow the result set."""
+        if self.plan.by_date or self.total >= FEW:
+            return 0
+        return min(self.others, OTHERS_LISTED)
 
     def ordered(self, limit: int | None = None) -> list[tuple[int, float | None]]:
         """(docnum, score) of the first ``limit`` matches (all if None), in
@@ -176,9 +181,10 @@ class Matches:
     def ordered_some(self, limit: int) -> list[tuple[int, float | None]]:
         """(docnum, score) of the first ``limit`` articles with only some of
         the words, by relevance, when they follow the result set."""
-        if not self.others_follow or limit <= 0:
+        wanted = min(limit, self.others_listed)
+        if wanted <= 0:
             return []
-        return self._ranked(self.parsed.query, self.some, min(limit, self.others))
+        return self._ranked(self.parsed.query, self.some, wanted)
 
     def _ranked(self, ranking: wq.Query, mask: np.ndarray,
                 wanted: int) -> list[tuple[int, float | None]]:
@@ -329,7 +335,7 @@ def search(index: Index, request: SearchRequest,
             query=request.q,
             total=found.total,
             others=found.others,
-            others_shown=found.others_follow,
+            others_listed=found.others_listed,
             page=page,
             page_size=request.page_size,
             hits=hits,
