@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench.corpus import dice, write  # noqa: E402
 from search import index_paths  # noqa: E402
-from search.cluster import Cluster  # noqa: E402
 from search.entities.ner import BATCH_SIZE  # noqa: E402
+from search.indexing.cluster import Cluster  # noqa: E402
 
 WORKERS = 2
 ESTIMATED = (2, 4, 8, 16, 32)

@@ -24,6 +24,7 @@ from search import search  # noqa: E402
 from search.analysis import STOPWORDS  # noqa: E402
 from search.index import open_index  # noqa: E402
 from search.models import SearchRequest  # noqa: E402
+from search.query import columns  # noqa: E402
 
 
 def query_set(index, n: int, seed: int = 7) -> list[SearchRequest]:
@@ -37,8 +38,8 @@ def query_set(index, n: int, seed: int = 7) -> list[SearchRequest]:
             if 20 <= info.doc_frequency() <= 2000 and t.decode().isalpha()
             and t.decode() not in STOPWORDS and len(t) > 3
         )
-        persons = index.columns.column(s, "persons").values
-        places = index.columns.column(s, "places").values
+        persons = columns.of(index).column(s, "persons").values
+        places = columns.of(index).column(s, "places").values
         texts = [s.stored_fields(d)["body"] for d in rng.sample(range(reader.doc_count()),
                                                                  min(200, reader.doc_count()))]
     phrases = []

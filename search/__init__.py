@@ -15,9 +15,10 @@ import only what this module exports, turn their input into a
 """
 
 from search.entities.canonical import Corrections
-from search.extract import extract_files, extract_records
 from search.index import Index, IndexBusy, IndexMissing, IndexProblem, create_index, open_index
 from search.indexing import IndexReport, count_units, index_paths, update_index
+from search.indexing.extract import extract_files, extract_records
+from search.indexing.snapshot import Snapshot, restore_snapshot, take_snapshot, verify_snapshot
 from search.ingest.readers import display
 from search.ingest.sources import HIDDEN, UNSUPPORTED
 from search.links import web_url
@@ -38,7 +39,6 @@ from search.query.autocomplete import autocomplete
 from search.query.budget import DEFAULT_SECONDS, QueryTooCostly
 from search.query.pipeline import export_hits, facet_values, search
 from search.served import ServedIndex
-from search.snapshot import Snapshot, restore_snapshot, take_snapshot, verify_snapshot
 
 __all__ = [
     "DEFAULT_SECONDS", "FACETS", "HIDDEN", "LIST_KEYS", "MAX_PAGE_SIZE", "SORTS", "UNSUPPORTED",

@@ -1,6 +1,6 @@
 """An index on disk: create it, open it, and the ``Index`` shells share.
 
-Filling it is ``indexing.py``'s job; this module only knows where an index
+Filling it is ``search.indexing``'s job; this module only knows where an index
 lives and how readers get a searcher.
 """
 
@@ -11,9 +11,10 @@ import hashlib
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
@@ -21,10 +22,10 @@ from whoosh.index import TOC, clean_files
 from whoosh.scoring import WeightingModel
 from whoosh.searching import Searcher
 
-from search.query.columns import Columns
 from search.schema import build_schema
 
 INDEX_NAME = "MAIN"
+T = TypeVar("T")
 
 
 class IndexProblem(Exception):
@@ -39,6 +40,44 @@ class IndexBusy(IndexProblem):
     pass
 
 
+class GenerationCache:
+    """Values derived from one index generation, built once and shared.
+
+    Facet columns, dates, id order and field lengths only change when the
+    index does, so each is built once per generation and kept here, on the
+    ``Index`` that owns this object (``search.query.columns`` names them).
+    Threads share it: a lock makes each value be built by one thread while
+    the others wait for it, and an older generation's values are dropped
+    when a newer one is built.
+    """
+
+    def __init__(self) -> None:
+        self._values: dict[tuple[str, int], object] = {}
+        self._building: dict[tuple[str, int], threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def get(self, searcher: Searcher, name: str, build: Callable[[Searcher], T]) -> T:
+        """``name``'s value for the searcher's generation, built by ``build`` once."""
+        key = (name, searcher.reader().generation())
+        with self._lock:
+            if key in self._values:
+                return self._values[key]  # type: ignore[return-value]
+            building = self._building.setdefault(key, threading.Lock())
+        with building:
+            with self._lock:
+                if key in self._values:
+                    return self._values[key]  # type: ignore[return-value]
+            value = build(searcher)
+            with self._lock:
+                for old in [k for k in self._values if k[0] == name and k[1] < key[1]]:
+                    del self._values[old]
+                newest = max((k[1] for k in self._values if k[0] == name), default=key[1])
+                if key[1] >= newest:
+                    self._values[key] = value
+                self._building.pop(key, None)
+        return value
+
+
 class Index:
     """An opened index: the one piece of state the shells share.
 
@@ -50,7 +89,7 @@ class Index:
         self.path = path
         self.ix = ix
         # Arrays derived from each generation (facet columns, dates, ...).
-        self.columns = Columns()
+        self.cache = GenerationCache()
         self._searchers: dict[tuple[int, int], Searcher] = {}
         self._lock = threading.Lock()
         self._version: tuple[int, str] | None = None

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from search import SearchRequest, index_paths, open_index, search
-from search.cluster import POLL_SECONDS
+from search.indexing.cluster import POLL_SECONDS
 from tests.conftest import DATA, SEEDS
 from tests.test_faults import CERCA, _children, _locked, _state, cerca, corpus, wait_for
 

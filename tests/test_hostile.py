@@ -11,7 +11,7 @@ import feedparser
 import pytest
 
 from search import create_index
-from search.indexing import content_hash, document
+from search.indexing.fields import content_hash, document
 from search.models import Article
 from tests.conftest import make_index
 from tests.test_links import HOSTILE

@@ -16,6 +16,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from search import count_units, create_index, update_index
+from search.indexing.read import extract_pages
 from search.ingest.html import NO_ARTICLE, declared_charset, read_pages
 from search.ingest.sources import (
     HIDDEN,
@@ -117,7 +118,7 @@ def test_pages_extracted_in_a_pool_keep_their_order():
     assert sum(isinstance(i, Page) for i in items) == 3
     serial = list(read_pages(items))
     with multiprocessing.Pool(2) as pool:
-        pooled = list(read_pages(items, pool))
+        pooled = list(extract_pages(items, pool))
     assert pooled == serial
     assert [getattr(i, "id", i) for i in pooled][:2] == ["viadotto", "marker"]
 

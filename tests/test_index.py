@@ -131,7 +131,7 @@ def test_cerca_codec_writes_the_files_whoosh_writes(tmp_path, articles_copy):
     from whoosh.codec.whoosh3 import W3Codec
 
     from search.codec import CercaCodec
-    from search.indexing import document
+    from search.indexing.fields import document
     from search.ingest.sources import find_files, read_path
 
     docs = [document(a, "digest") for path in find_files(articles_copy)
@@ -166,7 +166,7 @@ def test_an_index_written_before_the_layout_move_still_opens(tmp_path):
 
 def test_a_new_analysis_version_re_indexes_every_article(tmp_path, articles_copy, monkeypatch):
     """Changing what is indexed for a text must reach existing indexes."""
-    from search import indexing as index_module
+    from search.indexing import fields as index_module
 
     index = create_index(tmp_path / "ix")
     first = update_index(index, [articles_copy])

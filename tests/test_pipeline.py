@@ -189,9 +189,9 @@ def test_python_api_and_cli_build_the_same_index(tmp_path):
 
 def test_each_generation_array_is_built_once_under_threads(index):
     """Eight threads asking at once wait for one build, not make eight."""
-    from search.query.columns import Columns
+    from search.index import GenerationCache
 
-    columns, builds, barrier = Columns(), [], threading.Barrier(8)
+    cache, builds, barrier = GenerationCache(), [], threading.Barrier(8)
 
     def build(searcher):
         builds.append(1)
@@ -200,7 +200,7 @@ def test_each_generation_array_is_built_once_under_threads(index):
     def ask():
         with index.searcher() as searcher:
             barrier.wait()
-            assert columns._get(searcher, "probe", build) == [1, 2, 3]
+            assert cache.get(searcher, "probe", build) == [1, 2, 3]
 
     threads = [threading.Thread(target=ask) for _ in range(8)]
     for t in threads:

@@ -20,13 +20,16 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from search.entities.bodies import body_mentions
 from search.entities.canonical import Canonicalizer, Corrections, clean
 from search.entities.context import business_mentions, in_context
 from search.entities.lists import media_spellings
-from search.executor import Executor
 from search.models import Article
+
+if TYPE_CHECKING:  # the indexer's pool or cluster, passed in
+    from search.indexing.executor import Executor
 
 MODEL_DIR = Path(__file__).resolve().parent / "ner_model"
 CACHE_NAME = "entities.sqlite"

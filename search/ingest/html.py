@@ -9,7 +9,7 @@ search of the page's text (a "Pubblicato il" line), then the date in the
 article's lead, in that order, give a date marked as inferred.
 
 Extraction is the slow part of reading a page, so it works on ``Page``
-(plain data) and ``read_pages`` can run it in a process pool.
+(plain data) and the indexer can run it in a process pool.
 """
 
 from __future__ import annotations
@@ -18,18 +18,14 @@ import datetime as dt
 import logging
 import re
 from collections.abc import Iterable, Iterator
-from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
-from search.executor import Executor
 from search.ingest.readers import InputError, decode, make_article, read_bytes
 from search.models import Article, Page, Skipped
 
 HTML_SUFFIXES = (".html", ".htm")
 NO_ARTICLE = "nessun testo di articolo nella pagina (un indice, una galleria, una pagina vuota?)"
-# Pages handed to the pool at a time: enough to keep every process busy.
-WINDOW = 256
 # On a page with no main text (a section front, a gallery) trafilatura falls
 # back to the whole page: menu items, link titles, captions, all short
 # lines. An article has at least this many words in lines of prose.
@@ -125,31 +121,8 @@ def _extract(html: str, url: str | None, guess_date: bool
 T = TypeVar("T")
 
 
-def read_pages(items: Iterable[T | Page], pool: Executor | None = None
-               ) -> Iterator[T | Article | Skipped]:
-    """``items`` in order, each Page replaced by its article (or the reason).
-
-    With a pool (or cluster), the pages of one window are extracted in its processes
-    while the window before is handed on; at most two windows are held, so
-    an archive of any size streams through.
-    """
-    if pool is None:
-        for item in items:
-            yield read_page(item) if isinstance(item, Page) else item
-        return
-    iterator = iter(items)
-    in_flight = None
-    while window := list(islice(iterator, WINDOW)):
-        pages = [item for item in window if isinstance(item, Page)]
-        started = (window, pool.map_async(read_page, pages, chunksize=8) if pages else None)
-        if in_flight is not None:
-            yield from _merge(*in_flight)
-        in_flight = started
-    if in_flight is not None:
-        yield from _merge(*in_flight)
-
-
-def _merge(window: list, result) -> Iterator:
-    read = iter(result.get() if result is not None else ())
-    for item in window:
-        yield next(read) if isinstance(item, Page) else item
+def read_pages(items: Iterable[T | Page]) -> Iterator[T | Article | Skipped]:
+    """``items`` in order, each Page replaced by its article (or the reason);
+    the indexer runs the same in a pool (``search.indexing.read``)."""
+    for item in items:
+        yield read_page(item) if isinstance(item, Page) else item

@@ -9,6 +9,7 @@ from whoosh.searching import Searcher
 
 from search.analysis import fold
 from search.index import Index
+from search.query import columns
 
 
 def autocomplete(index: Index, text: str, limit: int = 10) -> list[dict[str, str]]:
@@ -23,7 +24,7 @@ def autocomplete(index: Index, text: str, limit: int = 10) -> list[dict[str, str
     named: list[tuple[int, dict[str, str]]] = []
     with index.searcher() as searcher:
         for kind, field in (("person", "persons"), ("place", "places"), ("org", "orgs")):
-            col = index.columns.column(searcher, field)
+            col = columns.of(index).column(searcher, field)
             sizes = col.sizes()
             for i, value in enumerate(col.values):
                 if needle in fold(value.casefold()):

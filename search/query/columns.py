@@ -1,74 +1,52 @@
-"""Arrays derived from one index generation, built once and shared.
+"""The arrays derived from one index generation, by name.
 
 Facet columns, dates, id order and field lengths only change when the
-index does, so each is read once per generation and kept here, on the
-``Index`` that owns this object. Threads share it: a lock makes each array
-be built by one thread while the others wait for it, and an older
-generation's arrays are dropped when a newer one is built.
+index does; each is built once per generation in the ``Index``'s
+``GenerationCache`` (``search/index.py``), which owns them and their lock.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import TypeVar
-
 import numpy as np
 from whoosh.searching import Searcher
 
+from search.index import GenerationCache, Index
 from search.query import facets, matchset, ranking
-
-T = TypeVar("T")
 
 
 class Columns:
-    """Per-generation arrays of one index; see the module docstring."""
+    """Per-generation arrays of one index, read through its cache."""
 
-    def __init__(self) -> None:
-        self._values: dict[tuple[str, int], object] = {}
-        self._building: dict[tuple[str, int], threading.Lock] = {}
-        self._lock = threading.Lock()
+    def __init__(self, cache: GenerationCache) -> None:
+        self._cache = cache
 
     def live(self, searcher: Searcher) -> np.ndarray:
         """A boolean mask over docnums: the documents not deleted."""
-        return self._get(searcher, "live", matchset.live_mask)
+        return self._cache.get(searcher, "live", matchset.live_mask)
 
     def days(self, searcher: Searcher) -> np.ndarray:
         """Each document's date as YYYYMMDD (0 when undated)."""
-        return self._get(searcher, "day", lambda s: facets.read_numbers(s, "day"))
+        return self._cache.get(searcher, "day", lambda s: facets.read_numbers(s, "day"))
 
     def id_ranks(self, searcher: Searcher) -> np.ndarray:
         """Each document's place in id order: date ties then page the same
         way however the index is split into segments."""
-        return self._get(searcher, "id rank", _id_ranks)
+        return self._cache.get(searcher, "id rank", _id_ranks)
 
     def column(self, searcher: Searcher, field: str) -> facets.FacetColumn:
         """The facet column of ``field``."""
-        return self._get(searcher, f"column:{field}", lambda s: facets.read_column(s, field))
+        return self._cache.get(searcher, f"column:{field}",
+                               lambda s: facets.read_column(s, field))
 
     def lengths(self, searcher: Searcher, field: str) -> np.ndarray:
         """Each document's length in ``field``, for scoring."""
-        return self._get(searcher, f"length:{field}", lambda s: ranking.field_lengths(s, field))
+        return self._cache.get(searcher, f"length:{field}",
+                               lambda s: ranking.field_lengths(s, field))
 
-    def _get(self, searcher: Searcher, name: str, build: Callable[[Searcher], T]) -> T:
-        key = (name, searcher.reader().generation())
-        with self._lock:
-            if key in self._values:
-                return self._values[key]  # type: ignore[return-value]
-            building = self._building.setdefault(key, threading.Lock())
-        with building:
-            with self._lock:
-                if key in self._values:
-                    return self._values[key]  # type: ignore[return-value]
-            value = build(searcher)
-            with self._lock:
-                for old in [k for k in self._values if k[0] == name and k[1] < key[1]]:
-                    del self._values[old]
-                newest = max((k[1] for k in self._values if k[0] == name), default=key[1])
-                if key[1] >= newest:
-                    self._values[key] = value
-                self._building.pop(key, None)
-        return value
+
+def of(index: Index) -> Columns:
+    """The arrays of ``index``."""
+    return Columns(index.cache)
 
 
 def _id_ranks(searcher: Searcher) -> np.ndarray:

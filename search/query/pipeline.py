@@ -41,7 +41,7 @@ from search.models import (
     WordSet,
     iso,
 )
-from search.query import budget, rerank
+from search.query import budget, columns, rerank
 from search.query import facets as facet_counts
 from search.query.budget import QueryTooCostly
 from search.query.conflation import Vocabulary
@@ -171,10 +171,10 @@ class Matches:
         wanted = total if limit is None else min(limit, total)
         if not wanted:
             return []
-        columns = self.index.columns
+        arrays = columns.of(self.index)
         if self.plan.by_date:
-            order = newest_first(self.matched, columns.days(self.searcher),
-                                 columns.id_ranks(self.searcher), wanted)
+            order = newest_first(self.matched, arrays.days(self.searcher),
+                                 arrays.id_ranks(self.searcher), wanted)
             return [(int(d), None) for d in order]
         return self._ranked(self._ranking_query(max(wanted, rerank.DEPTH)), self.matched, wanted)
 
@@ -220,7 +220,7 @@ class Matches:
         with_all = self.ranker.matches(parsed.all_words)
         if with_all is None:
             with_all = match_mask(self.searcher, parsed.all_words,
-                                  self.index.columns.live(self.searcher))
+                                  columns.of(self.index).live(self.searcher))
         enough = int((with_all & self.matched).sum()) >= wanted
         return parsed.all_words_ranked if enough else parsed.query
 
@@ -228,7 +228,7 @@ class Matches:
         """One entity facet's values with counts, the request's selected
         and excluded values always listed and flagged."""
         selected, excluded = self.plan.chosen(name)
-        column = self.index.columns.column(self.searcher, FACET_FIELDS[name])
+        column = columns.of(self.index).column(self.searcher, FACET_FIELDS[name])
         return facet_counts.count_values(column, self.matched, selected, excluded, limit)
 
     def facets(self) -> dict[str, list[FacetValue]]:
@@ -236,11 +236,11 @@ class Matches:
         result = {name: self.facet(name, limit) for name in FACET_FIELDS}
         request = self.plan.request
         result["date"] = facet_counts.count_periods(
-            self.index.columns.days(self.searcher), self.matched,
+            columns.of(self.index).days(self.searcher), self.matched,
             (request.date_from, request.date_to))
         if "date_source" in self.searcher.schema:
             sources = {v.value: v for v in facet_counts.count_values(
-                self.index.columns.column(self.searcher, "date_source"), self.matched,
+                columns.of(self.index).column(self.searcher, "date_source"), self.matched,
                 request.date_sources)}
             result["date_source"] = [sources.get(s) or FacetValue(s, 0, s in request.date_sources)
                                      for s in DATE_SOURCES]
@@ -278,9 +278,9 @@ def find(index: Index, searcher: Searcher, planned: Plan) -> Matches:
     The text part comes from the ranker's scores when they are exact, so
     the postings it reads serve the ranking too.
     """
-    columns = index.columns
-    ranker = Ranker(searcher, lambda field: columns.lengths(searcher, field))
-    live = columns.live(searcher)
+    arrays = columns.of(index)
+    ranker = Ranker(searcher, lambda field: arrays.lengths(searcher, field))
+    live = arrays.live(searcher)
     parsed, notices = _expanded(planned.parsed, searcher)
 
     def matching(q: wq.Query) -> np.ndarray:

@@ -8,9 +8,9 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
-from search.ingest import date_values as v
-from search.ingest.date_grammar import Found, Resolve, direction_of
-from search.ingest.date_lexicon import (
+from search.ingest.dates import values as v
+from search.ingest.dates.grammar import Found, Resolve, direction_of
+from search.ingest.dates.lexicon import (
     FORWARD_CUE,
     HABITUAL,
     before,

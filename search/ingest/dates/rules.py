@@ -1,17 +1,17 @@
 """The grammar's table: each rule is the words it needs, a pattern, and
-the reader that turns a match into dates (``date_grammar``, ``date_periods``,
-``date_relative``). Order breaks ties between equally long matches: the
+the reader that turns a match into dates (``grammar``, ``periods``,
+``relative``). Order breaks ties between equally long matches: the
 more specific rule comes first."""
 
 from __future__ import annotations
 
 import re
 
-from search.ingest import date_grammar as g
-from search.ingest import date_lexicon as lx
-from search.ingest import date_periods as pe
-from search.ingest import date_relative as r
-from search.ingest import date_values as v
+from search.ingest.dates import grammar as g
+from search.ingest.dates import lexicon as lx
+from search.ingest.dates import periods as pe
+from search.ingest.dates import relative as r
+from search.ingest.dates import values as v
 
 A, _B, _DAY, _FULL, _MONTH, _NUM = lx.A, lx.WORD_START, lx.DAY, lx.FULL, lx.MONTH, lx.NUM
 _POST, _PRE, _WD, _YEAR = lx.POST, lx.PRE, lx.WD, lx.YEAR

@@ -2,7 +2,7 @@
 
 Extracting web pages and NER are mapped over batches with ``map_async``,
 and the results waited for with ``get()``, in order. A multiprocessing
-``Pool`` has that shape already; ``search.cluster.Cluster`` gives it to a
+``Pool`` has that shape already; ``search.indexing.cluster.Cluster`` gives it to a
 Dask cluster, so the indexer never asks which one it has.
 """
 

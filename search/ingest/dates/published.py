@@ -17,8 +17,8 @@ import datetime as dt
 import re
 from dataclasses import replace
 
-from search.ingest.date_lexicon import is_law_date
-from search.ingest.dates import find_dates
+from search.ingest.dates.find import find_dates
+from search.ingest.dates.lexicon import is_law_date
 from search.models import Article, MentionedDate
 
 LEAD_CHARS = 600

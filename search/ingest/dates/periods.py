@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from search.ingest import date_values as v
-from search.ingest.date_grammar import Found, direction_of
-from search.ingest.date_lexicon import (
+from search.ingest.dates import values as v
+from search.ingest.dates.grammar import Found, direction_of
+from search.ingest.dates.lexicon import (
     BACK,
     CENTURY_WORDS,
     DECADES,

@@ -2,7 +2,7 @@
 
 Whoosh has one writer, so what scales out is the pure work on each batch
 (extracting web pages, NER); files are read, and entities named, where the
-writer is. ``Cluster`` offers a pool's ``map_async`` (``search.executor``):
+writer is. ``Cluster`` offers a pool's ``map_async`` (``search.indexing.executor``):
 each chunk is one Dask task, its results come back in the order sent, and
 a worker lost mid-task has the task rerun elsewhere by the scheduler, so
 nothing is lost or written twice. A worker needs only ``pip install

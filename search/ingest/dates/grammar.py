@@ -13,8 +13,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from search.ingest import date_values as v
-from search.ingest.date_lexicon import (
+from search.ingest.dates import values as v
+from search.ingest.dates.lexicon import (
     BACK,
     FORWARD,
     STREET,

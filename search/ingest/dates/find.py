@@ -1,6 +1,6 @@
 """Dates written in Italian text, normalised with their granularity.
 
-``find_dates`` runs every rule of the grammar (the table in ``date_rules``)
+``find_dates`` runs every rule of the grammar (the table in ``rules``)
 over the text and keeps, where matches overlap, the longest. Relative forms ("ieri",
 "lunedì", "il mese scorso", "a settembre") resolve against the publication
 date; without one they are kept with their text and no value, never
@@ -13,8 +13,8 @@ import bisect
 import datetime as dt
 import re
 
-from search.ingest import date_grammar as g
-from search.ingest.date_rules import COMPILED, DIGIT
+from search.ingest.dates import grammar as g
+from search.ingest.dates.rules import COMPILED, DIGIT
 from search.models import MentionedDate
 
 # Changes whenever what is found in a text changes: indexes re-read articles.
@@ -106,13 +106,3 @@ def days_mentioned(dates: list[MentionedDate], limit: int = 62) -> list[str]:
             days.setdefault((start + dt.timedelta(days=n)).isoformat(), None)
     return list(days)
 
-
-def infer_date(text: str) -> dt.date | None:
-    """The article's own date from its text (dateline, else lead), or None.
-
-    Kept here, where callers have always found it; the rules are in
-    ``date_published``, which builds on ``find_dates`` (hence the late import).
-    """
-    from search.ingest.date_published import infer_date as from_text
-
-    return from_text(text)

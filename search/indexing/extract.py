@@ -14,9 +14,9 @@ from typing import Any
 
 from search.entities.canonical import Canonicalizer, Corrections, clean, resolve_aliases
 from search.entities.ner import EntityEnricher, Mention, media_spans, recognise
+from search.ingest import read_path
 from search.ingest.dates import find_dates, infer_date
 from search.ingest.readers import InputError, metadata_date
-from search.ingest.sources import read_path
 from search.models import Article, Ignored, Skipped, iso
 
 LINE_BATCH = 64

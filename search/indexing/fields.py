@@ -1,0 +1,81 @@
+"""An article as the index stores it: its Whoosh field values and the hash
+that decides whether a later run must write it again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from search.analysis import VERSION as ANALYSIS_VERSION
+from search.ingest.dates import DATES_VERSION, days_mentioned
+from search.models import Article
+from search.schema import ENTITY_TEXT_FIELDS, KEYWORD_SEPARATOR
+
+
+def content_hash(article: Article, salt: str = "") -> str:
+    """What decides "unchanged": everything we index from the input, the
+    versions of the analysis and of the date grammar (what a text yields),
+    and the version of the entity step (model, rules, corrections) as
+    ``salt``."""
+    payload = {
+        "salt": salt,
+        "analysis": ANALYSIS_VERSION,
+        "dates": DATES_VERSION,
+        "text": article.text,
+        "title": article.title,
+        "date": article.date.isoformat() if article.date else None,
+        "source": article.source,
+        "url": article.url,
+        "author": article.author,
+        "persons": article.persons if article.entities_given else None,
+        "places": article.places if article.entities_given else None,
+        "orgs": article.orgs if article.entities_given else None,
+    }
+    blob = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return hashlib.sha1(blob).hexdigest()
+
+
+def document(article: Article, digest: str) -> dict:
+    """An Article as Whoosh field values."""
+    doc: dict[str, Any] = {
+        "id": article.id,
+        "title": article.title,
+        "title_exact": article.title,
+        "body": article.text,
+        "body_exact": article.text,
+        "source": article.source or None,
+        "url": article.url,
+        "author": article.author,
+        "hash": digest,
+        "origin": article.origin,
+        "date_inferred": article.date_inferred,
+        "date_source": article.date_source,
+        "dates": [vars(d) for d in article.dates],
+        "mentioned": " ".join(days_mentioned(article.dates)) or None,
+        "day": int(article.date.strftime("%Y%m%d")) if article.date else 0,
+    }
+    if article.date:
+        doc["date"] = dt.datetime.combine(article.date, dt.time())
+    authors = _unique(article.author.split(", "))
+    if authors:
+        doc["authors"] = KEYWORD_SEPARATOR.join(authors)
+        doc["_stored_authors"] = authors
+    for name, text_field in ENTITY_TEXT_FIELDS.items():
+        values = _unique(getattr(article, name))
+        if values:
+            doc[name] = KEYWORD_SEPARATOR.join(values)
+            doc["_stored_" + name] = values
+            doc[text_field] = "\n".join(values)
+        else:
+            doc["_stored_" + name] = []
+    return {k: v for k, v in doc.items() if v is not None}
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for v in values:
+        seen.setdefault(v.replace(KEYWORD_SEPARATOR, " ").strip(), None)
+    return [v for v in seen if v]

@@ -1,0 +1,33 @@
+"""The index the indexer writes today equals the one written before the
+indexing package (commit ba2670b): every stored field and every term of
+every field, facets included, on the DICE sample, with and without
+entities and with two processes. ``tests/index_dump.py`` made the
+reference and explains how to make it again."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import index_dump
+
+REFERENCE = Path(__file__).parent / "data" / "dice" / "reference.json"
+
+
+@pytest.fixture(scope="module")
+def reference() -> dict:
+    return json.loads(REFERENCE.read_text("utf-8"))
+
+
+@pytest.mark.parametrize(("name", "entities", "jobs"), index_dump.BUILDS,
+                         ids=[b[0] for b in index_dump.BUILDS])
+def test_the_index_equals_the_one_built_before(reference, tmp_path, name, entities, jobs):
+    index_dump.build(tmp_path / name, entities, jobs)
+    built = index_dump.dump(tmp_path / name)
+    expected = reference[name]
+    assert built["documents"].keys() == expected["documents"].keys()
+    for doc_id, fields in expected["documents"].items():
+        assert built["documents"][doc_id] == fields, doc_id
+    assert built["terms"] == expected["terms"]
