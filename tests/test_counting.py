@@ -198,10 +198,13 @@ def _plain(fragment: str) -> str:
 
 @pytest.mark.parametrize("q", ["furto", "Carpi", "furto Carpi", "carabinieri", "Mirandola"])
 def test_snippets_mark_everything_they_show_once_and_in_order(dice, q):
+    from search.query.explain import word_keys
+    from search.query.parse import parse_query
+
     result = search(dice, SearchRequest(q=q, page_size=100))
-    terms = {key for h in result.hits for m in h.matched for key in
-             (k for f in m.forms for k in match_keys(f))}
-    assert result.hits
+    with dice.searcher() as searcher:  # the forms the query's words stand for
+        terms = set(word_keys(parse_query(q, searcher.reader()).query, searcher.reader()))
+    assert result.hits and terms
     for hit in result.hits:
         text = " ".join(RECORDS[hit.id]["text"].split())
         body = hit.snippet.removeprefix("… ").removesuffix(" …")
