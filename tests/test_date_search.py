@@ -26,7 +26,7 @@ def _buckets(result):
 
 
 def test_each_hit_says_where_its_date_came_from(years):
-    hits = {h.id: h for h in search(years, SearchRequest(page_size=100)).hits}
+    hits = {h.id: h for h in search(years, SearchRequest(page_size=100, collapse="none")).hits}
     assert hits["anni-00"].date_source == "given"
     assert (hits["anni-dedotta"].date, hits["anni-dedotta"].date_source) == \
         ("2018-09-03", "inferred")
@@ -36,7 +36,7 @@ def test_each_hit_says_where_its_date_came_from(years):
 
 def test_date_source_filter(years):
     def ids(*sources):
-        result = search(years, SearchRequest(date_sources=sources, page_size=100))
+        result = search(years, SearchRequest(date_sources=sources, page_size=100, collapse="none"))
         return {h.id for h in result.hits}
 
     assert ids("none") == {"anni-senza-data"}
