@@ -20,8 +20,15 @@ from search import SearchRequest, create_index, export_hits, open_index, search,
 from search.analysis import fold, match_keys
 from tests.conftest import DATA
 
+
 DICE = DATA / "dice" / "counting.jsonl"
 RECORDS = {r["id"]: r for r in map(json.loads, DICE.read_text("utf-8").splitlines())}
+
+
+def articles(**options) -> SearchRequest:
+    """A request that lists every matching article: these tests count
+    articles, and stories would group the fixture's copies under one hit."""
+    return SearchRequest(collapse="none", **options)
 
 
 def holding(pattern: str) -> set[str]:
@@ -61,7 +68,7 @@ def test_the_result_set_is_the_articles_with_every_word(dice):
     both = holding(FURTO) & holding(CARPI)
     either = holding(FURTO) | holding(CARPI)
     assert 5 <= len(both) < len(either)  # the fixture can tell the two apart
-    result = search(dice, SearchRequest(collapse="none", q="furto Carpi", page_size=100))
+    result = search(dice, articles(q="furto Carpi", page_size=100))
     assert result.total == len(both)
     assert result.others == len(either - both)
     assert result.others_listed == (min(result.others, 50) if len(both) < 10 else 0)
@@ -71,12 +78,12 @@ def test_the_result_set_is_the_articles_with_every_word(dice):
     # the set with every word comes first, then the others, each in relevance order
     words = [h.words for h in result.hits]
     assert words == sorted(words)
-    assert {h.id for h in export_hits(dice, SearchRequest(collapse="none", q="furto Carpi"))} == both
+    assert {h.id for h in export_hits(dice, articles(q="furto Carpi"))} == both
 
 
 def test_plus_minus_and_or_keep_their_meaning(dice):
     def ids(q: str) -> set[str]:
-        result = search(dice, SearchRequest(collapse="none", q=q, page_size=100))
+        result = search(dice, articles(q=q, page_size=100))
         return {h.id for h in result.hits if h.words == "all"}
 
     assert ids("+furto +Carpi") == ids("furto Carpi") == holding(FURTO) & holding(CARPI)
@@ -86,7 +93,7 @@ def test_plus_minus_and_or_keep_their_meaning(dice):
 
 def test_facets_and_date_order_are_the_result_set(dice):
     both = holding(FURTO) & holding(CARPI)
-    result = search(dice, SearchRequest(collapse="none", q="furto Carpi", sort="date", page_size=100))
+    result = search(dice, articles(q="furto Carpi", sort="date", page_size=100))
     assert {h.id for h in result.hits} == both and result.others_listed == 0
     days = [h.date or "" for h in result.hits]
     assert days == sorted(days, reverse=True)
@@ -128,14 +135,14 @@ def test_every_shell_counts_and_lists_the_same_set(dice, dice_dir, dice_client):
 def test_a_short_result_set_is_followed_by_the_others_below_a_divider(dice, dice_client):
     both = holding(FURTO) & holding(r"\bmirandola\b")
     assert 0 < len(both) < 10
-    result = search(dice, SearchRequest(collapse="none", q="furto Mirandola", page_size=100))
+    result = search(dice, articles(q="furto Mirandola", page_size=100))
     assert [h.words for h in result.hits] == ["all"] * len(both) + ["some"] * result.others_listed
     assert {h.id for h in result.hits[:len(both)]} == both and result.others_listed > 0
     page = dice_client.get("/", query_string={"q": "furto Mirandola", "page_size": 100}).text
     assert page.count('class="hits"') == 2
     assert page.index("Contengono solo alcune parole") > page.index('class="hits"')
     # by date, only the result set
-    by_date = search(dice, SearchRequest(collapse="none", q="furto Mirandola", sort="date", page_size=100))
+    by_date = search(dice, articles(q="furto Mirandola", sort="date", page_size=100))
     assert {h.id for h in by_date.hits} == both
 
 
@@ -143,12 +150,12 @@ def test_a_short_result_set_is_followed_by_the_others_below_a_divider(dice, dice
 def test_a_town_whose_stem_is_a_words_matches_its_name(dice, q):
     town = holding(r"\bmirandola\b")
     assert holding(r"\bmira\b") - town  # "presi di mira", without the town
-    result = search(dice, SearchRequest(collapse="none", q=q, page_size=100))
+    result = search(dice, articles(q=q, page_size=100))
     assert {h.id for h in result.hits} == town
 
 
 def test_a_quoted_phrase_matches_its_exact_forms(dice):
-    result = search(dice, SearchRequest(collapse="none", q='"di mira"', page_size=100))
+    result = search(dice, articles(q='"di mira"', page_size=100))
     assert {h.id for h in result.hits} == holding(r"\bdi mira\b")
 
 
@@ -156,10 +163,10 @@ def test_a_surname_that_is_also_an_adjective_matches_as_written(dice):
     surname = holding(r"\brossi\b")
     assert any("Rossi" in " ".join(r["persons"]) for r in RECORDS.values())
     assert holding(r"\bross[oae]\b") - surname  # the adjective's other forms are there
-    result = search(dice, SearchRequest(collapse="none", q="rossi", page_size=100))
+    result = search(dice, articles(q="rossi", page_size=100))
     assert {h.id for h in result.hits} == surname
     # an ordinary word still matches its inflections
-    adjective = search(dice, SearchRequest(collapse="none", q="rosso", page_size=100))
+    adjective = search(dice, articles(q="rosso", page_size=100))
     assert {h.id for h in adjective.hits} >= holding(r"\bross[oae]\b")
 
 
@@ -172,10 +179,10 @@ def test_a_surname_that_is_also_an_adjective_matches_as_written(dice):
     ('fonte:"agenzia esteri"', None),
 ])
 def test_each_field_prefix_analyses_the_word_as_its_field(index, q, expected):
-    hits = {h.id for h in search(index, SearchRequest(collapse="none", q=q, page_size=100)).hits}
+    hits = {h.id for h in search(index, articles(q=q, page_size=100)).hits}
     if expected is None:  # the same as the field typed as the index stores it
         field, value = q.split(":", 1)
-        typed = {h.id for h in search(index, SearchRequest(collapse="none",
+        typed = {h.id for h in search(index, articles(
             q=f"{field}:{value.title()}", page_size=100)).hits}
         assert hits == typed and (hits or field == "organizzazione")
         return
@@ -183,10 +190,10 @@ def test_each_field_prefix_analyses_the_word_as_its_field(index, q, expected):
 
 
 def test_a_field_prefix_on_an_inflected_word_finds_its_stem(index):
-    plain = {h.id for h in search(index, SearchRequest(collapse="none", q="missile", page_size=100)).hits}
-    assert {h.id for h in search(index, SearchRequest(collapse="none", q="testo:missile", page_size=100)).hits} \
+    plain = {h.id for h in search(index, articles(q="missile", page_size=100)).hits}
+    assert {h.id for h in search(index, articles(q="testo:missile", page_size=100)).hits} \
         <= plain
-    assert search(index, SearchRequest(collapse="none", q="testo:missili")).total >= 1
+    assert search(index, articles(q="testo:missili")).total >= 1
 
 
 _MARK = re.compile(r"<mark>(.*?)</mark>")
@@ -201,7 +208,7 @@ def test_snippets_mark_everything_they_show_once_and_in_order(dice, q):
     from search.query.explain import word_keys
     from search.query.parse import parse_query
 
-    result = search(dice, SearchRequest(collapse="none", q=q, page_size=100))
+    result = search(dice, articles(q=q, page_size=100))
     with dice.searcher() as searcher:  # the forms the query's words stand for
         terms = set(word_keys(parse_query(q, searcher.reader()).query, searcher.reader()))
     assert result.hits and terms
