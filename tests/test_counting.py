@@ -20,7 +20,6 @@ from search import SearchRequest, create_index, export_hits, open_index, search,
 from search.analysis import fold, match_keys
 from tests.conftest import DATA
 
-
 DICE = DATA / "dice" / "counting.jsonl"
 RECORDS = {r["id"]: r for r in map(json.loads, DICE.read_text("utf-8").splitlines())}
 
