@@ -19,9 +19,11 @@ from typing import IO, Any, TextIO
 import click
 
 from search import (
+    FACET_LABELS,
     HIDDEN,
     UNSUPPORTED,
     Corrections,
+    EntityResult,
     Ignored,
     IndexProblem,
     IndexReport,
@@ -30,6 +32,7 @@ from search import (
     Skipped,
     count_units,
     display,
+    entity,
     extract_files,
     extract_records,
     index_paths,
@@ -218,6 +221,8 @@ def print_result(result: SearchResult, color: bool) -> None:
     q = f" per «{result.query}»" if result.query else ""
     noun = "risultato" if result.total == 1 else "risultati"
     click.echo(f"{result.total} {noun}{q} (pagina {result.page} di {result.pages})")
+    for notice in result.notices:  # what was changed to keep the search bounded
+        click.echo(f"Avviso: {notice}")
     if result.suggestion:
         click.echo(f"Forse cercavi: {result.suggestion}")
     offset = (result.page - 1) * result.page_size
@@ -228,8 +233,7 @@ def print_result(result: SearchResult, color: bool) -> None:
         click.echo(f"{n}. {hit.title}" + (f"  [{meta}]" if meta else ""))
         click.echo(f"   {terminal_snippet(hit.snippet, color)}")
         click.echo(f"   id: {hit.id}")
-    labels = {"person": "Persone", "place": "Luoghi", "org": "Organizzazioni", "author": "Firme",
-              "date": "Data", "date_source": "Fonte della data"}
+    labels = {**FACET_LABELS, "date": "Data", "date_source": "Fonte della data"}
     names = {"given": "indicata", "inferred": "dedotta dal testo", "none": "senza data"}
     for name, values in result.facets.items():
         values = [v for v in values if v.count]
@@ -261,23 +265,37 @@ def run_batch(index, source: TextIO, out: TextIO) -> None:
         out.flush()
 
 
+def filter_options(command):
+    """The search filters, shared by ``search`` and ``entity``."""
+    for option in reversed(FILTER_OPTIONS):
+        command = option(command)
+    return command
+
+
+FILTER_OPTIONS = [
+    click.option("--person", multiple=True, help="Solo articoli che citano questa persona."),
+    click.option("--place", multiple=True, help="Solo articoli che citano questo luogo."),
+    click.option("--org", multiple=True, help="Solo articoli che citano questa organizzazione."),
+    click.option("--not-person", multiple=True, help="Escludi articoli con questa persona."),
+    click.option("--not-place", multiple=True, help="Escludi articoli con questo luogo."),
+    click.option("--not-org", multiple=True, help="Escludi articoli con questa organizzazione."),
+    click.option("--author", multiple=True, help="Solo articoli con questa firma."),
+    click.option("--not-author", multiple=True, help="Escludi articoli con questa firma."),
+    click.option("--date-from", help="Dal giorno (AAAA-MM-GG)."),
+    click.option("--date-to", help="Fino al giorno (AAAA-MM-GG)."),
+    click.option("--date-source", multiple=True,
+                 help="Solo articoli con data given (indicata), inferred (dedotta dal testo) "
+                      "o none."),
+    click.option("--mentioned-from",
+                 help="Solo articoli che citano un giorno da questo (AAAA-MM-GG)…"),
+    click.option("--mentioned-to", help="…fino a questo giorno (AAAA-MM-GG)."),
+]
+
+
 @cli.command("search")
 @click.argument("query", required=False, default="")
 @index_option
-@click.option("--person", multiple=True, help="Solo articoli che citano questa persona.")
-@click.option("--place", multiple=True, help="Solo articoli che citano questo luogo.")
-@click.option("--org", multiple=True, help="Solo articoli che citano questa organizzazione.")
-@click.option("--not-person", multiple=True, help="Escludi articoli con questa persona.")
-@click.option("--not-place", multiple=True, help="Escludi articoli con questo luogo.")
-@click.option("--not-org", multiple=True, help="Escludi articoli con questa organizzazione.")
-@click.option("--author", multiple=True, help="Solo articoli con questa firma.")
-@click.option("--not-author", multiple=True, help="Escludi articoli con questa firma.")
-@click.option("--date-from", help="Dal giorno (AAAA-MM-GG).")
-@click.option("--date-to", help="Fino al giorno (AAAA-MM-GG).")
-@click.option("--date-source", multiple=True,
-              help="Solo articoli con data given (indicata), inferred (dedotta dal testo) o none.")
-@click.option("--mentioned-from", help="Solo articoli che citano un giorno da questo (AAAA-MM-GG)…")
-@click.option("--mentioned-to", help="…fino a questo giorno (AAAA-MM-GG).")
+@filter_options
 @click.option("--sort", default="relevance", show_default=True, help="relevance o date.")
 @click.option("--page", default="1", show_default=True, help="Pagina.")
 @click.option("--limit", default="10", show_default=True, help="Risultati per pagina (max 100).")
@@ -304,6 +322,47 @@ def search_command(query: str, index_dir: str, as_json: bool, batch: TextIO | No
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
     else:
         print_result(result, color=sys.stdout.isatty())
+
+
+@cli.command("entity")
+@click.argument("type", type=click.Choice(["person", "place", "org"]))
+@click.argument("name")
+@index_option
+@click.option("--query", "q", default="", help="Solo gli articoli che rispondono a questa ricerca.")
+@filter_options
+@click.option("--page", default="1", show_default=True, help="Pagina degli articoli.")
+@click.option("--limit", default="10", show_default=True, help="Articoli per pagina (max 100).")
+@click.option("--json", "as_json", is_flag=True, help="Risultato in JSON.")
+def entity_command(type: str, name: str, index_dir: str, as_json: bool, **options: Any) -> None:
+    """La scheda di una persona, un luogo o un'organizzazione."""
+    index = _open(index_dir)
+    try:
+        result = entity(index, type, name, parse_request(options))
+    except InvalidRequest as exc:
+        raise Failure(str(exc)) from None
+    if result is None:
+        raise Failure(f"«{name}» non è nell'archivio ({type}).")
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+    else:
+        print_entity(result)
+
+
+def print_entity(result: EntityResult) -> None:
+    noun = "articolo" if result.count == 1 else "articoli"
+    span = f", dal {result.first} al {result.last}" if result.first else ""
+    click.echo(f"{result.name}: {result.count} {noun}{span}"
+               + (f" ({result.undated} senza data)" if result.undated else ""))
+    if result.timeline:
+        click.echo("Nel tempo: " + ", ".join(f"{p.period} ({p.count})" for p in result.timeline
+                                            if p.count))
+    labels = {"person": "Persone", "place": "Luoghi", "org": "Organizzazioni"}
+    for type, companions in result.company.items():
+        if companions:
+            click.echo(f"{labels[type]}: " + ", ".join(f"{c.value} ({c.count})"
+                                                      for c in companions[:10]))
+    for hit in result.hits:
+        click.echo(f"  {hit.date or 'senza data'}  {hit.title or hit.id}  [{hit.id}]")
 
 
 # -- stats -------------------------------------------------------------------

@@ -7,11 +7,12 @@ extracts entities and builds and queries a Whoosh index; the shells (the
 import only what this module exports, turn their input into a
 ``SearchRequest`` and render the ``SearchResult``.
 
-    from search import SearchRequest, index_paths, open_index, search
+    from search import SearchRequest, entity, index_paths, open_index, search
 
     index_paths("index", ["seeds"])
     index = open_index("index")
     result = search(index, SearchRequest(q="missili", page_size=5))
+    page = entity(index, "person", "Vladimir Putin", SearchRequest())
 """
 
 from search.entities.canonical import Corrections
@@ -23,31 +24,44 @@ from search.ingest.readers import display
 from search.ingest.sources import HIDDEN, UNSUPPORTED
 from search.links import web_url
 from search.models import (
+    ENTITY_TYPES,
+    FACET_LABELS,
     FACETS,
     MAX_PAGE_SIZE,
+    MAX_QUERY_CHARS,
+    MAX_VALUE_CHARS,
+    NAME_FACETS,
     SORTS,
+    Companion,
+    EntityList,
+    EntityResult,
     FacetValue,
     Hit,
     Ignored,
+    Period,
     SearchRequest,
     SearchResult,
     Skipped,
+    Spelling,
+    Vote,
 )
 from search.params import LIST_KEYS, InvalidRequest, parse_int, parse_request
 from search.query.articles import Related, StoredArticle, get_article, marked_text, related
 from search.query.autocomplete import autocomplete
 from search.query.budget import DEFAULT_SECONDS, QueryTooCostly
+from search.query.entity import entities, entity
 from search.query.pipeline import export_hits, facet_values, search
 from search.served import ServedIndex
 
 __all__ = [
-    "DEFAULT_SECONDS", "FACETS", "HIDDEN", "LIST_KEYS", "MAX_PAGE_SIZE", "SORTS", "UNSUPPORTED",
-    "Corrections", "FacetValue", "Hit", "Ignored", "Index", "IndexBusy", "IndexMissing",
-    "IndexProblem", "IndexReport", "InvalidRequest", "QueryTooCostly", "Related",
-    "SearchRequest", "SearchResult", "ServedIndex", "Skipped", "Snapshot", "StoredArticle",
-    "autocomplete",
-    "count_units", "create_index", "display", "export_hits", "extract_files", "extract_records",
-    "facet_values", "get_article", "index_paths", "marked_text", "open_index", "parse_int",
-    "parse_request", "related", "restore_snapshot", "search", "take_snapshot", "update_index",
-    "verify_snapshot", "web_url",
+    "DEFAULT_SECONDS", "ENTITY_TYPES", "FACETS", "FACET_LABELS", "HIDDEN", "LIST_KEYS",
+    "MAX_PAGE_SIZE", "MAX_QUERY_CHARS", "MAX_VALUE_CHARS", "NAME_FACETS", "SORTS",
+    "UNSUPPORTED", "Companion", "Corrections", "EntityList", "EntityResult", "FacetValue", "Hit",
+    "Ignored", "Index", "IndexBusy", "IndexMissing", "IndexProblem", "IndexReport",
+    "InvalidRequest", "Period", "QueryTooCostly", "Related", "SearchRequest", "SearchResult",
+    "ServedIndex", "Skipped", "Snapshot", "Spelling", "StoredArticle", "Vote", "autocomplete",
+    "count_units", "create_index", "display", "entities", "entity", "export_hits", "extract_files",
+    "extract_records", "facet_values", "get_article", "index_paths", "marked_text", "open_index",
+    "parse_int", "parse_request", "related", "restore_snapshot", "search", "take_snapshot",
+    "update_index", "verify_snapshot", "web_url",
 ]

@@ -58,7 +58,10 @@ class GenerationCache:
 
     def get(self, searcher: Searcher, name: str, build: Callable[[Searcher], T]) -> T:
         """``name``'s value for the searcher's generation, built by ``build`` once."""
-        key = (name, searcher.reader().generation())
+        # An index with no segment yet (created, nothing added) has no
+        # generation: its values are all empty, kept under -1.
+        generation = searcher.reader().generation()
+        key = (name, -1 if generation is None else generation)
         with self._lock:
             if key in self._values:
                 return self._values[key]  # type: ignore[return-value]

@@ -12,8 +12,41 @@ from typing import Any, Literal
 
 Sort = Literal["relevance", "date"]
 SORTS: tuple[str, ...] = ("relevance", "date")
-FACETS: tuple[str, ...] = ("person", "place", "org", "author", "date")
+
+
+@dataclass(frozen=True)
+class NameFacet:
+    """A facet over names, written once: its key in URLs and JSON, its
+    KEYWORD field (also the ``SearchRequest`` field it filters on) and its
+    Italian heading. The keys that exclude a value and every table of keys,
+    fields and labels derive from ``NAME_FACETS``."""
+
+    key: str
+    field: str
+    label: str
+
+    @property
+    def not_key(self) -> str:
+        return f"not_{self.key}"
+
+    @property
+    def not_field(self) -> str:
+        return f"not_{self.field}"
+
+
+NAME_FACETS: tuple[NameFacet, ...] = (
+    NameFacet("person", "persons", "Persone"),
+    NameFacet("place", "places", "Luoghi"),
+    NameFacet("org", "orgs", "Organizzazioni"),
+    NameFacet("author", "authors", "Firme"),
+)
+FACETS: tuple[str, ...] = (*(f.key for f in NAME_FACETS), "date")
+FACET_LABELS: dict[str, str] = {f.key: f.label for f in NAME_FACETS}
 MAX_PAGE_SIZE = 100
+# The longest query text a shell accepts; the parser never reads past it.
+MAX_QUERY_CHARS = 1000
+# The longest facet value a parameter may hold.
+MAX_VALUE_CHARS = 200
 DateSource = Literal["given", "inferred", "none"]
 DATE_SOURCES: tuple[str, ...] = ("given", "inferred", "none")
 
@@ -64,6 +97,8 @@ class Article:
     # The part of ``text`` the NER reads: without dateline and bylines.
     ner_start: int = 0
     ner_end: int | None = None
+    # (field, value, written form, the model's label) of every mention.
+    forms: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     @property
     def date_source(self) -> DateSource:
@@ -211,3 +246,90 @@ class SearchResult:
             "suggestion": self.suggestion,
             "notices": self.notices,
         }
+
+
+# Entity types an entity page can be about: the name in the API -> the
+# request field its filter goes in.
+ENTITY_TYPES: dict[str, str] = {"person": "persons", "place": "places", "org": "orgs"}
+
+
+@dataclass
+class Period:
+    """One bar of a timeline: "2019", "2019-05" or "2019-05-03"."""
+
+    period: str
+    count: int
+
+
+@dataclass
+class Companion:
+    """A value that shares articles with an entity: ``count`` articles with
+    both, ``score`` how much more often than chance (entity.py)."""
+
+    value: str
+    count: int
+    score: float
+
+
+@dataclass
+class Spelling:
+    """How the texts write an entity ("Muzzarelli"), in ``count`` articles."""
+
+    form: str
+    count: int
+
+
+@dataclass
+class Vote:
+    """A type an entity's mentions were given, in ``count`` articles: where
+    they disagree, the archive's majority decided its facet."""
+
+    type: str
+    count: int
+
+
+@dataclass
+class EntityResult:
+    """An entity's page: its articles (newest first), their dates and the
+    other entities in them, all for one request's match set."""
+
+    type: str
+    name: str
+    count: int
+    timeline: list[Period]
+    undated: int
+    company: dict[str, list[Companion]]
+    first: str | None
+    last: str | None
+    hits: list[Hit]
+    page: int
+    page_size: int
+    # Empty for an index written before spellings were kept (rebuild it).
+    forms: list[Spelling] = field(default_factory=list)
+    votes: list[Vote] = field(default_factory=list)
+    request: SearchRequest = field(default_factory=SearchRequest)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.count // self.page_size))
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        del data["request"]
+        return data
+
+
+@dataclass
+class EntityList:
+    """One page of the values of an entity type, most frequent first."""
+
+    type: str
+    total: int
+    page: int
+    page_size: int
+    values: list[FacetValue]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.type, "total": self.total, "page": self.page,
+                "page_size": self.page_size,
+                "values": [{"value": v.value, "count": v.count} for v in self.values]}

@@ -11,22 +11,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from search.models import DATE_SOURCES, MAX_PAGE_SIZE, SORTS, SearchRequest
+from search.models import (
+    DATE_SOURCES,
+    MAX_PAGE_SIZE,
+    MAX_QUERY_CHARS,
+    MAX_VALUE_CHARS,
+    NAME_FACETS,
+    SORTS,
+    SearchRequest,
+)
 
 MAX_VALUES = 20
-MAX_VALUE_CHARS = 200
 MAX_PAGE = 10_000
-MAX_QUERY_CHARS = 1000
-LIST_KEYS = {
-    "person": "persons",
-    "place": "places",
-    "org": "orgs",
-    "not_person": "not_persons",
-    "not_place": "not_places",
-    "not_org": "not_orgs",
-    "author": "authors",
-    "not_author": "not_authors",
-}
+# URL key -> SearchRequest field, for every facet's filter and its opposite.
+LIST_KEYS = {**{f.key: f.field for f in NAME_FACETS},
+             **{f.not_key: f.not_field for f in NAME_FACETS}}
 
 
 @dataclass

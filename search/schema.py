@@ -14,9 +14,10 @@ from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT,
 
 from search import analysis
 from search.analysis import exact_analyzer, stemming_analyzer
+from search.models import NAME_FACETS
 
 # Facet name (as in the JSON and the URL) -> KEYWORD field.
-FACET_FIELDS = {"person": "persons", "place": "places", "org": "orgs", "author": "authors"}
+FACET_FIELDS = {f.key: f.field for f in NAME_FACETS}
 # Entity KEYWORD field -> TEXT field searched by a query prefix.
 ENTITY_TEXT_FIELDS = {"persons": "persons_text", "places": "places_text", "orgs": "orgs_text"}
 # Query prefixes a user can type, in Italian, -> field.
@@ -59,9 +60,9 @@ class ItalianText(TEXT):
                 for term, at in positions.items()]
 
 
-def _entity_keyword() -> KEYWORD:
+def _entity_keyword(stored: bool = True) -> KEYWORD:
     """Whole names as terms ("Vladimir Putin"), split only on the separator."""
-    field = KEYWORD(stored=True, lowercase=False, scorable=False)
+    field = KEYWORD(stored=stored, lowercase=False, scorable=False)
     field.analyzer = RegexTokenizer(f"[^{KEYWORD_SEPARATOR}]+")
     return field
 
@@ -93,6 +94,10 @@ def build_schema() -> Schema:
         author=STORED(),
         # Bylines as facet values ("Firme"): one term per author.
         authors=_entity_keyword(),
+        # Each entity's spellings and the types its mentions had, as
+        # "persons\x1eValue\x1eSpelling" terms (entities/forms.py).
+        spellings=_entity_keyword(stored=False),
+        votes=_entity_keyword(stored=False),
         hash=ID(stored=True, sortable=True),
         origin=ID(stored=True, sortable=True),
     )

@@ -21,7 +21,7 @@ YEARS = DATA / "years"
 def index_dir(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("index")
     index = create_index(path)
-    report = update_index(index, [ARTICLES])
+    report = update_index(index, [ARTICLES], entities=False)
     assert not report.skipped, report.skipped
     return path
 
@@ -106,7 +106,7 @@ def live_server(site_index_dir):
 def years_index_dir(tmp_path_factory) -> Path:
     """Local news spanning 2015-2021, one dated by its dateline, one undated."""
     path = tmp_path_factory.mktemp("years-index")
-    update_index(create_index(path), [YEARS])
+    update_index(create_index(path), [YEARS], entities=False)
     return path
 
 
@@ -123,5 +123,39 @@ def make_index(folder: Path, records: list[dict]):
     source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
                       encoding="utf-8")
     index = create_index(folder / "ix")
-    update_index(index, [source])
+    update_index(index, [source], entities=False)
     return index
+
+
+DICE = DATA / "dice"
+
+
+@pytest.fixture(scope="session")
+def dice_index_dir(tmp_path_factory) -> Path:
+    """Forty-nine real DICE articles (Gazzetta di Modena), entities by our NER."""
+    path = tmp_path_factory.mktemp("dice-index")
+    enricher = EntityEnricher(path)
+    update_index(create_index(path), [DICE / "articles.jsonl"], enrich=enricher)
+    enricher.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def dice_index(dice_index_dir):
+    opened = open_index(dice_index_dir)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="session")
+def dice_app(dice_index_dir):
+    from webapp import create_app
+
+    app = create_app({"TESTING": True, "INDEX_DIR": str(dice_index_dir)})
+    yield app
+    _close(app)
+
+
+@pytest.fixture(scope="session")
+def dice_server(dice_index_dir):
+    yield from _serve(dice_index_dir)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import feedparser
 import pytest
@@ -105,7 +106,7 @@ def big_client(tmp_path_factory):
             person = "Mario Rossi" if i % 3 else "Anna Verdi"
             fh.write(json.dumps({"id": f"a{i}", "text": f"Notizia numero {i} sul porto.",
                                  "date": f"2025-{i % 12 + 1:02d}-01", "persons": [person]}) + "\n")
-    update_index(create_index(folder / "ix"), [folder / "big.jsonl"])
+    update_index(create_index(folder / "ix"), [folder / "big.jsonl"], entities=False)
     return create_app({"TESTING": True, "INDEX_DIR": str(folder / "ix")}).test_client()
 
 
@@ -158,7 +159,7 @@ def test_openapi_is_valid_and_lists_every_route(app, client):
     documented = set(spec["paths"])
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("api."):
-            path = rule.rule.replace("<path:", "{").replace("<", "{").replace(">", "}")
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)  # <converter:name>
             assert path in documented, path
 
 

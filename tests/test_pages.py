@@ -117,7 +117,7 @@ def test_article_page(client):
     assert response.status_code == 200
     assert "<mark>Lavrov</mark>" in text
     assert "Articoli correlati" in text
-    assert "/?person=Sergey+Lavrov" in text
+    assert "/persona/Sergey%20Lavrov?q=Lavrov" in text  # its entity page, narrowed by q
     assert client.get("/articolo/cronaca/alluvione").status_code == 200
     assert client.get("/articolo/non-esiste").status_code == 404
 

@@ -44,10 +44,10 @@ def shuffled_index(tmp_path_factory) -> Path:
     source.write_text("".join(json.dumps(r) + "\n" for r in records[20:][::-1]), "utf-8")
     second.write_text("".join(json.dumps(r) + "\n" for r in records[:20][::-1]), "utf-8")
     index = create_index(folder / "ix")
-    update_index(index, [source])
-    update_index(index, [source, second])
+    update_index(index, [source], entities=False)
+    update_index(index, [source, second], entities=False)
     source.write_text("".join(json.dumps(r) + "\n" for r in records[21:][::-1]), "utf-8")
-    update_index(index, [source, second])  # art-20 deleted
+    update_index(index, [source, second], entities=False)  # art-20 deleted
     return folder / "ix"
 
 

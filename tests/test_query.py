@@ -155,13 +155,13 @@ def test_did_you_mean(seeds_index_dir):
 def two_segment_index(tmp_path, articles_copy):
     """An index updated twice, with a deleted document and a second segment."""
     index = create_index(tmp_path / "ix")
-    update_index(index, [articles_copy])
+    update_index(index, [articles_copy], entities=False)
     esteri = articles_copy / "esteri.jsonl"
     esteri.write_text(esteri.read_text("utf-8").split("\n", 1)[1], "utf-8")
     (articles_copy / "extra.txt").write_text(
         "Nuovo vertice\n\nIl vertice di Pechino sui missili della Corea: Kim Jong-un "
         "incontra Putin, la presidente Meloni a Parigi. Gli costerà caro.", "utf-8")
-    update_index(index, [articles_copy])  # esteri-001 is now a deleted document
+    update_index(index, [articles_copy], entities=False)  # esteri-001 is now a deleted document
     return index
 
 

@@ -21,6 +21,7 @@ from flask import Blueprint, Flask, Response, abort, current_app, jsonify, reque
 from flask_cors import CORS
 
 from search import (
+    ENTITY_TYPES,
     FACETS,
     Hit,
     Index,
@@ -28,21 +29,25 @@ from search import (
     QueryTooCostly,
     SearchRequest,
     autocomplete,
+    entities,
+    entity,
     export_hits,
     facet_values,
     get_article,
     parse_int,
+    parse_request,
     search,
 )
 from webapp import get_index, query_budget
 from webapp.errors import error_response
-from webapp.urls import public_url, search_request
+from webapp.urls import article_url, public_url, search_request
 
 bp = Blueprint("api", __name__)
 T = TypeVar("T")
 
 EXPORT_FIELDS = ("id", "title", "date", "date_source", "source", "url", "score", "persons", "places", "orgs")
 FEED_SIZE = 20
+ENTITY_LIST_SIZE = 50
 
 
 def init_cors(app: Flask) -> None:
@@ -114,7 +119,7 @@ def api_search():
     return _conditional(jsonify(result.to_dict()), index)
 
 
-@bp.get("/api/articles/<path:article_id>")
+@bp.get("/api/articles/<article_id:article_id>", merge_slashes=False)
 def api_article(article_id: str):
     """One article.
     ---
@@ -170,6 +175,76 @@ def api_facets(name: str):
     values = _costly(lambda: facet_values(index, req, name, prefix, limit, query_budget()))
     body = {"facet": name, "values": [{"value": v.value, "count": v.count} for v in values]}
     return _conditional(jsonify(body), index)
+
+
+def _entity_type(type: str) -> None:
+    if type not in ENTITY_TYPES:
+        abort(error_response(400, "unknown_entity_type",
+                             f"Tipo «{type[:40]}» sconosciuto (usa person, place o org).",
+                             f"Unknown type {type[:40]!r} (use person, place or org)."))
+
+
+@bp.get("/api/entity/<type>/<path:name>")
+def api_entity(type: str, name: str):
+    """One entity's page.
+    ---
+    get:
+      summary: An entity's articles (newest first), timeline and company, narrowed by a search
+      description: >-
+        `count` is the total of the search filtered on the entity; the timeline's
+        counts plus `undated` add up to it; a companion's `count` is the total of
+        the search filtered on both, its `score` Dunning's log-likelihood G².
+      parameters: [{name: type, in: path, required: true, schema: {type: string, enum: [person, place, org]}},
+        {name: name, in: path, required: true, schema: {type: string}},
+        q, person, place, org, not_person, not_place, not_org, author, not_author,
+        date_from, date_to, date_source, mentioned_from, mentioned_to, page, page_size]
+      responses:
+        200: {description: The entity, content: {application/json: {schema: EntityResult}}}
+        400: BadRequest
+        404: NotFound
+        414: UriTooLong
+        503: NoIndex
+    """
+    index = _index()
+    _entity_type(type)
+    req = _request()
+    result = _costly(lambda: entity(index, type, name, req, query_budget()))
+    if result is None:
+        return error_response(404, "unknown_entity", f"«{name[:100]}» non è nell'archivio.",
+                              f"{name[:100]!r} is not in the archive.")
+    return _conditional(jsonify(result.to_dict()), index)
+
+
+@bp.get("/api/entity")
+def api_entities():
+    """The entities of one type.
+    ---
+    get:
+      summary: Entities of a type with their article counts, most frequent first, paged
+      parameters: [{name: type, in: query, required: true, schema: {type: string, enum: [person, place, org]}},
+        {name: prefix, in: query, schema: {type: string, maxLength: 100}, description: A word of the name starts so (case and accents ignored)},
+        q, person, place, org, date_from, date_to, page,
+        {name: page_size, in: query, schema: {type: integer, minimum: 1, maximum: 100, default: 50}}]
+      responses:
+        200: {description: Entities, content: {application/json: {schema: EntityList}}}
+        400: BadRequest
+        414: UriTooLong
+        503: NoIndex
+    """
+    index = _index()
+    type = request.args.get("type", "")
+    _entity_type(type)
+    prefix = request.args.get("prefix", "")
+    if len(prefix) > 100:
+        return error_response(400, "invalid_prefix", "prefix: al massimo 100 caratteri",
+                              "prefix: at most 100 characters")
+    try:
+        req = parse_request({key: request.args.getlist(key) for key in request.args},
+                            default_page_size=ENTITY_LIST_SIZE)
+    except InvalidRequest as exc:
+        return error_response(400, exc.code, exc.message_it, exc.message_en)
+    listed = _costly(lambda: entities(index, type, req, prefix, query_budget()))
+    return _conditional(jsonify(listed.to_dict()), index)
 
 
 @bp.get("/api/suggest")
@@ -298,11 +373,11 @@ def feed():
     title = f"Cerca: {req.q}" if req.q else "Cerca: articoli più recenti"
     entries = []
     for hit in result.hits:
-        link = public_url(url_for("pages.article_page", article_id=hit.id))
+        link = public_url(article_url(hit.id))
         when = f"{hit.date}T00:00:00Z" if hit.date else updated
         entries.append(
             "<entry>"
-            f"<id>{escape(link)}</id><title>{escape(hit.title or hit.id)}</title>"
+            f"<id>{escape(atom_id(link))}</id><title>{escape(hit.title or hit.id)}</title>"
             f'<link href="{escape(link, {chr(34): "&quot;"})}"/>'
             f"<updated>{when}</updated>"
             f'<summary type="html">{escape(hit.snippet)}</summary>'
@@ -311,13 +386,19 @@ def feed():
     xml = (
         '<?xml version="1.0" encoding="utf-8"?>'
         '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="it">'
-        f"<id>{escape(page_url)}</id><title>{escape(title)}</title>"
+        f"<id>{escape(atom_id(page_url))}</id><title>{escape(title)}</title>"
         f'<link rel="self" href="{escape(self_url, {chr(34): "&quot;"})}"/>'
         f'<link href="{escape(page_url, {chr(34): "&quot;"})}"/>'
         f"<updated>{updated}</updated><author><name>Cerca</name></author>"
         + "".join(entries) + "</feed>"
     )
     return _conditional(Response(xml, mimetype="application/atom+xml"), index)
+
+
+def atom_id(link: str) -> str:
+    """An entry's permanent id, which Atom wants absolute: the link, or a
+    ``tag:`` URI around it when links are relative (no trusted host)."""
+    return link if "://" in link else f"tag:cerca,2025:{link}"
 
 
 @bp.get("/api/health")

@@ -16,7 +16,20 @@ from apispec import APISpec
 from apispec_webframeworks.flask import FlaskPlugin
 from flask import Flask
 
-from search import MAX_PAGE_SIZE, SORTS, FacetValue, Hit, SearchResult, StoredArticle
+from search import (
+    ENTITY_TYPES,
+    MAX_PAGE_SIZE,
+    MAX_QUERY_CHARS,
+    MAX_VALUE_CHARS,
+    SORTS,
+    Companion,
+    EntityResult,
+    FacetValue,
+    Hit,
+    Period,
+    SearchResult,
+    StoredArticle,
+)
 
 _SCALARS = {str: "string", int: "integer", float: "number", bool: "boolean"}
 
@@ -77,6 +90,22 @@ def build_spec(app: Flask) -> dict[str, Any]:
     spec.components.schema("FacetValue", facet_value)
     spec.components.schema("SearchResult", result)
     spec.components.schema("StoredArticle", dataclass_schema(StoredArticle))
+    entity = dataclass_schema(EntityResult, exclude=("request",))
+    entity["properties"]["hits"] = result["properties"]["hits"]
+    entity["properties"]["timeline"] = {"type": "array", "items": json_schema(Period)}
+    entity["properties"]["company"] = {
+        "type": "object", "required": ["person", "place", "org"],
+        "properties": {t: {"type": "array", "items": json_schema(Companion)}
+                       for t in ENTITY_TYPES},
+    }
+    spec.components.schema("EntityResult", entity)
+    spec.components.schema("EntityList", {
+        "type": "object", "required": ["type", "total", "page", "page_size", "values"],
+        "properties": {"type": {"type": "string", "enum": list(ENTITY_TYPES)},
+                       "total": {"type": "integer"}, "page": {"type": "integer"},
+                       "page_size": {"type": "integer"},
+                       "values": {"type": "array", "items": {"$ref": "#/components/schemas/FacetValue"}}},
+    })
     spec.components.schema("FacetValues", {
         "type": "object", "required": ["facet", "values"],
         "properties": {"facet": {"type": "string"},
@@ -115,10 +144,10 @@ def build_spec(app: Flask) -> dict[str, Any]:
         "headers": {"Retry-After": {"schema": {"type": "integer"},
                                     "description": "Seconds to wait"}},
         "content": error})
-    name = {"type": "string", "maxLength": 200}
+    name = {"type": "string", "maxLength": MAX_VALUE_CHARS}
     date = {"type": "string", "format": "date"}
     for param in (
-        _param("q", {"type": "string", "maxLength": 1000}, "Query text (Italian syntax: \"phrases\", -word, OR, titolo:, persona:, *, ~)"),
+        _param("q", {"type": "string", "maxLength": MAX_QUERY_CHARS}, "Query text (Italian syntax: \"phrases\", -word, OR, titolo:, persona:, *, ~)"),
         _param("person", name, "Articles must mention every person given", many=True),
         _param("place", name, "Articles must mention every place given", many=True),
         _param("org", name, "Articles must mention every organisation given", many=True),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, make_response, render_template, request
 
 from search import (
+    FACET_LABELS,
+    MAX_QUERY_CHARS,
     InvalidRequest,
     SearchRequest,
     facet_values,
@@ -18,8 +20,6 @@ from webapp.urls import Links, query_string, search_request
 
 bp = Blueprint("pages", __name__)
 
-FACET_LABELS = {"person": "Persone", "place": "Luoghi", "org": "Organizzazioni",
-                "author": "Firme"}
 FACET_SHOWN = 10
 FACET_FILTER_LIMIT = 50
 
@@ -45,7 +45,7 @@ def _search_args(index):
     try:
         req = search_request(request.args)
     except InvalidRequest as exc:
-        return SearchRequest(q=request.args.get("q", "")[:1000]), None, exc
+        return SearchRequest(q=request.args.get("q", "")[:MAX_QUERY_CHARS]), None, exc
     if index is None:
         return req, None, None
     try:
@@ -108,13 +108,18 @@ def facet_filter(name: str):
                            links=Links(req), contains=contains, shown=FACET_SHOWN)
 
 
-@bp.get("/articolo/<path:article_id>")
-def article_page(article_id: str):
+@bp.get("/articolo/<article_id:article_id>", merge_slashes=False)
+@bp.get("/articolo", defaults={"article_id": None})
+def article_page(article_id: str | None):
+    """An article, by the id in its path, or in ``?id=`` for the ids a
+    browser would rewrite as a path ("." and "..", see urls.article_url)."""
+    if article_id is None:
+        article_id = request.args.get("id", "")
     index = get_index()
     article = get_article(index, article_id) if index is not None else None
     if index is None or article is None:
         abort(404)
-    q = request.args.get("q", "")[:1000]
+    q = request.args.get("q", "")[:MAX_QUERY_CHARS]
     return render_template(
         "article.html", article=article, text=marked_text(index, article.text, q), q=q,
         related=related(index, article_id), links=Links(SearchRequest(q=q)),

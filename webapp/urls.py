@@ -9,18 +9,30 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from werkzeug.datastructures import MultiDict
+from werkzeug.routing import BaseConverter
 
-from search import LIST_KEYS, SearchRequest, parse_request
+from search import ENTITY_TYPES, LIST_KEYS, NAME_FACETS, SearchRequest, parse_request
 
 DEFAULT_PAGE_SIZE = 10
-# URL key -> (SearchRequest field, the opposite key).
-OPPOSITE = {
-    "person": "not_person", "place": "not_place", "org": "not_org", "author": "not_author",
-    "not_person": "person", "not_place": "place", "not_org": "org", "not_author": "author",
-}
+# URL key -> the opposite key.
+OPPOSITE = {**{f.key: f.not_key for f in NAME_FACETS}, **{f.not_key: f.key for f in NAME_FACETS}}
+
+# Entity type -> the first word of its page's path (/persona/<name>).
+ENTITY_PATHS = {"person": "persona", "place": "luogo", "org": "organizzazione"}
+
+
+def entity_path(type: str, name: str) -> str:
+    """The path of an entity's page; every character of the name is
+    escaped, "/" included, so any name round-trips."""
+    return f"/{ENTITY_PATHS[type]}/{quote(name, safe='')}"
+
+
+def entity_api_path(type: str, name: str) -> str:
+    """The JSON twin of an entity's page."""
+    return f"/api/entity/{type}/{quote(name, safe='')}"
 
 
 def search_request(args: MultiDict) -> SearchRequest:
@@ -149,18 +161,62 @@ class Links:
     def api(self) -> str:
         return self.url(self.request, base="/api/search")
 
-    def filter_query(self, key: str, value: str) -> str:
-        """A fresh search filtered by one value (entity links on articles)."""
-        only: dict[str, Any] = {LIST_KEYS[key]: (value,)}
-        return self.url(SearchRequest(**only), base="/")
+    def search_page(self) -> str:
+        """The search page of this request, from its first page."""
+        return self.url(replace(self.request, page=1), base="/")
+
+    def everything(self) -> str:
+        """This page with no query nor filters."""
+        return self.url(SearchRequest())
+
+    def entity(self, type: str, name: str) -> str:
+        """The page of an entity, narrowed by this request's query and filters."""
+        return self.url(replace(self.request, page=1), base=entity_path(type, name))
+
+    def with_entities(self, *chosen: tuple[str, str]) -> str:
+        """The search page with this request's filters plus (type, name) ones."""
+        changes: dict[str, Any] = {}
+        for type, name in chosen:
+            field = ENTITY_TYPES[type]
+            current = changes.get(field, getattr(self.request, field))
+            changes[field] = tuple(dict.fromkeys((*current, name)))
+        return self.url(replace(self.request, page=1, **changes), base="/")
+
+
+class ArticleIdConverter(BaseConverter):
+    """An article id in a URL path, whatever it holds: ``//x``, ``a/../b``,
+    ``50%``, spaces. An id whose slashes a client would merge or resolve
+    (an empty, "." or ".." segment) has them escaped as ``%2F``, so the
+    path reaches the server as written; the server decodes them back."""
+
+    part_isolating = False
+    regex = ".+?"
+    weight = 200
+
+    def to_url(self, value: str) -> str:
+        odd = any(part in ("", ".", "..") for part in value.split("/"))
+        return quote(value, safe="" if odd else "/")
+
+
+def article_url(article_id: str, q: str | None = None) -> str:
+    """The path of an article's page (with the search that led to it)."""
+    from flask import url_for
+
+    if article_id in (".", ".."):  # a browser resolves these even escaped
+        return url_for("pages.article_page", id=article_id, q=q or None)
+    return url_for("pages.article_page", article_id=article_id, q=q or None)
 
 
 def public_url(path: str) -> str:
-    """An absolute URL for ``path`` (as ``url_for`` gives it): under the
-    configured ``BASE_URL`` when there is one, since the request's ``Host``
-    header is whatever the client sent and a shared cache would keep a
-    feed or page pointing at the client's choice of site."""
+    """``path`` (as ``url_for`` gives it) as a feed or an embedded page
+    links it: under the configured ``BASE_URL``; else absolute on the
+    request's host only when ``TRUSTED_HOSTS`` lists the hosts to believe
+    (Flask refuses any other ``Host`` with a 400); else relative. The
+    ``Host`` header is whatever the client sent, and a shared cache would
+    keep a feed or page pointing at the client's choice of site."""
     from flask import current_app, request
 
-    base = current_app.config.get("BASE_URL") or request.host_url
-    return base.rstrip("/") + path
+    base = current_app.config.get("BASE_URL")
+    if not base and current_app.config.get("TRUSTED_HOSTS"):
+        base = request.host_url
+    return base.rstrip("/") + path if base else path

@@ -3,8 +3,8 @@
 One article writes "CARPI", another "Carpi"; one tags "Pavullo" a person,
 fifty a place; "Probabilmente" opens sentences but "probabilmente" is what
 the archive writes; "Muzzarelli" is, in every article that gives a first
-name, "Gian Carlo Muzzarelli". The indexer reads every article once before
-naming entities (``EntityEnricher.prepare``) and collects this evidence,
+name, "Gian Carlo Muzzarelli". The indexer observes every article of a run
+before naming entities (``EntityEnricher.observe``) and collects this evidence,
 so the names do not depend on batch order or on ``--jobs``.
 """
 

@@ -40,7 +40,7 @@ from search.entities.context import (
     names_an_institution,
 )
 from search.entities.lists import media, non_entities, org_names, place_names, vehicle_makes
-from search.entities.words import common_word, first_names, surnames, title_case
+from search.entities.words import STREET_NOUNS, common_word, first_names, surnames, title_case
 
 LABELS = ("PER", "LOC", "ORG")
 FIELD_OF = {"PER": "persons", "LOC": "places", "ORG": "orgs"}
@@ -317,9 +317,11 @@ class Canonicalizer:
             return places.resolve(usual) or title_case(usual)
         return usual
 
-    def article(self, mentions: Iterable[tuple]) -> dict[str, list[str]]:
+    def article(self, mentions: Iterable[tuple],
+                forms: list[tuple[str, str, str, str]] | None = None) -> dict[str, list[str]]:
         """persons/places/orgs of one article, most mentioned first; each
-        mention is (label, text) or (label, text, context)."""
+        mention is (label, text) or (label, text, context). ``forms`` gets
+        (field, value, text, label) for each mention that names a value."""
         mentions = [(m[0], clean(m[1]), m[2] if len(m) > 2 else "") for m in mentions]
         aliases = resolve_aliases([(label, text) for label, text, _ in mentions])
         counts: Counter[tuple[str, str]] = Counter()
@@ -329,11 +331,12 @@ class Canonicalizer:
             if found:
                 counts[found] += 1
                 first.setdefault(found, i)
+                if forms is not None:
+                    forms.append((FIELD_OF[found[0]], found[1], text, label))
         result: dict[str, list[str]] = {name: [] for name in FIELD_OF.values()}
         for label, text in sorted(counts, key=lambda k: (-counts[k], first[k])):
             result[FIELD_OF[label]].append(text)
         return result
 
 
-_STREET = re.compile(r"(?:via|viale|piazza|piazzale|piazzetta|corso|largo|vicolo|strada|"
-                     r"stradello|galleria|vicolo)\s", re.IGNORECASE)
+_STREET = re.compile(rf"(?:{'|'.join(STREET_NOUNS)})\s", re.IGNORECASE)

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from search.analysis import VERSION as ANALYSIS_VERSION
+from search.entities.forms import form_terms
 from search.ingest.dates import DATES_VERSION, days_mentioned
 from search.models import Article
 from search.schema import ENTITY_TEXT_FIELDS, KEYWORD_SEPARATOR
@@ -63,6 +64,7 @@ def document(article: Article, digest: str) -> dict:
     if authors:
         doc["authors"] = KEYWORD_SEPARATOR.join(authors)
         doc["_stored_authors"] = authors
+    doc.update(form_terms(article.forms))
     for name, text_field in ENTITY_TEXT_FIELDS.items():
         values = _unique(getattr(article, name))
         if values:

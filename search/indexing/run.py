@@ -106,7 +106,7 @@ def index_paths(
                                           pool=executor)
             return update_index(index, roots, enrich=enricher, progress=progress, jobs=jobs,
                                 batch_size=PARALLEL_BATCH if jobs > 1 else SERIAL_BATCH,
-                                pool=executor)
+                                pool=executor, entities=enricher is not None)
         finally:
             if enricher is not None:
                 enricher.close()

@@ -50,6 +50,8 @@ def of(index: Index) -> Columns:
 
 
 def _id_ranks(searcher: Searcher) -> np.ndarray:
+    if not searcher.doc_count_all():  # an empty index's reader has no columns
+        return np.zeros(0, dtype=np.int64)
     ids = np.array(list(searcher.reader().column_reader("id")), dtype=object)
     ranks = np.empty(len(ids), dtype=np.int64)
     ranks[np.argsort(ids, kind="stable")] = np.arange(len(ids))

@@ -25,7 +25,15 @@ from whoosh.searching import Searcher, TimeLimit
 from search.analysis import fold
 from search.index import Index
 from search.links import web_url
-from search.models import DATE_SOURCES, FacetValue, Hit, SearchRequest, SearchResult, iso
+from search.models import (
+    DATE_SOURCES,
+    NAME_FACETS,
+    FacetValue,
+    Hit,
+    SearchRequest,
+    SearchResult,
+    iso,
+)
 from search.query import budget, columns, rerank
 from search.query import facets as facet_counts
 from search.query.budget import QueryTooCostly
@@ -43,12 +51,7 @@ from search.schema import FACET_FIELDS
 # SQuAD-it (bench/relevance.py). Titles are short: less length normalisation.
 WEIGHTING = BM25F(B=0.75, K1=0.6, title_B=0.5, title_exact_B=0.5)
 
-_ENTITY_FILTERS = (
-    ("person", "persons", "persons", "not_persons"),
-    ("place", "places", "places", "not_places"),
-    ("org", "orgs", "orgs", "not_orgs"),
-    ("author", "authors", "authors", "not_authors"),
-)
+_ENTITY_FILTERS = tuple((f.key, f.field, f.field, f.not_field) for f in NAME_FACETS)
 
 
 @dataclass(frozen=True)
@@ -201,6 +204,13 @@ class Matches:
                                      for s in DATE_SOURCES]
         return result
 
+    def page(self, number: int, size: int) -> list[Hit]:
+        """The hits of page ``number`` (from 1) of the order, with snippets."""
+        offset = (max(1, number) - 1) * size
+        if offset >= self.total:
+            return []
+        return [self.hit(docnum, score) for docnum, score in self.ordered(offset + size)[offset:]]
+
     def hit(self, docnum: int, score: float | None, shown: bool = True) -> Hit:
         """One hit with its stored fields; a hit ``shown`` on a page also
         gets its snippet and the words it matched (an export needs neither,
@@ -266,11 +276,7 @@ def search(index: Index, request: SearchRequest,
     with budget.budget(seconds), index.searcher(weighting=WEIGHTING) as searcher:
         found = find(index, searcher, plan(request, searcher.reader()))
         page = max(1, request.page)
-        offset = (page - 1) * request.page_size
-        hits: list[Hit] = []
-        if offset < found.total:
-            order = found.ordered(offset + request.page_size)[offset:]
-            hits = [found.hit(docnum, score) for docnum, score in order]
+        hits = found.page(page, request.page_size)
         parsed = found.parsed
         suggestion = None
         if parsed.words and not parsed.fallback:
