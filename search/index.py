@@ -23,6 +23,7 @@ from whoosh.scoring import WeightingModel
 from whoosh.searching import Searcher
 
 from search.schema import build_schema
+from search.stories.store import move_stories
 
 INDEX_NAME = "MAIN"
 T = TypeVar("T")
@@ -223,6 +224,7 @@ def replace_index(path: str | os.PathLike, built: str | os.PathLike) -> int:
         if file.name.split(".", 1)[0] in names:
             _fsync(file)
             os.replace(file, target / file.name)
+    move_stories(source, new.generation, target, generation)
     _fsync(target)
     TOC(new.schema, new.segments, generation).write(storage, INDEX_NAME)
     _fsync(target)

@@ -127,7 +127,21 @@ def make_index(folder: Path, records: list[dict]):
     return index
 
 
+STORIES = DATA / "stories"
 DICE = DATA / "dice"
+
+
+@pytest.fixture(scope="session")
+def stories_index_dir(tmp_path_factory) -> Path:
+    """Six real DICE articles: a copy pair, a same-event pair, two apart."""
+    path = tmp_path_factory.mktemp("stories-index")
+    update_index(create_index(path), [STORIES])
+    return path
+
+
+@pytest.fixture(scope="session")
+def stories_server(stories_index_dir):
+    yield from _serve(stories_index_dir)
 
 
 @pytest.fixture(scope="session")

@@ -277,6 +277,11 @@ def test_a_field_range_is_plain_words_not_an_error(client, index):
     """Typed into the box, "date:[… TO …]" used to give a 500 everywhere."""
     q = "date:[20200101 TO 20211231]"
     assert run(index, q).total == 0
+    # Falling back to plain words is said, like every other change.
+    assert [n for n in run(index, q).notices if n.startswith(f"«{q}»")] == [
+        f"«{q}»: gli intervalli non si cercano, cercate le sole parole; "
+        "per le date usa i filtri Dal e Al (date_from, date_to)."]
+    assert client.get("/api/search", query_string={"q": q}).json["notices"] == run(index, q).notices
     for url in ("/", "/api/search", "/embed", "/feed.atom", "/api/export", "/api/facets/person",
                 "/facette/person"):
         response = client.get(url, query_string={"q": q})

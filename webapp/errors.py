@@ -33,11 +33,15 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.path == "/feed.atom"
 
 
-def error_response(status: int, code: str, message_it: str, message_en: str) -> Response:
-    """A complete response (usable with ``abort()``)."""
+def error_response(status: int, code: str, message_it: str, message_en: str,
+                   valid: tuple[str, ...] = ()) -> Response:
+    """A complete response (usable with ``abort()``); ``valid``: the names
+    to use instead of an unknown parameter."""
     if wants_json():
-        body = {"error": {"code": code, "message": message_it, "message_en": message_en}}
-        response = jsonify(body)
+        error: dict = {"code": code, "message": message_it, "message_en": message_en}
+        if valid:
+            error["valid"] = list(valid)
+        response = jsonify({"error": error})
     else:
         response = make_response(render_template("error.html", status=status, message=message_it))
     response.status_code = status

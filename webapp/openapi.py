@@ -17,6 +17,7 @@ from apispec_webframeworks.flask import FlaskPlugin
 from flask import Flask
 
 from search import (
+    COLLAPSES,
     ENTITY_TYPES,
     MAX_PAGE_SIZE,
     MAX_QUERY_CHARS,
@@ -29,6 +30,7 @@ from search import (
     Period,
     SearchResult,
     StoredArticle,
+    Story,
 )
 
 _SCALARS = {str: "string", int: "integer", float: "number", bool: "boolean"}
@@ -82,6 +84,8 @@ def build_spec(app: Flask) -> dict[str, Any]:
     facet_value = dataclass_schema(FacetValue, exclude=("selected", "excluded"))
     result = dataclass_schema(SearchResult, exclude=("request",))
     result["properties"]["hits"] = {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}}
+    result["properties"]["collapse"] = {"type": "string", "enum": list(COLLAPSES)}
+    result["required"].append("collapse")
     result["properties"]["facets"] = {
         "type": "object",
         "additionalProperties": {"type": "array", "items": {"$ref": "#/components/schemas/FacetValue"}},
@@ -90,6 +94,7 @@ def build_spec(app: Flask) -> dict[str, Any]:
     spec.components.schema("FacetValue", facet_value)
     spec.components.schema("SearchResult", result)
     spec.components.schema("StoredArticle", dataclass_schema(StoredArticle))
+    spec.components.schema("Story", dataclass_schema(Story))
     entity = dataclass_schema(EntityResult, exclude=("request",))
     entity["properties"]["hits"] = result["properties"]["hits"]
     entity["properties"]["timeline"] = {"type": "array", "items": json_schema(Period)}
@@ -129,7 +134,9 @@ def build_spec(app: Flask) -> dict[str, Any]:
         "properties": {"error": {
             "type": "object", "required": ["code", "message", "message_en"],
             "properties": {"code": {"type": "string"}, "message": {"type": "string"},
-                           "message_en": {"type": "string"}},
+                           "message_en": {"type": "string"},
+                           "valid": {"type": "array", "items": {"type": "string"},
+                                     "description": "For unknown_parameter: the valid names"}},
         }},
     })
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
@@ -164,6 +171,9 @@ def build_spec(app: Flask) -> dict[str, Any]:
         _param("mentioned_from", date, "Only articles naming a day from this one (YYYY-MM-DD)"),
         _param("mentioned_to", date, "Only articles naming a day up to this one (YYYY-MM-DD)"),
         _param("sort", {"type": "string", "enum": list(SORTS), "default": "relevance"}, "Order"),
+        _param("collapse", {"type": "string", "enum": list(COLLAPSES), "default": "story"},
+               "One result per story (its best-ranked article, the others under it), "
+               "per text and its copies, or per article (none)"),
         _param("page", {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1}, "Page"),
         _param("page_size", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE,
                              "default": 10}, "Results per page"),

@@ -9,6 +9,8 @@ from search import (
     MAX_QUERY_CHARS,
     InvalidRequest,
     SearchRequest,
+    article_story,
+    check_keys,
     facet_values,
     get_article,
     marked_text,
@@ -54,13 +56,23 @@ def _search_args(index):
         return req, None, exc
 
 
+def _unknown_notice() -> str | None:
+    """What the page says about a URL parameter no search reads: it is
+    ignored, but not silently (a typo would otherwise show everything)."""
+    try:
+        check_keys(request.args)
+    except InvalidRequest as exc:
+        return f"Ignorato: {exc.message_it}."
+    return None
+
+
 @bp.get("/")
 def search_page():
     index = get_index()
     req, result, error = _search_args(index)
     response = _render(
         "search.html", "_fragment.html", status=400 if error else 200,
-        req=req, result=result, error=error, links=Links(req),
+        req=req, result=result, error=error, links=Links(req), ignored=_unknown_notice(),
         index_missing=index is None, labels=FACET_LABELS, shown=FACET_SHOWN,
     )
     response.headers["Link"] = f'</api/search?{query_string(req)}>; rel="alternate"; ' \
@@ -123,4 +135,5 @@ def article_page(article_id: str | None):
     return render_template(
         "article.html", article=article, text=marked_text(index, article.text, q), q=q,
         related=related(index, article_id), links=Links(SearchRequest(q=q)),
+        story=article_story(index, article_id),
     )

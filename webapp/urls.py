@@ -7,6 +7,8 @@ request with one change, made here.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import replace
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -59,11 +61,26 @@ def to_args(request: SearchRequest) -> list[tuple[str, str]]:
         args.append(("mentioned_to", request.mentioned_to.isoformat()))
     if request.sort != "relevance":
         args.append(("sort", request.sort))
+    if request.collapse != "story":
+        args.append(("collapse", request.collapse))
     if request.page != 1:
         args.append(("page", str(request.page)))
     if request.page_size != DEFAULT_PAGE_SIZE:
         args.append(("page_size", str(request.page_size)))
     return args
+
+
+def export_name(request: SearchRequest) -> str:
+    """A file name after the search ("cerca-missili-putin"): the query and
+    the filter values, ASCII, so that it survives every file system."""
+    words = [request.q] + [("senza " if key.startswith("not_") else "") + value
+                           for key, field in LIST_KEYS.items()
+                           for value in getattr(request, field)]
+    if request.date_from or request.date_to:
+        words.append(f"{request.date_from or ''}_{request.date_to or ''}")
+    text = unicodedata.normalize("NFKD", " ".join(words)).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^A-Za-z0-9_]+", "-", text).strip("-").lower()[:80].rstrip("-")
+    return f"cerca-{slug}" if slug else "cerca-tutti"
 
 
 def period_bounds(value: str) -> tuple[dt.date, dt.date]:
@@ -160,6 +177,12 @@ class Links:
 
     def api(self) -> str:
         return self.url(self.request, base="/api/search")
+
+    def export(self, fmt: str) -> str:
+        """Every result of this search as a file ("csv" or "jsonl"), filters included."""
+        whole = replace(self.request, page=1, page_size=DEFAULT_PAGE_SIZE)
+        return self.url(whole, base="/api/export") + ("&" if to_args(whole) else "?") + \
+            urlencode({"format": fmt})
 
     def search_page(self) -> str:
         """The search page of this request, from its first page."""

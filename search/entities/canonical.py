@@ -227,6 +227,10 @@ class Canonicalizer:
             return text
         return bodies.aliases().get(folded) or media().get(folded) or text
 
+    def author(self, name: str) -> str:
+        """One spelling per byline, kept across runs like every name."""
+        return self.registry.setdefault(("AUTHOR", name.casefold()), self.evidence.author(name))
+
     def value(self, label: str, surface: str, context: str = "") -> tuple[str, str] | None:
         """The (label, shown name) of a mention, or None when it names no
         facet value; ``context`` is what ``context.in_context`` says."""

@@ -258,7 +258,9 @@ class EntityEnricher:
             self.canon.observe(text, [m[:2] for m in in_context(text, raw[id(article)])])
             if article.dateline:
                 evidence.add_dateline(article.dateline)
-            evidence.authors.update(a for a in article.author.split(", ") if a)
+            for author in article.author.split(", "):
+                if author:
+                    evidence.add_author(author)
 
     def name(self, articles: list[Article]) -> None:
         """Fill the articles' persons, places and orgs, once the whole run
@@ -310,6 +312,9 @@ class EntityEnricher:
         values = self.canon.article(mentions, article.forms)
         article.persons, article.places, article.orgs = (
             values["persons"], values["places"], values["orgs"])
+        if article.author:
+            article.author = ", ".join(dict.fromkeys(
+                self.canon.author(a) for a in article.author.split(", ") if a))
 
     def _bylines(self, article: Article, text: str, raw: list[tuple]) -> list[tuple]:
         """Names the archive knows as bylines, where a byline goes (the first

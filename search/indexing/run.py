@@ -68,7 +68,9 @@ def index_paths(
     :param jobs: processes for large runs; default every CPU. Runs under
         ``PARALLEL_MIN`` articles use one process, which starts faster.
     :param rebuild: start from an empty index.
-    :param progress: called with the number of articles read, as they are.
+    :param progress: called with the number of articles read, as they are;
+        one with a ``phase(name)`` method is also told of the phases after
+        reading ("write", then "commit"; see ``update._phase``).
     :param cluster: extract pages and run NER on a Dask cluster instead of
         local processes: ``tcp://HOST:PORT`` of its scheduler, or
         ``local:N`` to start N workers here (``search.indexing.cluster``).

@@ -36,6 +36,7 @@ from search.indexing.mpwriter import QuietMpWriter
 from search.indexing.read import Progress, read_articles
 from search.models import Article, Ignored, Skipped
 from search.schema import build_schema
+from search.stories import StoryStep
 
 # Whoosh's posting pool spills sorted runs to disk past this and merges them
 # posting by posting at the end: at 256 MB that merge was a third of the
@@ -120,6 +121,11 @@ class Update:
         self.unobserved: list[Article] = []
         self.observing: Callable[[], None] | None = None  # the chunk the model reads
         self.spill: IO[bytes] | None = tempfile.TemporaryFile() if enrich else None
+        self.stories = StoryStep(index)
+        self.written: dict[str, str] = {}  # id -> content hash, of the articles written
+        self.spilled = 0  # articles waiting in the spill to be named and written
+        # A progress callback with phases hears of the writing and the commit.
+        self.progress: Progress | None = None
 
     def read(self, article: Article) -> None:
         """Take an article from the read stage."""
@@ -156,6 +162,7 @@ class Update:
             return
         if self.spill is not None:
             pickle.dump(self.batch, self.spill, pickle.HIGHEST_PROTOCOL)
+            self.spilled += len(self.batch)
         else:
             self._write(self.batch)
         self.batch = []
@@ -167,19 +174,29 @@ class Update:
             self._observe()  # starts the last chunk, completes the one before
             self._observe()  # completes the last chunk: the run is observed
             self.spill.seek(0)
+            written = self.progress if _phase(self.progress, "write", self.spilled) else None
             while batch := _next_batch(self.spill):
                 self.enrich.name([a for a, _ in batch])
                 self._write(batch)
+                if written:
+                    written(len(batch))
             self.spill.close()
+        removed = set()
         for doc_id, (_, origin) in self.existing.items():
             if doc_id not in self.seen and origin not in self.unreadable \
                     and _within(origin, self.folders):
                 self._open_writer()
                 self.writer.delete_by_term("id", doc_id)
+                removed.add(doc_id)
                 self.report.removed += 1
+        live = {i: h for i, (h, _) in self.existing.items() if i not in removed} | self.written
         if self.writer is not None:
+            _phase(self.progress, "commit")
+            self.stories.commit(live, self.writer.generation)  # before the commit publishing it
             self.writer.commit()
             self.writer = None
+        elif self.stories.missing(self.index.generation):
+            self.stories.commit(live, self.index.generation)
         expected = len(self.existing) + self.report.added - self.report.removed
         if self.index.doc_count() != expected:
             # Whoosh's multi-process writer commits without the segment of a
@@ -226,6 +243,8 @@ class Update:
     def _write(self, batch: list[tuple[Article, str]]) -> None:
         self._open_writer()
         for article, digest in batch:
+            self.stories.add(article, digest)
+            self.written[article.id] = digest
             doc = document(article, digest)
             if article.id in self.existing:
                 self.writer.update_document(**doc)
@@ -251,6 +270,16 @@ class Update:
                 self.writer = index.ix.writer(limitmb=WRITER_LIMIT_MB, codec=CercaCodec())
         except LockError:
             raise IndexBusy(busy_message(index.path)) from None
+
+
+def _phase(progress: Progress | None, name: str, total: int | None = None) -> bool:
+    """Tell ``progress`` the run moved on, if it has a ``phase(name, total)``
+    method (the CLI's): "write" (``total`` articles named and written after
+    reading) or "commit" (segments written and merged, not counted)."""
+    begin = getattr(progress, "phase", None)
+    if begin is not None:
+        begin(name, total)
+    return begin is not None
 
 
 def _next_batch(spill: IO[bytes]) -> list[tuple[Article, str]]:
@@ -291,6 +320,7 @@ def update_index(
         enrich = own = EntityEnricher(index.path, jobs=jobs, pool=pool)
     try:
         run = Update(index, folders, enrich if entities else None, jobs, batch_size)
+        run.progress = progress
         try:
             for article in read_articles(folders, run.report.skipped, run.report.ignored,
                                          run.unreadable, progress, pool):
@@ -301,6 +331,8 @@ def update_index(
             if isinstance(exc, OSError):
                 raise IndexProblem(disk_message(exc, index.path)) from None
             raise
+        finally:
+            run.stories.close()
     finally:
         if own is not None:
             own.close()

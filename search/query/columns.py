@@ -7,11 +7,14 @@ index does; each is built once per generation in the ``Index``'s
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 from whoosh.searching import Searcher
 
 from search.index import GenerationCache, Index
 from search.query import facets, matchset, ranking
+from search.query.collapse import StoryColumns, read_columns
 
 
 class Columns:
@@ -42,6 +45,10 @@ class Columns:
         """Each document's length in ``field``, for scoring."""
         return self._cache.get(searcher, f"length:{field}",
                                lambda s: ranking.field_lengths(s, field))
+
+    def stories(self, searcher: Searcher, path: Path) -> StoryColumns:
+        """Each document's story and copy group (``collapse.py``)."""
+        return self._cache.get(searcher, "stories", lambda s: read_columns(s, path))
 
 
 def of(index: Index) -> Columns:

@@ -121,6 +121,19 @@ def bound_patterns(text: str) -> tuple[str, list[str]]:
     return "".join(parts).strip(), notices
 
 
+_RANGE = re.compile(r"\S*[\[{][^\]}]*[\]}]")
+
+
+def _fallback_notice(text: str, exc: Exception) -> str:
+    """What the user is told when a query falls back to its plain words."""
+    if isinstance(exc, Unsupported):
+        span = _RANGE.search(text)
+        shown = span.group() if span else text
+        return (f"«{shown[:60]}»: gli intervalli non si cercano, cercate le sole parole; "
+                "per le date usa i filtri Dal e Al (date_from, date_to).")
+    return f"«{text[:60]}»: sintassi non valida, cercate le sole parole."
+
+
 def _note(notices: list[str], text: str) -> None:
     if text not in notices:
         notices.append(text)
@@ -211,8 +224,9 @@ class TextQueryBuilder:
         try:
             parsed = self._parser.parse(text)
             built = self._expand(parsed, bool(_OR_WORD.search(text)), ignore, vocabulary)
-        except PARSER_ERRORS:
+        except PARSER_ERRORS as exc:
             built = None
+            _note(notices, _fallback_notice(text, exc))
         result = self._fallback(text, ignore, vocabulary) if built is None else ParsedQuery(
             words=_words(parsed), **built)
         result.notices = notices
