@@ -157,6 +157,7 @@ class Unsupported(Exception):
 # operators ("a -)", "NOT NOT a"); a query that raises one falls back to its
 # plain words.
 PARSER_ERRORS = (QueryParserError, NotImplementedError, IndexError, Unsupported)
+_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 
 
 @dataclass
@@ -254,7 +255,8 @@ class TextQueryBuilder:
 
     def _fallback(self, text: str, ignore: frozenset[str],
                   vocabulary: Vocabulary | None) -> ParsedQuery:
-        words = re.findall(r"\w+(?:['’]\w+)?", text)
+        # The operators typed ("NOT NOT a") are syntax, not words to require.
+        words = [w for w in re.findall(r"\w+(?:['’]\w+)?", text) if w not in _OPERATORS]
         negated = re.findall(r"(?<![^\s(])-(\w+)", text)
         if not words:
             return ParsedQuery(wq.NullQuery, [], fallback=True)
