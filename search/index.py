@@ -25,6 +25,8 @@ from whoosh.searching import Searcher
 from search.schema import build_schema
 
 INDEX_NAME = "MAIN"
+# The editors' edits, kept in the index folder (search/curation/store.py).
+CURATION_STORE = "curation.jsonl"
 T = TypeVar("T")
 
 

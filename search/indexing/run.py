@@ -84,9 +84,13 @@ def index_paths(
                            "l'indice non è stato toccato")
     loaded = None
     if entities:
+        from search.curation.edits import corrections_of
+        from search.curation.store import Store
         from search.entities.canonical import Corrections
 
-        loaded = Corrections.load(str(corrections) if corrections else None)
+        # The editors' edits kept beside the index, over the file given.
+        loaded = corrections_of(Store(path).active(),
+                                Corrections.load(str(corrections) if corrections else None))
     jobs = jobs or os.cpu_count() or 1
     if count_units(roots) < PARALLEL_MIN:
         jobs = 1
