@@ -2,9 +2,9 @@
 what the index stores (no model runs), and committed as a new generation,
 which every server on the index sees at its next request.
 
-The index's write lock (Whoosh's, the one ``cerca index`` holds) orders
-edits with each other and with indexing runs: an edit waits for it up to
-``WAIT`` seconds and is then refused, never half made.
+The curation lock (``lock.py``, held by indexing runs too) and then the
+index's write lock order edits with each other and with indexing runs: an
+edit waits up to ``WAIT`` seconds and is then refused, never half made.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from whoosh.searching import Searcher
 
 from search.codec import CercaCodec
 from search.curation.edits import FIELDS, Edit, EditRefused, Lists, check, edits_of, rewrite
+from search.curation.lock import exclusive
 from search.curation.store import Store
 from search.entities.canonical import Corrections, name_key
 from search.entities.forms import PART
@@ -26,6 +27,8 @@ from search.indexing.fields import document
 from search.models import Article, MentionedDate
 
 WAIT = 10.0  # seconds an edit waits for an indexing run or another edit
+BUSY = ("l'indice è occupato da un'indicizzazione o da un'altra modifica: la modifica non "
+        "è stata fatta; riprova fra poco")
 # The edit to record, the articles' new states and their states before.
 Planned = tuple[Edit, dict[str, Lists], dict[str, Lists]]
 
@@ -49,14 +52,16 @@ def preview(index: Index, edit: Edit) -> Preview:
         return Preview(len(_affected(searcher, edit)), index.version)
 
 
-def apply(index: Index, edit: Edit, who: str, seen: str | None = None) -> Edit:
+def apply(index: Index, edit: Edit, who: str, seen: str | None = None,
+          wait: float = WAIT) -> Edit:
     """Check the edit, rewrite the articles it touches, record it; the
     recorded edit is returned. ``seen`` is the index version the editor's
     page showed: if the index changed since, the edit is refused."""
-    return _commit(index, who, seen, lambda searcher, store: _plan(searcher, store, edit))
+    return _commit(index, who, seen, lambda searcher, store: _plan(searcher, store, edit), wait)
 
 
-def undo(index: Index, who: str, edit_id: int | None = None, seen: str | None = None) -> Edit:
+def undo(index: Index, who: str, edit_id: int | None = None, seen: str | None = None,
+         wait: float = WAIT) -> Edit:
     """Undo an edit (the latest in force without ``edit_id``): its
     articles get back what they had, then the later edits in force are
     applied to them again. The undo is recorded as an edit."""
@@ -87,7 +92,7 @@ def undo(index: Index, who: str, edit_id: int | None = None, seen: str | None = 
                       undoes=target.id)
         return record, {i: new[i] for i in new if i in states}, states
 
-    return _commit(index, who, seen, plan)
+    return _commit(index, who, seen, plan, wait)
 
 
 def import_corrections(index: Index, corrections: Corrections, who: str) -> list[Edit]:
@@ -105,12 +110,17 @@ def _plan(searcher: Searcher, store: Store, edit: Edit) -> Planned:
 
 
 def _commit(index: Index, who: str, seen: str | None,
-            plan: Callable[[Searcher, Store], Planned]) -> Edit:
-    try:
-        writer = index.ix.writer(timeout=WAIT, delay=0.05, codec=CercaCodec())
-    except LockError:
-        raise IndexBusy("l'indice è occupato da un'indicizzazione o da un'altra modifica: "
-                        "la modifica non è stata fatta; riprova fra poco") from None
+            plan: Callable[[Searcher, Store], Planned], wait: float) -> Edit:
+    with exclusive(index.path, wait, BUSY):
+        try:
+            writer = index.ix.writer(timeout=wait, delay=0.05, codec=CercaCodec())
+        except LockError:
+            raise IndexBusy(BUSY) from None
+        return _write(index, writer, who, seen, plan)
+
+
+def _write(index: Index, writer, who: str, seen: str | None,
+           plan: Callable[[Searcher, Store], Planned]) -> Edit:
     try:
         if seen and seen != index.version:
             raise EditRefused("l'indice è cambiato da quando hai aperto la pagina (un'altra "
