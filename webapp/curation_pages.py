@@ -59,9 +59,17 @@ def _must_exist(type: str, name: str) -> None:
                           "dai suggerimenti, o usa «Rinomina» per un nome nuovo")
 
 
+def _render(fragment: str, status: int = 200, **context):
+    """The fragment for htmx (which swaps only 2xx answers, so a refusal is
+    a 200 there), a whole page otherwise."""
+    if request.headers.get("HX-Request") == "true":
+        return render_template(fragment, **context)
+    return render_template("curation_page.html", fragment=fragment, **context), status
+
+
 def _refused(exc: Exception):
-    return render_template("curation_refused.html", message=str(exc)), \
-        409 if isinstance(exc, IndexProblem) else 400
+    return _render("curation_refused.html", 409 if isinstance(exc, IndexProblem) else 400,
+                   message=str(exc))
 
 
 @bp.post("/modifiche/anteprima")
@@ -76,8 +84,8 @@ def preview_edit():
         shown = preview(index, edit)
     except (EditRefused, IndexProblem) as exc:
         return _refused(exc)
-    return render_template("curation_preview.html", edit=edit, preview=shown,
-                           type=TYPE_OF_FIELD[edit.field])
+    return _render("curation_preview.html", edit=edit, preview=shown,
+                   type=TYPE_OF_FIELD[edit.field])
 
 
 @bp.post("/modifiche")

@@ -63,34 +63,37 @@ def apply(index: Index, edit: Edit, who: str, seen: str | None = None,
 def undo(index: Index, who: str, edit_id: int | None = None, seen: str | None = None,
          wait: float = WAIT) -> Edit:
     """Undo an edit (the latest in force without ``edit_id``): its
-    articles get back what they had, then the later edits in force are
-    applied to them again. The undo is recorded as an edit."""
+    articles are rewritten as if it had never been made. The undo is
+    recorded as an edit."""
     def plan(searcher: Searcher, store: Store) -> Planned:
         active = store.active()
-        if edit_id is None:
-            if not active:
-                raise EditRefused("nessuna modifica da annullare")
-            target = active[-1]
-        else:
-            target = next((e for e in store.edits() if e.id == edit_id), None)
-            if target is None:
-                raise EditRefused(f"nessuna modifica n. {edit_id}")
+        if edit_id is None and not active:
+            raise EditRefused("nessuna modifica da annullare")
+        found = active[-1] if edit_id is None else \
+            next((e for e in store.edits() if e.id == edit_id), None)
+        if found is None:
+            raise EditRefused(f"nessuna modifica n. {edit_id}")
+        target = found
+        if edit_id is not None:
             if target.undoes is not None:
                 raise EditRefused(f"la modifica n. {edit_id} è un annullamento: "
                                   "per rifare la modifica, rifalla")
             if target not in active:
                 raise EditRefused(f"la modifica n. {edit_id} è già stata annullata")
-        later = [e for e in active if e.id > target.id]
-        states = _states(searcher, [d for d in (_docnum(searcher, i) for i in target.articles)
-                                    if d is not None])
-        new = {}
-        for doc_id, state in target.before.items():
-            for edit in later:
-                state = rewrite(state, edit)
+        states = _states(searcher, [searcher.document_number(id=i) for i in target.articles])
+        # Each article from before the first edit that touched it, then
+        # every edit still in force, in order: undoing an older edit keeps
+        # the later ones, and an edit undone before stays undone.
+        new, history = {}, store.edits()
+        for doc_id in states:
+            state = next(e.before[doc_id] for e in history if doc_id in e.before)
+            for edit in active:
+                if edit.id != target.id:
+                    state = rewrite(state, edit)
             new[doc_id] = state
         record = Edit("undo", target.value, target.target, field=target.field,
                       undoes=target.id)
-        return record, {i: new[i] for i in new if i in states}, states
+        return record, new, states
 
     return _commit(index, who, seen, plan, wait)
 
@@ -182,10 +185,6 @@ def _expand(reader, field: str, prefix: str) -> list[str]:
         return []
     return [t.decode("utf-8") if isinstance(t, bytes) else t
             for t in reader.expand_prefix(field, prefix)]
-
-
-def _docnum(searcher: Searcher, doc_id: str) -> int | None:
-    return searcher.document_number(id=doc_id)
 
 
 def _states(searcher: Searcher, docnums: Iterable[int | None]) -> dict[str, Lists]:
