@@ -1,9 +1,11 @@
 """Agreement between two annotators, facets from spans, and training files from the DICE labels.
 
     python training/agreement.py f1 labels_a.jsonl labels_b.jsonl   # span F1 per label, shared ids
+                                        # (the second file may be `cerca extract --jsonl` output)
     python training/agreement.py facets labels.jsonl                # facet values (GUIDELINES.md)
     python training/agreement.py docbin labels.jsonl out.spacy      # spaCy DocBin, one Doc per article
     python training/agreement.py tsv labels.jsonl out.tsv           # KIND-style BIO, one sentence a block
+    python training/agreement.py stats labels.jsonl                 # articles, spans, datelines, bylines
 
 Span F1 is exact (same start, end and label); datelines and bylines are compared as strings.
 The converters tokenise with spaCy's Italian tokenizer; a span that does not fall on token
@@ -44,7 +46,7 @@ def f1(first: list[dict], second: list[dict]) -> dict[str, tuple[int, int, int, 
             a, b, both = a + len(left), b + len(right), both + len(left & right)
         out[label] = (a, b, both, 2 * both / max(a + b, 1))
     for field in ("dateline", "byline"):
-        same = sum(r[field] == by_id[r["id"]][field] for r in shared)
+        same = sum(r.get(field, "") == by_id[r["id"]].get(field, "") for r in shared)
         out[field] = (len(shared), len(shared), same, same / max(len(shared), 1))
     return out
 
@@ -110,7 +112,7 @@ def write_tsv(labelled: list[dict], path: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=("f1", "facets", "docbin", "tsv"))
+    parser.add_argument("command", choices=("f1", "facets", "docbin", "tsv", "stats"))
     parser.add_argument("labels", type=Path)
     parser.add_argument("other", type=Path, nargs="?", help="second annotator's file, or output")
     args = parser.parse_args(argv)
@@ -118,6 +120,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "facets":
         for entry in facets(labelled):
             print(json.dumps(entry, ensure_ascii=False))
+        return 0
+    if args.command == "stats":
+        counts = Counter(e["label"] for r in labelled for e in r["entities"])
+        print(f"{len(labelled)} articles; spans {dict(sorted(counts.items()))}, "
+              f"{sum(counts.values())} in all; datelines {sum(bool(r['dateline']) for r in labelled)}, "
+              f"bylines {sum(bool(r['byline']) for r in labelled)}")
         return 0
     if args.other is None:
         parser.error(f"{args.command} needs a second path")

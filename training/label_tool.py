@@ -4,6 +4,10 @@
     python training/label_tool.py add FILE [--replace]     # compact annotations -> labels.jsonl
     python training/label_tool.py check FILE               # resolve and report, write nothing
 
+A second annotator writes to a file of their own: ``add FILE --labels labels-b.jsonl --annotator b``
+``next`` skips the ids in every ``labels*.jsonl`` beside ``--labels``, so that two annotators working
+from both ends of the sample never meet; ``--own`` counts only the ``--labels`` file (for an overlap set).
+
 Offsets typed by hand go wrong; surfaces do not. A compact annotation is one block per article
 (GUIDELINES.md says what to label)::
 
@@ -164,7 +168,7 @@ def records(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-def build(blocks: list[Block], texts: dict[str, str]) -> list[dict]:
+def build(blocks: list[Block], texts: dict[str, str], annotator: str = ANNOTATOR) -> list[dict]:
     reserved = set(read_ids(RESERVED))
     out = []
     for block in blocks:
@@ -172,7 +176,7 @@ def build(blocks: list[Block], texts: dict[str, str]) -> list[dict]:
             raise AnnotationError(f"{block.id} is reserved for evaluation: never label it")
         if block.id not in texts:
             raise AnnotationError(f"{block.id}: no such DICE article")
-        out.append({"id": block.id, "annotator": ANNOTATOR,
+        out.append({"id": block.id, "annotator": annotator,
                     "entities": resolve(block, texts[block.id]),
                     "dateline": block.dateline, "byline": block.byline})
     return out
@@ -187,10 +191,14 @@ def main(argv: list[str] | None = None) -> int:
         cmd = sub.add_parser(name)
         cmd.add_argument("file", type=Path)
         cmd.add_argument("--labels", type=Path, default=LABELS)
+        cmd.add_argument("--annotator", default=ANNOTATOR, help="the annotator's name in each record")
         if name == "add":
             cmd.add_argument("--replace", action="store_true", help="replace ids already labelled")
-    sub.add_parser("next", help="the next sample ids not yet labelled").add_argument(
-        "-n", type=int, default=5)
+    nxt = sub.add_parser("next", help="the next sample ids not yet labelled")
+    nxt.add_argument("-n", type=int, default=5)
+    nxt.add_argument("--labels", type=Path, default=LABELS)
+    nxt.add_argument("--own", action="store_true",
+                     help="skip only the ids in --labels, not those of the other annotators' files")
     args = parser.parse_args(argv)
 
     if args.command == "show":
@@ -199,13 +207,18 @@ def main(argv: list[str] | None = None) -> int:
             print(f"=== {article_id}\n{texts.get(article_id, '(no such article)')}\n")
         return 0
     if args.command == "next":
-        done = {r["id"] for r in records(LABELS)}
-        print(" ".join([i for i in read_ids(SAMPLE) if i not in done][: args.n]))
+        files = [args.labels] if args.own else sorted(
+            {args.labels, *args.labels.parent.glob("labels*.jsonl")})
+        done = {r["id"] for path in files for r in records(path)}
+        left = [i for i in read_ids(SAMPLE) if i not in done]
+        if not left:
+            print(f"every sample id is labelled in {', '.join(str(p) for p in files)}", file=sys.stderr)
+        print(" ".join(left[: args.n]))
         return 0
     blocks = parse_blocks(args.file.read_text(encoding="utf-8"))
     texts = load_texts({b.id for b in blocks})
     try:
-        built = build(blocks, texts)
+        built = build(blocks, texts, args.annotator)
     except AnnotationError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
