@@ -155,8 +155,9 @@ def test_article_page(page, live_server):
     expect(page.locator(".testo mark").first).to_have_text("Lavrov")
     expect(page.locator(".correlati")).to_contain_text("Articoli correlati")
     page.get_by_role("link", name="Sergey Lavrov").click()
-    # The test article and seed 002 both mention him.
-    expect(page.locator("#conteggio")).to_contain_text("2 risultati")
+    # His entity page, narrowed by the query: the test article and seed 002.
+    expect(page.locator("h1")).to_have_text("Sergey Lavrov")
+    expect(page.locator("#conteggio")).to_contain_text("2 articoli per «Lavrov»")
     shot(page, "articolo")
 
 
