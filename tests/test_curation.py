@@ -211,8 +211,8 @@ def test_an_edit_during_an_indexing_run_waits_or_is_refused(copy):
         assert Store(copy).edits() == []
         done = apply(index, Edit("rename", a, "Dopo La Corsa"), "anna", wait=120)
         # It waited for the run: the run's articles were committed before it.
-        assert index.doc_count() == sum(1 for _ in open(ARTICLES)) + sum(
-            1 for _ in open(DICE / "sample.jsonl"))
+        assert index.doc_count() == sum(
+            len(f.read_text("utf-8").splitlines()) for f in (ARTICLES, DICE / "sample.jsonl"))
     finally:
         _, err = run.communicate(timeout=300)
     assert run.returncode == 0, err
