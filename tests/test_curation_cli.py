@@ -43,7 +43,8 @@ def test_import_list_export_undo(dice_index_dir, tmp_path):
     assert list(exported["rename"].values()) == [b] and len(exported["suppress"]) == 1
     undone = runner.invoke(cli, ["corrections", "undo", "--index", str(path)])
     assert undone.exit_code == 0 and "annullata la modifica n. 2" in undone.output
-    assert c in top_persons(path, 50) and a not in top_persons(path, 50)
+    # The file's suppressions come first, its renames after: the rename is undone.
+    assert a in top_persons(path, 50) and c not in top_persons(path, 50)
     again = runner.invoke(cli, ["corrections", "undo", "2", "--index", str(path)])
     assert again.exit_code == 1 and "già stata annullata" in again.output
     bad = tmp_path / "bad.yaml"
