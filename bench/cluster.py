@@ -60,8 +60,8 @@ def round_trip(cluster: Cluster, items: list, repeats: int = 30) -> float:
 
 
 def chunks(size: int, workers: int) -> int:
-    """Chunks ``EntityEnricher.prepare`` waits for, one after the other;
-    each is split into a task per worker, which run at once."""
+    """Chunks ``EntityEnricher.observe`` sends, one at a time while the next
+    is read; each is split into a task per worker, which run at once."""
     return -(-size // (BATCH_SIZE * max(workers, 4)))
 
 

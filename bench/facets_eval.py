@@ -39,9 +39,9 @@ def keys(entry: str) -> set[str]:
 
 def cerca(index_dir: Path, ids: set[str]) -> dict[str, Article]:
     enricher = EntityEnricher(index_dir)
-    enricher.prepare((a for a in read_jsonl(DICE) if isinstance(a, Article)), None)
+    enricher.prepare(a for a in read_jsonl(DICE) if isinstance(a, Article))
     wanted = [a for a in read_jsonl(DICE) if isinstance(a, Article) and a.id in ids]
-    enricher.start(wanted)()
+    enricher.name(wanted)
     enricher.close()
     return {a.id: a for a in wanted}
 

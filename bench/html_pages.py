@@ -150,7 +150,7 @@ def render(doc: dict, related: list[dict], rng: random.Random) -> tuple[str, dic
 def timed(index_dir: Path, source: Path, pool=None, jobs: int = 1) -> tuple[float, int]:
     """Seconds to index ``source`` into a new index without entities, and articles added."""
     started = time.perf_counter()
-    report = update_index(create_index(index_dir), [source], pool=pool, jobs=jobs)
+    report = update_index(create_index(index_dir), [source], pool=pool, jobs=jobs, entities=False)
     return time.perf_counter() - started, report.added
 
 

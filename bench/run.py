@@ -170,7 +170,7 @@ def print_table(size: int, indexing: dict, querying: dict) -> None:
     bq = querying["baseline top 10"]
     print(f"\n{'queries (' + str(querying['queries']) + ')':22} {'p50 ms':>8} {'p95 ms':>8} "
           f"{'p99 ms':>8} {'p95 vs base':>12}")
-    for name in ("baseline top 10", "cerca top 10", "cerca full page"):
+    for name in ("baseline top 10", "cerca top 10", "cerca full page", "  of which rerank"):
         r = querying[name]
         print(f"{name:22} {r['p50']:8.2f} {r['p95']:8.2f} {r['p99']:8.2f} "
               f"{r['p95'] / bq['p95']:11.2f}x")

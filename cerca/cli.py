@@ -18,7 +18,9 @@ from typing import IO, Any, TextIO
 
 import click
 
+from cerca.progress import Progress
 from search import (
+    FACET_LABELS,
     HIDDEN,
     UNSUPPORTED,
     Corrections,
@@ -29,6 +31,7 @@ from search import (
     InvalidRequest,
     SearchResult,
     Skipped,
+    check_keys,
     count_units,
     display,
     entity,
@@ -45,6 +48,7 @@ from search import (
 
 DEFAULT_INDEX = "index"
 DEFAULT_SOURCES = ("seeds",)
+FACET_SHOWN = 8
 index_option = click.option(
     "--index", "index_dir", default=DEFAULT_INDEX, show_default=True, envvar="CERCA_INDEX_DIR",
     type=click.Path(file_okay=False), help="Cartella dell'indice.",
@@ -69,58 +73,23 @@ def cli() -> None:
 # -- index -------------------------------------------------------------------
 
 
-class Progress:
-    """A bar with count, rate and ETA on a terminal; plain lines elsewhere."""
-
-    def __init__(self, total: int) -> None:
-        self.total = total
-        self.done = 0
-        self.start = time.monotonic()
-        self.tty = sys.stderr.isatty()
-        self.bar: Any = None  # click's ProgressBar, on a terminal
-        self.next_line = max(1, total // 10)
-        if self.tty and total:
-            self.bar = click.progressbar(
-                length=total, label="Indicizzazione", file=sys.stderr, show_pos=True,
-                show_eta=True, item_show_func=lambda _: self.rate_text(),
-            )
-            self.bar.__enter__()
-
-    def rate_text(self) -> str:
-        elapsed = max(time.monotonic() - self.start, 1e-6)
-        return f"{self.done / elapsed:.0f} art/s"
-
-    def __call__(self, n: int) -> None:
-        self.done += n
-        if self.bar is not None:
-            self.bar.update(n, None)
-        elif self.done >= self.next_line or self.done == self.total:
-            click.echo(f"indicizzati {self.done}/{self.total} ({self.rate_text()})", err=True)
-            self.next_line += max(1, self.total // 10)
-
-    def note(self, line: str) -> None:
-        """A line about the run (the cluster's dashboard), above the bar."""
-        click.echo(("\r\033[K" if self.bar is not None else "") + line, err=True)
-        if self.bar is not None:
-            self.bar.render_progress()
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
+def in_folder(index_dir: str) -> str:
+    """"l'indice in index/": the folder as a path, not a name in a sentence."""
+    return f"l'indice in {index_dir.rstrip('/') or '/'}/"
 
 
 def print_report(report: IndexReport, index_dir: str, seconds: float) -> None:
-    count = report.documents
+    count, where = report.documents, in_folder(index_dir)
     if report.changed:
-        click.echo(f"Indice {index_dir} aggiornato in {seconds:.1f} s ({count} articoli).")
+        click.echo(f"Aggiornato {where}: {count} articoli, in {seconds:.1f} s.")
     elif report.unchanged:
-        click.echo(f"Nessuna modifica: l'indice {index_dir} è già aggiornato ({count} articoli).")
+        click.echo(f"Nessuna modifica: {where} è già aggiornato ({count} articoli).")
     elif report.skipped:
         click.echo(f"Nessun articolo indicizzato: nessun input contiene un articolo leggibile, "
-                   f"vedi sotto (l'indice {index_dir} ha {count} articoli).")
+                   f"vedi sotto ({where} ha {count} articoli).")
     else:
         click.echo(f"Nessun articolo indicizzato: nessun file da leggere "
-                   f"(l'indice {index_dir} ha {count} articoli).")
+                   f"({where} ha {count} articoli).")
     click.echo(
         f"  aggiunti: {report.added}, aggiornati: {report.updated}, "
         f"invariati: {report.unchanged}, rimossi: {report.removed}, "
@@ -219,26 +188,44 @@ def terminal_snippet(snippet: str, color: bool) -> str:
 def print_result(result: SearchResult, color: bool) -> None:
     q = f" per «{result.query}»" if result.query else ""
     noun = "risultato" if result.total == 1 else "risultati"
-    click.echo(f"{result.total} {noun}{q} (pagina {result.page} di {result.pages})")
+    grouped = ""
+    if result.results != result.total:
+        grouped = f", {result.results} " + ("notizie" if result.request.collapse == "story"
+                                             else "testi")
+    click.echo(f"{result.total} {noun}{q}{grouped} (pagina {result.page} di {result.pages})")
+    for notice in result.notices:  # what was changed to keep the search bounded
+        click.echo(f"Avviso: {notice}")
     if result.suggestion:
         click.echo(f"Forse cercavi: {result.suggestion}")
     offset = (result.page - 1) * result.page_size
     for n, hit in enumerate(result.hits, offset + 1):
         date = f"{hit.date} (dedotta dal testo)" if hit.date_source == "inferred" else hit.date
-        meta = " · ".join(x for x in (date, hit.source) if x)
+        meta = " · ".join(x for x in (date, hit.source, hit.author) if x)
         click.echo("")
         click.echo(f"{n}. {hit.title}" + (f"  [{meta}]" if meta else ""))
         click.echo(f"   {terminal_snippet(hit.snippet, color)}")
         click.echo(f"   id: {hit.id}")
-    labels = {"person": "Persone", "place": "Luoghi", "org": "Organizzazioni", "author": "Firme",
-              "date": "Data", "date_source": "Fonte della data"}
+        hidden = {"story": hit.copies + hit.related, "copies": hit.copies}.get(
+            result.request.collapse, [])
+        if hidden:
+            copies = sum(m.relation == "copy" for m in hidden)
+            parts = [f"altre {copies} versioni" if copies != 1 else "1 altra versione"] \
+                if copies else []
+            if len(hidden) - copies:
+                parts.append(f"{len(hidden) - copies} sullo stesso fatto")
+            click.echo(f"   {', '.join(parts)}: {', '.join(m.id for m in hidden)}")
+    labels = {**FACET_LABELS, "date": "Data", "date_source": "Fonte della data"}
     names = {"given": "indicata", "inferred": "dedotta dal testo", "none": "senza data"}
     for name, values in result.facets.items():
         values = [v for v in values if v.count]
-        if values:
-            shown = ", ".join(f"{names.get(v.value, v.value) if name == 'date_source' else v.value}"
-                              f" ({v.count})" for v in values[:8])
-            click.echo(f"\n{labels[name]}: {shown}")
+        # Every period (the latest years and "senza data" come last); the
+        # first values of the other facets, saying how many are left.
+        shown = values if name == "date" else values[:FACET_SHOWN]
+        if shown:
+            text = ", ".join(f"{names.get(v.value, v.value) if name == 'date_source' else v.value}"
+                             f" ({v.count})" for v in shown)
+            left = len(values) - len(shown)
+            click.echo(f"\n{labels[name]}: {text}" + (f" e altri {left}" if left else ""))
 
 
 def run_batch(index, source: TextIO, out: TextIO) -> None:
@@ -256,6 +243,7 @@ def run_batch(index, source: TextIO, out: TextIO) -> None:
                 "message_en": "invalid JSON line"}}
         else:
             try:
+                check_keys(params)  # as the API: a typo must not search everything
                 answer = search(index, parse_request(params)).to_dict()
             except InvalidRequest as exc:
                 answer = {"line": number, **exc.to_dict()}
@@ -295,6 +283,8 @@ FILTER_OPTIONS = [
 @index_option
 @filter_options
 @click.option("--sort", default="relevance", show_default=True, help="relevance o date.")
+@click.option("--collapse", default="story", show_default=True,
+              help="story (una per notizia), copies (unisce le copie) o none (tutti gli articoli).")
 @click.option("--page", default="1", show_default=True, help="Pagina.")
 @click.option("--limit", default="10", show_default=True, help="Risultati per pagina (max 100).")
 @click.option("--json", "as_json", is_flag=True, help="Risultato in JSON.")
@@ -434,7 +424,7 @@ def restore_command(snapshot: str, index_dir: str) -> None:
         generation = restore_snapshot(snapshot, index_dir)
     except (IndexProblem, OSError) as exc:
         raise Failure(str(exc)) from None
-    click.echo(f"Indice {index_dir} ripristinato da {snapshot} (generazione {generation}).")
+    click.echo(f"Ripristinato {in_folder(index_dir)} da {snapshot} (generazione {generation}).")
 
 
 @cli.command("extract")

@@ -24,9 +24,14 @@ from search.ingest.readers import display
 from search.ingest.sources import HIDDEN, UNSUPPORTED
 from search.links import web_url
 from search.models import (
+    COLLAPSES,
     ENTITY_TYPES,
+    FACET_LABELS,
     FACETS,
     MAX_PAGE_SIZE,
+    MAX_QUERY_CHARS,
+    MAX_VALUE_CHARS,
+    NAME_FACETS,
     SORTS,
     Companion,
     EntityList,
@@ -39,24 +44,35 @@ from search.models import (
     SearchResult,
     Skipped,
     Spelling,
+    Story,
+    StoryMember,
     Vote,
 )
-from search.params import LIST_KEYS, InvalidRequest, parse_int, parse_request
+from search.params import (
+    LIST_KEYS,
+    InvalidRequest,
+    check_keys,
+    parse_int,
+    parse_request,
+)
 from search.query.articles import Related, StoredArticle, get_article, marked_text, related
 from search.query.autocomplete import autocomplete
 from search.query.budget import DEFAULT_SECONDS, QueryTooCostly
 from search.query.entity import entities, entity
-from search.query.pipeline import export_hits, facet_values, search
+from search.query.pipeline import article_story, export_hits, facet_values, search, story
 from search.served import ServedIndex
 
 __all__ = [
-    "DEFAULT_SECONDS", "ENTITY_TYPES", "FACETS", "HIDDEN", "LIST_KEYS", "MAX_PAGE_SIZE", "SORTS",
+    "COLLAPSES", "DEFAULT_SECONDS", "ENTITY_TYPES", "FACETS", "FACET_LABELS", "HIDDEN",
+    "LIST_KEYS",
+    "MAX_PAGE_SIZE", "MAX_QUERY_CHARS", "MAX_VALUE_CHARS", "NAME_FACETS", "SORTS",
     "UNSUPPORTED", "Companion", "Corrections", "EntityList", "EntityResult", "FacetValue", "Hit",
     "Ignored", "Index", "IndexBusy", "IndexMissing", "IndexProblem", "IndexReport",
     "InvalidRequest", "Period", "QueryTooCostly", "Related", "SearchRequest", "SearchResult",
-    "ServedIndex", "Skipped", "Snapshot", "Spelling", "StoredArticle", "Vote", "autocomplete",
+    "ServedIndex", "Skipped", "Snapshot", "Spelling", "StoredArticle", "Story", "StoryMember",
+    "Vote", "article_story", "autocomplete", "check_keys",
     "count_units", "create_index", "display", "entities", "entity", "export_hits", "extract_files",
     "extract_records", "facet_values", "get_article", "index_paths", "marked_text", "open_index",
-    "parse_int", "parse_request", "related", "restore_snapshot", "search", "take_snapshot",
-    "update_index", "verify_snapshot", "web_url",
+    "parse_int", "parse_request", "related", "restore_snapshot", "search", "story",
+    "take_snapshot", "update_index", "verify_snapshot", "web_url",
 ]

@@ -23,6 +23,7 @@ from whoosh.scoring import WeightingModel
 from whoosh.searching import Searcher
 
 from search.schema import build_schema
+from search.stories.store import move_stories
 
 INDEX_NAME = "MAIN"
 # The editors' edits, kept in the index folder (search/curation/store.py).
@@ -60,7 +61,10 @@ class GenerationCache:
 
     def get(self, searcher: Searcher, name: str, build: Callable[[Searcher], T]) -> T:
         """``name``'s value for the searcher's generation, built by ``build`` once."""
-        key = (name, searcher.reader().generation())
+        # An index with no segment yet (created, nothing added) has no
+        # generation: its values are all empty, kept under -1.
+        generation = searcher.reader().generation()
+        key = (name, -1 if generation is None else generation)
         with self._lock:
             if key in self._values:
                 return self._values[key]  # type: ignore[return-value]
@@ -222,6 +226,7 @@ def replace_index(path: str | os.PathLike, built: str | os.PathLike) -> int:
         if file.name.split(".", 1)[0] in names:
             _fsync(file)
             os.replace(file, target / file.name)
+    move_stories(source, new.generation, target, generation)
     _fsync(target)
     TOC(new.schema, new.segments, generation).write(storage, INDEX_NAME)
     _fsync(target)

@@ -12,10 +12,46 @@ from typing import Any, Literal
 
 Sort = Literal["relevance", "date"]
 SORTS: tuple[str, ...] = ("relevance", "date")
-FACETS: tuple[str, ...] = ("person", "place", "org", "author", "date")
+
+
+@dataclass(frozen=True)
+class NameFacet:
+    """A facet over names, written once: its key in URLs and JSON, its
+    KEYWORD field (also the ``SearchRequest`` field it filters on) and its
+    Italian heading. The keys that exclude a value and every table of keys,
+    fields and labels derive from ``NAME_FACETS``."""
+
+    key: str
+    field: str
+    label: str
+
+    @property
+    def not_key(self) -> str:
+        return f"not_{self.key}"
+
+    @property
+    def not_field(self) -> str:
+        return f"not_{self.field}"
+
+
+NAME_FACETS: tuple[NameFacet, ...] = (
+    NameFacet("person", "persons", "Persone"),
+    NameFacet("place", "places", "Luoghi"),
+    NameFacet("org", "orgs", "Organizzazioni"),
+    NameFacet("author", "authors", "Firme"),
+)
+FACETS: tuple[str, ...] = (*(f.key for f in NAME_FACETS), "date")
+FACET_LABELS: dict[str, str] = {f.key: f.label for f in NAME_FACETS}
 MAX_PAGE_SIZE = 100
+# The longest query text a shell accepts; the parser never reads past it.
+MAX_QUERY_CHARS = 1000
+# The longest facet value a parameter may hold.
+MAX_VALUE_CHARS = 200
 DateSource = Literal["given", "inferred", "none"]
 DATE_SOURCES: tuple[str, ...] = ("given", "inferred", "none")
+# What one result stands for: a story, a text and its copies, or one article.
+Collapse = Literal["story", "copies", "none"]
+COLLAPSES: tuple[str, ...] = ("story", "copies", "none")
 
 
 def iso(value: dt.date | dt.datetime | None) -> str | None:
@@ -137,6 +173,7 @@ class SearchRequest:
     page_size: int = 10
     facets: bool = True
     facet_limit: int = 100
+    collapse: Collapse = "story"
 
     @property
     def has_filters(self) -> bool:
@@ -166,6 +203,31 @@ class MatchedWord:
 
 
 @dataclass
+class StoryMember:
+    """Another article of a hit's story: a copy of it, or a related one."""
+
+    id: str
+    title: str
+    date: str | None
+    source: str
+    relation: Literal["copy", "related"]
+    # Articles of one story with the same group are copies of each other.
+    group: int = 0
+
+
+@dataclass
+class Story:
+    """Every article of one story, by date (``/api/story/<id>``); in a
+    story's list, ``relation`` is "copy" for an article with copies."""
+
+    id: str
+    articles: list[StoryMember]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
 class Hit:
     id: str
     title: str
@@ -180,6 +242,13 @@ class Hit:
     date_inferred: bool = False
     matched: list[MatchedWord] = field(default_factory=list)
     date_source: str = "none"
+    story: str = ""
+    # The story's other matching articles, by date: copies of this one,
+    # then the rest of the story (hidden under it when collapsed).
+    copies: list[StoryMember] = field(default_factory=list)
+    related: list[StoryMember] = field(default_factory=list)
+    # The byline as stored ("Anna Rossi, Luca Bianchi"); "" when unsigned.
+    author: str = ""
 
 
 @dataclass
@@ -194,15 +263,20 @@ class SearchResult:
     request: SearchRequest = field(default_factory=SearchRequest)
     # How the query was changed to stay affordable, in Italian ("«a*»: …").
     notices: list[str] = field(default_factory=list)
+    # How many results the pages hold: stories, copy groups or articles,
+    # as ``request.collapse`` says (``total`` counts articles).
+    results: int = 0
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
+        return max(1, -(-self.results // self.page_size))
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "query": self.query,
             "total": self.total,
+            "results": self.results,
+            "collapse": self.request.collapse,
             "page": self.page,
             "page_size": self.page_size,
             "hits": [asdict(h) for h in self.hits],

@@ -7,26 +7,32 @@ message, in Italian and English, wherever it was typed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from search.models import DATE_SOURCES, MAX_PAGE_SIZE, SORTS, SearchRequest
+from search.models import (
+    COLLAPSES,
+    DATE_SOURCES,
+    MAX_PAGE_SIZE,
+    MAX_QUERY_CHARS,
+    MAX_VALUE_CHARS,
+    NAME_FACETS,
+    SORTS,
+    SearchRequest,
+)
 
 MAX_VALUES = 20
-MAX_VALUE_CHARS = 200
 MAX_PAGE = 10_000
-MAX_QUERY_CHARS = 1000
-LIST_KEYS = {
-    "person": "persons",
-    "place": "places",
-    "org": "orgs",
-    "not_person": "not_persons",
-    "not_place": "not_places",
-    "not_org": "not_orgs",
-    "author": "authors",
-    "not_author": "not_authors",
-}
+# URL key -> SearchRequest field, for every facet's filter and its opposite.
+LIST_KEYS = {**{f.key: f.field for f in NAME_FACETS},
+             **{f.not_key: f.not_field for f in NAME_FACETS}}
+# Every name ``parse_request`` reads; anything else a caller sends is a typo
+# ("persona=X") that would otherwise widen the search to the whole archive.
+SEARCH_KEYS: tuple[str, ...] = (
+    "q", *LIST_KEYS, "date_from", "date_to", "date_source", "mentioned_from", "mentioned_to",
+    "sort", "page", "page_size", "limit",
+)
 
 
 @dataclass
@@ -36,13 +42,33 @@ class InvalidRequest(Exception):
     code: str
     message_it: str
     message_en: str
+    # The names a caller may use instead, for an unknown parameter.
+    valid: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return self.message_it
 
     def to_dict(self) -> dict[str, Any]:
-        return {"error": {"code": self.code, "message": self.message_it,
-                          "message_en": self.message_en}}
+        error: dict[str, Any] = {"code": self.code, "message": self.message_it,
+                                 "message_en": self.message_en}
+        if self.valid:
+            error["valid"] = list(self.valid)
+        return {"error": error}
+
+
+def check_keys(names: Iterable[str], extra: Iterable[str] = ()) -> None:
+    """Raise InvalidRequest for a parameter no search reads (nor one of
+    ``extra``, a route's own), naming the valid ones."""
+    valid = tuple(dict.fromkeys((*SEARCH_KEYS, *extra)))
+    unknown = [name for name in dict.fromkeys(names) if name not in valid]
+    if unknown:
+        shown = ", ".join(f"«{name[:40]}»" for name in unknown[:5])
+        raise InvalidRequest(
+            "unknown_parameter",
+            f"parametro sconosciuto {shown} (validi: {', '.join(valid)})",
+            f"unknown parameter {shown} (valid: {', '.join(valid)})",
+            valid,
+        )
 
 
 def _values(raw: Any) -> list[str]:
@@ -131,6 +157,13 @@ def parse_request(params: Mapping[str, Any], default_page_size: int = 10) -> Sea
             f"sort: «{sort[:40]}» non valido (usa relevance o date)",
             f"sort: {sort[:40]!r} is not valid (use relevance or date)",
         )
+    collapse = _one(params.get("collapse")) or "story"
+    if collapse not in COLLAPSES:
+        raise InvalidRequest(
+            "invalid_collapse",
+            f"collapse: «{collapse[:40]}» non valido (usa story, copies o none)",
+            f"collapse: {collapse[:40]!r} is not valid (use story, copies or none)",
+        )
     date_from, date_to = parse_date_range(params, "date_from", "date_to")
     mentioned_from, mentioned_to = parse_date_range(params, "mentioned_from", "mentioned_to")
     size_key = "page_size" if params.get("page_size") is not None else "limit"
@@ -145,6 +178,7 @@ def parse_request(params: Mapping[str, Any], default_page_size: int = 10) -> Sea
     return SearchRequest(
         q=q,
         sort=sort,  # type: ignore[arg-type]
+        collapse=collapse,  # type: ignore[arg-type]
         page=parse_int("page", params.get("page"), 1, 1, MAX_PAGE),
         page_size=page_size,
         date_from=date_from,

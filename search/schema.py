@@ -14,9 +14,10 @@ from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT,
 
 from search import analysis
 from search.analysis import exact_analyzer, stemming_analyzer
+from search.models import NAME_FACETS
 
 # Facet name (as in the JSON and the URL) -> KEYWORD field.
-FACET_FIELDS = {"person": "persons", "place": "places", "org": "orgs", "author": "authors"}
+FACET_FIELDS = {f.key: f.field for f in NAME_FACETS}
 # Entity KEYWORD field -> TEXT field searched by a query prefix.
 ENTITY_TEXT_FIELDS = {"persons": "persons_text", "places": "places_text", "orgs": "orgs_text"}
 # Query prefixes a user can type, in Italian, -> field.

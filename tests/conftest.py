@@ -21,7 +21,7 @@ YEARS = DATA / "years"
 def index_dir(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("index")
     index = create_index(path)
-    report = update_index(index, [ARTICLES])
+    report = update_index(index, [ARTICLES], entities=False)
     assert not report.skipped, report.skipped
     return path
 
@@ -106,7 +106,7 @@ def live_server(site_index_dir):
 def years_index_dir(tmp_path_factory) -> Path:
     """Local news spanning 2015-2021, one dated by its dateline, one undated."""
     path = tmp_path_factory.mktemp("years-index")
-    update_index(create_index(path), [YEARS])
+    update_index(create_index(path), [YEARS], entities=False)
     return path
 
 
@@ -123,11 +123,25 @@ def make_index(folder: Path, records: list[dict]):
     source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
                       encoding="utf-8")
     index = create_index(folder / "ix")
-    update_index(index, [source])
+    update_index(index, [source], entities=False)
     return index
 
 
+STORIES = DATA / "stories"
 DICE = DATA / "dice"
+
+
+@pytest.fixture(scope="session")
+def stories_index_dir(tmp_path_factory) -> Path:
+    """Six real DICE articles: a copy pair, a same-event pair, two apart."""
+    path = tmp_path_factory.mktemp("stories-index")
+    update_index(create_index(path), [STORIES])
+    return path
+
+
+@pytest.fixture(scope="session")
+def stories_server(stories_index_dir):
+    yield from _serve(stories_index_dir)
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import feedparser
 import pytest
@@ -105,7 +106,7 @@ def big_client(tmp_path_factory):
             person = "Mario Rossi" if i % 3 else "Anna Verdi"
             fh.write(json.dumps({"id": f"a{i}", "text": f"Notizia numero {i} sul porto.",
                                  "date": f"2025-{i % 12 + 1:02d}-01", "persons": [person]}) + "\n")
-    update_index(create_index(folder / "ix"), [folder / "big.jsonl"])
+    update_index(create_index(folder / "ix"), [folder / "big.jsonl"], entities=False)
     return create_app({"TESTING": True, "INDEX_DIR": str(folder / "ix")}).test_client()
 
 
@@ -158,7 +159,7 @@ def test_openapi_is_valid_and_lists_every_route(app, client):
     documented = set(spec["paths"])
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("api."):
-            path = rule.rule.replace("<path:", "{").replace("<", "{").replace(">", "}")
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)  # <converter:name>
             assert path in documented, path
 
 
@@ -222,3 +223,58 @@ def test_dates_carry_their_source_and_filter(years_index_dir):
     assert "date_source" in rows.splitlines()[0] and "inferred" in rows.splitlines()[1]
     page = client.get("/?q=incidente").get_data(as_text=True)
     assert "data dedotta dal testo" in page
+
+
+@pytest.mark.parametrize("url", ["/api/search?persona=Giorgia+Meloni",
+                                 "/api/export?q=energia&formato=csv",
+                                 "/api/facets/place?q=energia&prefisso=bru",
+                                 "/feed.atom?q=energia&luogo=Roma"])
+def test_an_unknown_parameter_is_400_with_the_valid_names(client, url):
+    """A typo ("persona") must not answer for the whole archive."""
+    response = client.get(url)
+    assert response.status_code == 400
+    error = response.json["error"]
+    assert error["code"] == "unknown_parameter"
+    typo = url.rsplit("&", 1)[-1].split("?")[-1].split("=")[0]
+    assert f"«{typo}»" in error["message"] and f"«{typo}»" in error["message_en"]
+    assert {"q", "person", "place", "date_from", "sort"} <= set(error["valid"])
+    assert all(name in error["message"] for name in error["valid"])
+    assert typo not in error["valid"]
+
+
+def test_author_is_on_every_hit_and_in_the_openapi_hit(client):
+    hits = client.get("/api/search?page_size=100").json["hits"]
+    assert hits and all("author" in h for h in hits)
+    assert {h["id"]: h["author"] for h in hits}["roma-metro"] == "Giulia Bianchi"
+    signed = client.get("/api/search?author=Giulia+Bianchi").json["hits"]
+    assert [(h["id"], h["author"]) for h in signed] == [("roma-metro", "Giulia Bianchi")]
+    # Every shell that renders a hit shows it: the page, the embed, the feed.
+    page = client.get("/?q=metropolitana").get_data(as_text=True)
+    assert '<span class="firma">Giulia Bianchi</span>' in page
+    assert " · Giulia Bianchi</p>" in client.get("/embed?q=metropolitana").get_data(as_text=True)
+    entry = feedparser.parse(client.get("/feed.atom?q=metropolitana").data).entries[0]
+    assert entry.author == "Giulia Bianchi"
+    schema = client.get("/api/openapi.json").json["components"]["schemas"]["Hit"]
+    assert schema["properties"]["author"] == {"type": "string"}
+    assert "author" in schema["required"]
+
+
+def test_csv_export_opens_in_a_spreadsheet(client):
+    """BOM (Excel reads UTF-8 by it), author and the Cerca page per row, a
+    file name after the search and one charset in Content-Type."""
+    response = client.get("/api/export?q=metropolitana&not_place=Milano&format=csv")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.headers["Content-Disposition"] == \
+        'attachment; filename="cerca-metropolitana-senza-milano.csv"'
+    data = response.get_data()
+    assert data.startswith(b"\xef\xbb\xbfid,")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert [(r["id"], r["author"]) for r in rows] == [("roma-metro", "Giulia Bianchi")]
+    # Absolute only under BASE_URL or TRUSTED_HOSTS (public_url), else relative.
+    assert rows[0]["cerca_url"] == "/articolo/roma-metro"
+    lines = client.get("/api/export?q=metropolitana").get_data(as_text=True).splitlines()
+    assert json.loads(lines[0])["cerca_url"] == "/articolo/roma-metro"
+    assert client.get("/api/export?q=metropolitana").headers["Content-Type"] == \
+        "application/x-ndjson; charset=utf-8"
+    assert 'filename="cerca-tutti.jsonl"' in client.get("/api/export").headers[
+        "Content-Disposition"]

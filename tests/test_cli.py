@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+import time
 
 import pytest
 from click.testing import CliRunner
 
 from cerca.cli import cli
-from tests.conftest import ARTICLES, SEEDS
+from tests.conftest import ARTICLES, SEEDS, make_index
 
 HIT_KEYS = {"id", "title", "date", "source", "url", "score", "snippet", "persons", "places",
-            "orgs"}
+            "orgs", "author"}
 
 
 @pytest.fixture
@@ -29,8 +31,11 @@ def test_index_reports_and_second_run_says_nothing_changed(runner, tmp_path):
     first = invoke(runner, "index", ARTICLES, "--index", tmp_path)
     assert first.exit_code == 0
     assert "aggiunti: 11" in first.output
+    # The folder is quoted as a path, not read as a name ("Indice index").
+    assert f"Aggiornato l'indice in {tmp_path}/: 11 articoli" in first.output
     second = invoke(runner, "index", ARTICLES, "--index", tmp_path)
     assert "Nessuna modifica" in second.output and "invariati: 11" in second.output
+    assert f"l'indice in {tmp_path}/ è già aggiornato" in second.output
 
 
 def test_index_lists_each_skip_with_its_reason(runner, tmp_path):
@@ -43,8 +48,8 @@ def test_index_lists_each_skip_with_its_reason(runner, tmp_path):
 def test_search_json_contract(runner, index_dir):
     result = invoke(runner, "search", "missili", "--index", index_dir, "--json")
     data = json.loads(result.output)
-    assert set(data) == {"query", "total", "page", "page_size", "hits", "facets", "suggestion",
-                         "notices"}
+    assert set(data) == {"query", "total", "results", "collapse", "page", "page_size", "hits",
+                         "facets", "suggestion", "notices"}
     assert data["total"] == 1 and data["hits"][0]["id"] == "esteri-002"
     assert HIT_KEYS <= set(data["hits"][0])
     assert data["hits"][0]["date"] == "2025-09-14"
@@ -85,6 +90,14 @@ def test_batch(runner, index_dir):
     assert out[1]["error"]["code"] == "invalid_json" and out[1]["line"] == 2
     assert out[2]["total"] == 2 and len(out[2]["hits"]) == 1
     assert out[3]["error"]["code"] == "invalid_date"
+
+
+def test_batch_refuses_an_unknown_key_like_the_api(runner, index_dir):
+    lines = json.dumps({"q": "energia", "persona": "Giorgia Meloni"}) + "\n"
+    result = invoke(runner, "search", "--batch", "-", "--index", index_dir, input=lines)
+    error = json.loads(result.output)["error"]
+    assert error["code"] == "unknown_parameter" and "«persona»" in error["message"]
+    assert "person" in error["valid"]
 
 
 def test_stats(runner, index_dir):
@@ -155,3 +168,58 @@ def test_search_json_and_option_carry_the_date_source(runner, tmp_path):
     assert [(h["id"], h["date_source"]) for h in data["hits"]] == [("anni-dedotta", "inferred")]
     result = invoke(runner, "search", "incidente", "--index", tmp_path)
     assert "2018-09-03 (dedotta dal testo)" in result.output
+
+
+def test_search_shows_the_author_of_a_hit(runner, index_dir):
+    data = json.loads(invoke(runner, "search", "metropolitana", "--index", index_dir,
+                             "--json").output)
+    assert [(h["id"], h["author"]) for h in data["hits"]] == [("roma-metro", "Giulia Bianchi")]
+    text = invoke(runner, "search", "metropolitana", "--index", index_dir).output
+    assert "Giulia Bianchi" in text
+
+
+def test_search_prints_every_date_bucket_and_counts_the_values_left_out(runner, tmp_path):
+    """13 periods, the latest years and the undated last: all printed (the
+    first 8 used to hide them); 12 places: 8 shown and "e altri 4"."""
+    records = [{"id": f"y{year}", "date": f"{year}-05-01", "text": f"Notizia del {year}.",
+                "persons": [], "places": [f"Luogo{year}"], "orgs": []}
+               for year in range(2010, 2022)]
+    records.append({"id": "undated", "text": "Notizia senza data.", "persons": [],
+                    "places": [], "orgs": []})
+    make_index(tmp_path, records).close()
+    output = invoke(runner, "search", "", "--index", tmp_path / "ix").output
+    dates = next(line for line in output.splitlines() if line.startswith("Data:"))
+    assert dates == "Data: " + ", ".join(
+        [f"{year} (1)" for year in range(2010, 2022)] + ["senza data (1)"])
+    places = next(line for line in output.splitlines() if line.startswith("Luoghi:"))
+    assert places.count("(1)") == 8 and places.endswith(" e altri 4")
+
+
+def test_index_progress_shows_the_saving_phase_and_an_honest_eta(tmp_path):
+    """A real run, without entities, long enough to measure (some seconds of
+    work): the ETA printed at 20% is within 2x of the time its phase really
+    took from there to 100%, and after 100% the saving of the index is a
+    phase of its own, with its own line and duration, not silence."""
+    from tests.test_faults import CERCA, corpus
+
+    source = corpus(tmp_path, 3000)
+    proc = subprocess.Popen([*CERCA, "index", str(source), "--index", str(tmp_path / "ix"),
+                             "--no-entities", "--jobs", "1"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    assert proc.stderr is not None
+    with proc.stderr:
+        lines = [(time.monotonic(), line.rstrip("\n")) for line in proc.stderr]
+    assert proc.wait(timeout=60) == 0
+    text = "\n".join(line for _, line in lines)
+    counted = [(when, int(m[1]), m[2]) for when, line in lines
+               if (m := re.match(r"indicizzati (\d+)/3000 \(.*?(?:ancora (\d+:\d\d))?\)$",
+                                 line))]
+    assert [n for _, n, _ in counted] == list(range(300, 3001, 300)), text
+    when, _, eta = next(c for c in counted if c[1] >= 600 and c[2])
+    minutes, seconds = map(int, eta.split(":"))
+    promised, real = minutes * 60 + seconds, counted[-1][0] - when
+    assert promised / 2 <= real <= promised * 2, (promised, real, text)
+    after = [line for _, line in lines][[n for _, n, _ in counted].index(3000) + 1:]
+    assert after[0] == "salvataggio dell'indice (scrittura e unione dei segmenti)…", text
+    assert re.fullmatch(r"salvataggio dell'indice \(scrittura e unione dei segmenti\): "
+                        r"\d+\.\d s", after[1]), text

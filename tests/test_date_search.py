@@ -17,7 +17,7 @@ from tests.conftest import DATA, SEEDS, YEARS, make_index
 @pytest.fixture(scope="module")
 def years(tmp_path_factory):
     path = tmp_path_factory.mktemp("years")
-    update_index(create_index(path), [YEARS])
+    update_index(create_index(path), [YEARS], entities=False)
     return open_index(path)
 
 
@@ -88,7 +88,7 @@ def test_an_index_without_the_date_fields_updates_and_gains_them(tmp_path):
     index = open_index(old)
     assert "date_source" not in index.ix.schema
     assert search(index, SearchRequest(date_sources=("none",))).total == 0
-    report = update_index(index, [SEEDS])
+    report = update_index(index, [SEEDS], entities=False)
     assert report.updated == 5 and "date_source" in index.ix.schema
     sources = {h.id[:3]: h.date_source for h in search(index, SearchRequest(page_size=10)).hits}
     assert sources["003"] == "inferred" and sources["000"] == "none"
@@ -105,5 +105,5 @@ def test_an_inferred_date_decades_before_the_archive_is_dropped(tmp_path):
     assert (hits["vicina"].date, hits["vicina"].date_source) == ("2012-03-03", "inferred")
     assert get_article(index, "vecchia").dates[-1]["value"] is None  # "Ieri": unresolved
     # A second run finds every article unchanged.
-    report = update_index(index, [tmp_path / "articles.jsonl"])
+    report = update_index(index, [tmp_path / "articles.jsonl"], entities=False)
     assert report.unchanged == 3

@@ -116,7 +116,7 @@ def test_dateline_is_a_place_and_the_byline_no_person(tmp_path):
     ]
     enricher = EntityEnricher(tmp_path)
     enricher.prepare(articles)
-    enricher.start(articles)()
+    enricher.name(articles)
     enricher.close()
     first, second, _ = articles
     assert first.dateline == "Finale Emilia" and first.places[0] == "Finale Emilia"
@@ -134,7 +134,7 @@ def test_authors_are_a_filter_and_a_facet(tmp_path):
     (docs / "b.txt").write_text("MODENA. Rapina in banca. (fd)", "utf-8")
     (docs / "c.txt").write_text("---\nauthor: Redazione\n---\nVIGNOLA. Incendio.", "utf-8")
     index = create_index(tmp_path / "ix")
-    update_index(index, [docs])
+    update_index(index, [docs], entities=False)
     everything = search(index, SearchRequest())
     authors = {v.value for v in everything.facets["author"]}
     assert authors == {"Stefano Totaro", "F. D.", "Redazione"}
@@ -181,7 +181,7 @@ def test_a_known_author_at_the_edge_of_a_text_is_a_byline(tmp_path):
                              "dice il titolare. Rino Filippin", {}, origin="x")
     enricher = EntityEnricher(tmp_path)
     enricher.prepare([signed, bare])
-    enricher.start([signed, bare])()
+    enricher.name([signed, bare])
     enricher.close()
     assert signed.author == bare.author == "Rino Filippin"
     assert "Rino Filippin" not in bare.persons

@@ -174,16 +174,36 @@ def test_a_full_disk_keeps_the_old_index_and_frees_the_space(small_disk, tmp_pat
     assert cerca("index", str(ARTICLES), "--index", str(index_dir), "--no-entities").returncode == 0
     used = _used(small_disk)
     big = corpus(tmp_path, 6000)
-    for args in (["--rebuild"], []):
-        result = cerca("index", str(big), "--index", str(index_dir), "--no-entities",
-                       "--jobs", "1", *args)
-        assert result.returncode == 1, result.stdout
-        assert "spazio su disco esaurito" in result.stderr and "Traceback" not in result.stderr
-        assert doc_count(index_dir) == 11
-        assert _used(small_disk) <= used + 64 * 1024  # what it wrote is gone
+    # One writer, then Whoosh's writer processes (whose tracebacks once
+    # reached the terminal): rebuild and incremental each.
+    for jobs in ("1", "2"):
+        for args in (["--rebuild"], []):
+            result = cerca("index", str(big), "--index", str(index_dir), "--no-entities",
+                           "--jobs", jobs, *args)
+            assert result.returncode == 1, result.stdout
+            assert "spazio su disco esaurito" in result.stderr, result.stderr
+            assert "Traceback" not in result.stderr + result.stdout
+            assert doc_count(index_dir) == 11
+            assert _used(small_disk) <= used + 64 * 1024  # what it wrote is gone
     again = cerca("index", str(SEEDS), "--index", str(index_dir), "--no-entities")
     assert again.returncode == 0, again.stderr
     assert doc_count(index_dir) == 16
+
+
+def test_a_full_disk_under_the_entity_cache_says_so_in_one_line(small_disk, tmp_path):
+    """The entity step's sqlite cache lives in the index folder: "database
+    or disk is full" is the same one line as a full disk under the index."""
+    index_dir = small_disk / "ix"
+    assert cerca("index", str(ARTICLES), "--index", str(index_dir), "--no-entities").returncode == 0
+    free = os.statvfs(small_disk).f_bavail * os.statvfs(small_disk).f_frsize
+    (small_disk / "ballast").write_bytes(b"\0" * max(0, free - 96 * 1024))
+    articles = corpus(tmp_path, 200)
+    for args in (["--rebuild"], []):
+        result = cerca("index", str(articles), "--index", str(index_dir), "--jobs", "1", *args)
+        assert result.returncode == 1, result.stdout
+        assert "spazio su disco esaurito" in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr + result.stdout
+        assert doc_count(index_dir) == 11
 
 
 def _used(mount: Path) -> int:

@@ -85,7 +85,8 @@ def test_csv_export_neutralises_formulas(tmp_path):
                            "persons": [formula], "text": f"Il mercato del pesce, numero {i}."}
                           for i, formula in enumerate(FORMULAS)])
     client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "ix")}).test_client()
-    data = client.get("/api/export?q=mercato&format=csv").get_data(as_text=True)
+    # utf-8-sig: the CSV starts with a BOM, for spreadsheets.
+    data = client.get("/api/export?q=mercato&format=csv").get_data().decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(data, newline="")))
     assert len(rows) == len(FORMULAS)
     by_id = {row["id"]: row for row in rows}
@@ -127,10 +128,30 @@ def test_feed_and_embed_ignore_a_forged_host_when_base_url_is_set(index_dir):
     assert 'href="https://cerca.giornale.it/articolo/' in embed
 
 
-def test_without_base_url_the_request_host_is_used(client):
+def test_without_base_url_or_trusted_hosts_links_are_relative(client):
+    for host in ("male.example", "cerca.locale"):
+        response = client.get("/feed.atom?q=missili", headers={"Host": host})
+        feed = feedparser.parse(response.data)
+        assert host not in response.get_data(as_text=True)
+        assert feed.entries and all(e.link.startswith("/articolo/") for e in feed.entries)
+        assert feed.feed.id.startswith("tag:cerca,") and all(
+            e.id.startswith("tag:cerca,2025:/articolo/") for e in feed.entries)
+        embed = client.get("/embed?q=missili", headers={"Host": host}).get_data(as_text=True)
+        assert host not in embed and 'href="/articolo/' in embed
+
+
+def test_a_trusted_host_gets_absolute_links_and_a_forged_one_a_400(index_dir):
+    client = create_app({"TESTING": True, "INDEX_DIR": str(index_dir),
+                         "TRUSTED_HOSTS": "cerca.locale, www.cerca.locale"}).test_client()
     feed = feedparser.parse(client.get("/feed.atom?q=missili",
                                        headers={"Host": "cerca.locale"}).data)
     assert feed.entries[0].link.startswith("http://cerca.locale/articolo/")
+    for path in ("/feed.atom?q=missili", "/embed?q=missili", "/?q=missili", "/api/search?q=a"):
+        response = client.get(path, headers=HOSTILE_HOST)
+        assert response.status_code == 400, path
+        assert "male.example" not in response.get_data(as_text=True)
+        said = response.json["error"]["message"] if response.is_json else response.text
+        assert "non riconosciuto" in said
 
 
 @pytest.mark.parametrize("base", ["javascript:alert(1)", "cerca.giornale.it", "ftp://x.it"])

@@ -200,10 +200,10 @@ def test_broken_warc_is_skipped_and_its_articles_kept(tmp_path):
     source.mkdir()
     write_warc(source / "crawl.warc.gz")
     index = create_index(tmp_path / "ix")
-    assert update_index(index, [source]).added == 2
+    assert update_index(index, [source], entities=False).added == 2
     data = (source / "crawl.warc.gz").read_bytes()
     (source / "crawl.warc.gz").write_bytes(gzip.compress(b"not a warc at all\r\n" * 20) + data)
-    report = update_index(index, [source])
+    report = update_index(index, [source], entities=False)
     assert [s.path for s in report.skipped] == [str(source / "crawl.warc.gz")]
     assert report.skipped[0].reason.startswith("archivio WARC illeggibile")
     assert report.removed == 0 and index.doc_count() == 2
@@ -223,7 +223,7 @@ def test_every_file_under_a_folder_is_read_or_reported(tmp_path):
     (tmp_path / "altrove").mkdir()
     (tmp_path / "altrove" / "x.txt").write_text("Un articolo fuori dalla cartella.")
     (source / "collegamento").symlink_to(tmp_path / "altrove", target_is_directory=True)
-    report = update_index(create_index(tmp_path / "ix"), [source])
+    report = update_index(create_index(tmp_path / "ix"), [source], entities=False)
     assert report.added == 3
     assert [s.path for s in report.skipped] == [str(source / "cronaca-indice.html")]
     left_out = {(Path(i.path).name, i.reason) for i in report.ignored}
@@ -238,10 +238,10 @@ def test_every_file_under_a_folder_is_read_or_reported(tmp_path):
 
 
 def test_indexing_with_a_pool_matches_one_process(tmp_path):
-    serial = update_index(create_index(tmp_path / "serial"), [PAGES])
+    serial = update_index(create_index(tmp_path / "serial"), [PAGES], entities=False)
     with multiprocessing.Pool(2) as pool:
         pooled = update_index(create_index(tmp_path / "pooled"), [PAGES], pool=pool, jobs=2,
-                              batch_size=2)
+                              batch_size=2, entities=False)
     assert pooled.to_dict() == serial.to_dict() and pooled.added == 3
 
 

@@ -23,10 +23,10 @@ def ids(index):
 
 def test_incremental_runs(tmp_path, articles_copy):
     index = create_index(tmp_path / "ix")
-    first = update_index(index, [articles_copy])
+    first = update_index(index, [articles_copy], entities=False)
     assert (first.added, first.updated, first.unchanged, first.removed) == (11, 0, 0, 0)
 
-    second = update_index(index, [articles_copy])
+    second = update_index(index, [articles_copy], entities=False)
     assert not second.changed and second.unchanged == 11
     generation = index.generation
     assert open_index(tmp_path / "ix").generation == generation  # nothing was committed
@@ -34,7 +34,7 @@ def test_incremental_runs(tmp_path, articles_copy):
     milano = articles_copy / "milano-design.md"
     milano.write_text(milano.read_text("utf-8").replace("migliaia", "decine di migliaia"), "utf-8")
     (articles_copy / "cronaca" / "mercato.txt").unlink()
-    third = update_index(index, [articles_copy])
+    third = update_index(index, [articles_copy], entities=False)
     assert (third.added, third.updated, third.unchanged, third.removed) == (0, 1, 9, 1)
     assert "cronaca/mercato" not in ids(index)
     assert search(index, SearchRequest(q="decine")).total == 1
@@ -46,9 +46,9 @@ def test_incremental_runs(tmp_path, articles_copy):
 
 def test_unreadable_file_keeps_its_indexed_article(tmp_path, articles_copy):
     index = create_index(tmp_path / "ix")
-    update_index(index, [articles_copy])
+    update_index(index, [articles_copy], entities=False)
     (articles_copy / "milano-design.md").write_bytes(b"")
-    report = update_index(index, [articles_copy])
+    report = update_index(index, [articles_copy], entities=False)
     assert report.removed == 0
     assert [s.reason for s in report.skipped] == ["file vuoto"]
     assert "milano-design" in ids(index)
@@ -56,8 +56,8 @@ def test_unreadable_file_keeps_its_indexed_article(tmp_path, articles_copy):
 
 def test_other_roots_are_left_alone(tmp_path, articles_copy):
     index = create_index(tmp_path / "ix")
-    update_index(index, [articles_copy / "cronaca"])
-    update_index(index, [articles_copy / "esteri.jsonl"])
+    update_index(index, [articles_copy / "cronaca"], entities=False)
+    update_index(index, [articles_copy / "esteri.jsonl"], entities=False)
     assert {"alluvione", "mercato", "esteri-001"} <= ids(index)
 
 
@@ -65,7 +65,7 @@ def test_duplicate_ids_are_skipped(tmp_path):
     (tmp_path / "a.jsonl").write_text(
         '{"id": "x", "text": "Primo."}\n{"id": "x", "text": "Secondo."}\n', encoding="utf-8"
     )
-    report = update_index(create_index(tmp_path / "ix"), [tmp_path / "a.jsonl"])
+    report = update_index(create_index(tmp_path / "ix"), [tmp_path / "a.jsonl"], entities=False)
     assert report.added == 1
     assert "duplicato" in report.skipped[0].reason
 
@@ -75,7 +75,7 @@ def test_a_second_indexer_gets_a_clear_message(tmp_path, articles_copy):
     holder = index.ix.writer()
     try:
         with pytest.raises(IndexBusy, match="già in uso"):
-            update_index(index, [articles_copy])
+            update_index(index, [articles_copy], entities=False)
     finally:
         holder.cancel()
 
@@ -87,12 +87,13 @@ def test_a_failed_run_releases_the_lock(tmp_path, articles_copy):
         """An entity step that fails mid-run."""
 
         version = "boom"
+        chunk = 4
 
-        def prepare(self, articles, progress):
-            pass
-
-        def start(self, articles):
+        def observe(self, articles):
             raise RuntimeError("boom")
+
+        def name(self, articles):
+            raise AssertionError("never reached")
 
     with pytest.raises(RuntimeError):
         update_index(index, [articles_copy], enrich=Exploding())
@@ -100,7 +101,7 @@ def test_a_failed_run_releases_the_lock(tmp_path, articles_copy):
         index.ix.writer().cancel()
     except LockError:  # pragma: no cover - the failure this test guards against
         pytest.fail("the write lock was left held")
-    assert update_index(index, [articles_copy]).added == 11
+    assert update_index(index, [articles_copy], entities=False).added == 11
 
 
 def test_opening_a_missing_index_explains(tmp_path):
@@ -112,9 +113,9 @@ def test_writer_processes_build_the_same_index(tmp_path, articles_copy):
     """--jobs: segments written by two processes hold what one writer writes,
     and a later single-writer run updates them in place."""
     serial = create_index(tmp_path / "serial")
-    update_index(serial, [articles_copy])
+    update_index(serial, [articles_copy], entities=False)
     parallel = create_index(tmp_path / "parallel")
-    update_index(parallel, [articles_copy], jobs=2, batch_size=4)
+    update_index(parallel, [articles_copy], jobs=2, batch_size=4, entities=False)
     with parallel.searcher() as searcher:
         assert len(searcher.reader().leaf_readers()) >= 2
     assert ids(parallel) == ids(serial)
@@ -122,7 +123,7 @@ def test_writer_processes_build_the_same_index(tmp_path, articles_copy):
         found = [h.id for h in search(parallel, SearchRequest(q=q)).hits]
         assert found == [h.id for h in search(serial, SearchRequest(q=q)).hits]
     (articles_copy / "roma-metro.md").unlink()
-    report = update_index(parallel, [articles_copy])
+    report = update_index(parallel, [articles_copy], entities=False)
     assert report.removed == 1 and ids(parallel) == ids(serial) - {"roma-metro"}
 
 
@@ -169,7 +170,7 @@ def test_a_new_analysis_version_re_indexes_every_article(tmp_path, articles_copy
     from search.indexing import fields as index_module
 
     index = create_index(tmp_path / "ix")
-    first = update_index(index, [articles_copy])
+    first = update_index(index, [articles_copy], entities=False)
     monkeypatch.setattr(index_module, "ANALYSIS_VERSION", "test")
-    again = update_index(index, [articles_copy])
+    again = update_index(index, [articles_copy], entities=False)
     assert again.updated == first.added > 0 and again.unchanged == 0

@@ -91,6 +91,25 @@ def test_odd_queries_render(client, q):
     assert client.get("/", query_string={"q": q}).status_code == 200
 
 
+def test_an_unknown_parameter_is_ignored_with_a_notice(client):
+    """"persona" is no filter: the page says so rather than quietly showing
+    every article, and the search still runs."""
+    for headers in ({}, {"HX-Request": "true"}):
+        response = client.get("/?q=energia&persona=Giorgia+Meloni", headers=headers)
+        text = response.get_data(as_text=True)
+        assert response.status_code == 200 and "3 risultati" in text
+        assert "Ignorato: parametro sconosciuto «persona» (validi: q, person, place" in text
+    assert "parametro sconosciuto" not in client.get("/?q=energia").get_data(as_text=True)
+
+
+def test_export_links_carry_the_search_and_its_filters(client):
+    text = client.get("/?q=energia&not_place=Bruxelles&page=1").get_data(as_text=True)
+    for fmt in ("csv", "jsonl"):
+        link = f'href="/api/export?q=energia&amp;not_place=Bruxelles&amp;format={fmt}"'
+        assert link in text
+    assert client.get("/api/export?q=energia&not_place=Bruxelles&format=csv").status_code == 200
+
+
 def test_unknown_facet_value_is_an_empty_result(client):
     response = client.get("/?person=Nessuno+Così")
     assert response.status_code == 200

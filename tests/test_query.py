@@ -155,13 +155,13 @@ def test_did_you_mean(seeds_index_dir):
 def two_segment_index(tmp_path, articles_copy):
     """An index updated twice, with a deleted document and a second segment."""
     index = create_index(tmp_path / "ix")
-    update_index(index, [articles_copy])
+    update_index(index, [articles_copy], entities=False)
     esteri = articles_copy / "esteri.jsonl"
     esteri.write_text(esteri.read_text("utf-8").split("\n", 1)[1], "utf-8")
     (articles_copy / "extra.txt").write_text(
         "Nuovo vertice\n\nIl vertice di Pechino sui missili della Corea: Kim Jong-un "
         "incontra Putin, la presidente Meloni a Parigi. Gli costerà caro.", "utf-8")
-    update_index(index, [articles_copy])  # esteri-001 is now a deleted document
+    update_index(index, [articles_copy], entities=False)  # esteri-001 is now a deleted document
     return index
 
 
@@ -277,6 +277,11 @@ def test_a_field_range_is_plain_words_not_an_error(client, index):
     """Typed into the box, "date:[… TO …]" used to give a 500 everywhere."""
     q = "date:[20200101 TO 20211231]"
     assert run(index, q).total == 0
+    # Falling back to plain words is said, like every other change.
+    assert [n for n in run(index, q).notices if n.startswith(f"«{q}»")] == [
+        f"«{q}»: gli intervalli non si cercano, cercate le sole parole; "
+        "per le date usa i filtri Dal e Al (date_from, date_to)."]
+    assert client.get("/api/search", query_string={"q": q}).json["notices"] == run(index, q).notices
     for url in ("/", "/api/search", "/embed", "/feed.atom", "/api/export", "/api/facets/person",
                 "/facette/person"):
         response = client.get(url, query_string={"q": q})

@@ -3,8 +3,9 @@
 ``create_app()`` follows Flask's tutorial factory: defaults, then
 ``CERCA_*`` environment variables, then ``test_config``. The index path
 comes from configuration only, never from a request: Whoosh reads pickles.
-Nor does the public address: with ``BASE_URL`` set, absolute links never
-come from the ``Host`` header. The index path may be a symlink that is
+Nor does the public address: absolute links come from ``BASE_URL``, or
+from the ``Host`` header only if ``TRUSTED_HOSTS`` lists it; else links
+are relative. The index path may be a symlink that is
 switched to a new snapshot while serving (``search/served.py``).
 """
 
@@ -31,6 +32,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         MAX_URL_BYTES=8000,
         JSON_AS_ASCII=False,
         BASE_URL="",
+        # Hosts whose Host header to believe (Flask answers others with 400).
+        TRUSTED_HOSTS=None,
         # Reverse proxies in front whose X-Forwarded-For/-Proto to believe.
         PROXY_COUNT=0,
         RATE_LIMIT_SEARCH="",
@@ -44,6 +47,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     app.config.setdefault("REQUEST_LOG", not app.testing)
     _check_base_url(app)
+    hosts = app.config["TRUSTED_HOSTS"]
+    if isinstance(hosts, str):  # CERCA_TRUSTED_HOSTS=cerca.it,www.cerca.it
+        app.config["TRUSTED_HOSTS"] = [h.strip() for h in hosts.split(",") if h.strip()] or None
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["cerca"] = ServedIndex(str(app.config["INDEX_DIR"]))
     _lease_per_request(app)
@@ -63,8 +69,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         requestlog,
     )
     from webapp.chart import bar_chart
-    from webapp.urls import ENTITY_PATHS, public_url
+    from webapp.urls import ENTITY_PATHS, ArticleIdConverter, article_url, public_url
 
+    app.url_map.converters["article_id"] = ArticleIdConverter
     requestlog.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
@@ -74,6 +81,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api.init_cors(app)
     limits.init_app(app)
     app.add_template_global(public_url)
+    app.add_template_global(article_url)
     app.add_template_global(bar_chart)
     app.jinja_env.globals["entity_paths"] = ENTITY_PATHS
 

@@ -12,12 +12,23 @@ import hashlib
 import io
 import itertools
 import json
+import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import TypeVar
 from xml.sax.saxutils import escape
 
-from flask import Blueprint, Flask, Response, abort, current_app, jsonify, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_cors import CORS
 
 from search import (
@@ -29,6 +40,7 @@ from search import (
     QueryTooCostly,
     SearchRequest,
     autocomplete,
+    check_keys,
     entities,
     entity,
     export_hits,
@@ -37,16 +49,22 @@ from search import (
     parse_int,
     parse_request,
     search,
+    story,
 )
 from webapp import get_index, query_budget
 from webapp.errors import error_response
-from webapp.urls import public_url, search_request
+from webapp.urls import article_url, export_name, public_url, search_request
 
 bp = Blueprint("api", __name__)
 T = TypeVar("T")
 
-EXPORT_FIELDS = ("id", "title", "date", "date_source", "source", "url", "score", "persons", "places", "orgs")
+HIT_FIELDS = ("id", "title", "date", "date_source", "source", "author", "url", "score",
+              "persons", "places", "orgs", "story")
+# Each row also lists its story's copies and related articles as ids, and
+# links to the article's page in Cerca.
+EXPORT_FIELDS = (*HIT_FIELDS, "copies", "related", "cerca_url")
 FEED_SIZE = 20
+STORY_ID = re.compile(r"[0-9a-f]{12}")
 ENTITY_LIST_SIZE = 50
 
 
@@ -66,11 +84,15 @@ def _index():
     return index
 
 
-def _request() -> SearchRequest:
+def _request(extra: tuple[str, ...] = ()) -> SearchRequest:
+    """The search the URL asks for; a parameter no search reads (or
+    ``extra``, the route's own) is a 400 naming the valid ones, since
+    ignoring a typo would answer for the whole archive."""
     try:
+        check_keys(request.args, extra)
         return search_request(request.args)
     except InvalidRequest as exc:
-        abort(error_response(400, exc.code, exc.message_it, exc.message_en))
+        abort(error_response(400, exc.code, exc.message_it, exc.message_en, exc.valid))
 
 
 def _costly(call: Callable[[], T]) -> T:
@@ -106,7 +128,7 @@ def api_search():
         not_org, author, not_author, date_from,
         date_to, date_source,
         mentioned_from, mentioned_to,
-        sort, page, page_size]
+        sort, collapse, page, page_size]
       responses:
         200: {description: Results, content: {application/json: {schema: SearchResult}}}
         400: BadRequest
@@ -119,7 +141,7 @@ def api_search():
     return _conditional(jsonify(result.to_dict()), index)
 
 
-@bp.get("/api/articles/<path:article_id>")
+@bp.get("/api/articles/<article_id:article_id>", merge_slashes=False)
 def api_article(article_id: str):
     """One article.
     ---
@@ -138,6 +160,27 @@ def api_article(article_id: str):
         return error_response(404, "not_found", f"Articolo «{article_id[:100]}» non trovato.",
                               f"Article {article_id[:100]!r} not found.")
     return _conditional(jsonify(article.to_dict()), index)
+
+
+@bp.get("/api/story/<story_id>")
+def api_story(story_id: str):
+    """One story.
+    ---
+    get:
+      summary: Every article of one story, by date (copies share a group)
+      parameters: [{name: story_id, in: path, required: true, schema: {type: string}}]
+      responses:
+        200: {description: The story, content: {application/json: {schema: Story}}}
+        404: NotFound
+        414: UriTooLong
+        503: NoIndex
+    """
+    index = _index()
+    found = story(index, story_id) if STORY_ID.fullmatch(story_id) else None
+    if found is None:
+        return error_response(404, "not_found", f"Storia «{story_id[:100]}» non trovata.",
+                              f"Story {story_id[:100]!r} not found.")
+    return _conditional(jsonify(found.to_dict()), index)
 
 
 @bp.get("/api/facets/<name>")
@@ -163,7 +206,7 @@ def api_facets(name: str):
         return error_response(400, "unknown_facet",
                               f"Facetta «{name[:40]}» sconosciuta (usa person, place, org o author).",
                               f"Unknown facet {name[:40]!r} (use person, place, org or author).")
-    req = _request()
+    req = _request(extra=("prefix",))
     try:
         limit = parse_int("limit", request.args.get("limit"), 50, 1, 1000)
     except InvalidRequest as exc:
@@ -274,7 +317,10 @@ def api_suggest():
 
 
 def _row(hit: Hit) -> dict:
-    return {f: getattr(hit, f) for f in EXPORT_FIELDS}
+    """An exported hit; its copies and related articles as ids."""
+    return {**{f: getattr(hit, f) for f in HIT_FIELDS},
+            "copies": [m.id for m in hit.copies], "related": [m.id for m in hit.related],
+            "cerca_url": public_url(article_url(hit.id))}
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula.
@@ -293,7 +339,10 @@ def csv_cell(value: object) -> object:
 
 
 def _csv_rows(rows: Iterator[dict]) -> Iterator[str]:
+    """CSV after a byte order mark, without which Excel reads UTF-8 as
+    the local code page and garbles the accents."""
     buffer = io.StringIO()
+    buffer.write("\ufeff")
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_FIELDS)
     for row in rows:
@@ -309,13 +358,14 @@ def api_export():
     """Export a whole result set.
     ---
     get:
-      summary: Every article matching the filters, streamed, with no cap
+      summary: Every result matching the filters in page order (one per story unless
+        collapse says otherwise), streamed, with no cap
       parameters: [{name: format, in: query, schema: {type: string, enum: [csv, jsonl], default: jsonl}},
         q, person,
         place, org,
         not_person, not_place,
         not_org, author, not_author, date_from,
-        date_to, sort]
+        date_to, sort, collapse]
       responses:
         200:
           description: One row per article
@@ -328,7 +378,7 @@ def api_export():
         503: NoIndex
     """
     index = _index()
-    req = _request()
+    req = _request(extra=("format",))
     fmt = request.args.get("format", "jsonl")
     if fmt not in ("csv", "jsonl"):
         return error_response(400, "invalid_format", "format: usa csv o jsonl",
@@ -337,12 +387,16 @@ def api_export():
     first = _costly(lambda: next(hits, None))  # finds and orders before streaming starts
     rows = (_row(hit) for hit in itertools.chain([first] if first else [], hits))
     if fmt == "csv":
-        body, mimetype = _csv_rows(rows), "text/csv; charset=utf-8"
+        body, content_type = _csv_rows(rows), "text/csv; charset=utf-8"
     else:
         body = (json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-        mimetype = "application/x-ndjson; charset=utf-8"
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="cerca.{fmt}"'
+        content_type = "application/x-ndjson; charset=utf-8"
+    # content_type, not mimetype: Werkzeug adds a charset to a text/* mimetype.
+    # The rows are made as they stream, each with its page's URL (url_for
+    # needs the request).
+    response = Response(stream_with_context(body), content_type=content_type)
+    response.headers["Content-Disposition"] = \
+        f'attachment; filename="{export_name(req)}.{fmt}"'
     return response
 
 
@@ -354,7 +408,7 @@ def feed():
       summary: The newest articles matching a search, as an Atom feed
       parameters: [q, person,
         place, org,
-        date_from, date_to]
+        date_from, date_to, collapse]
       responses:
         200: {description: Atom feed, content: {application/atom+xml: {schema: {type: string}}}}
         400: BadRequest
@@ -373,26 +427,33 @@ def feed():
     title = f"Cerca: {req.q}" if req.q else "Cerca: articoli più recenti"
     entries = []
     for hit in result.hits:
-        link = public_url(url_for("pages.article_page", article_id=hit.id))
+        link = public_url(article_url(hit.id))
         when = f"{hit.date}T00:00:00Z" if hit.date else updated
         entries.append(
             "<entry>"
-            f"<id>{escape(link)}</id><title>{escape(hit.title or hit.id)}</title>"
+            f"<id>{escape(atom_id(link))}</id><title>{escape(hit.title or hit.id)}</title>"
             f'<link href="{escape(link, {chr(34): "&quot;"})}"/>'
             f"<updated>{when}</updated>"
+            + (f"<author><name>{escape(hit.author)}</name></author>" if hit.author else "") +
             f'<summary type="html">{escape(hit.snippet)}</summary>'
             "</entry>"
         )
     xml = (
         '<?xml version="1.0" encoding="utf-8"?>'
         '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="it">'
-        f"<id>{escape(page_url)}</id><title>{escape(title)}</title>"
+        f"<id>{escape(atom_id(page_url))}</id><title>{escape(title)}</title>"
         f'<link rel="self" href="{escape(self_url, {chr(34): "&quot;"})}"/>'
         f'<link href="{escape(page_url, {chr(34): "&quot;"})}"/>'
         f"<updated>{updated}</updated><author><name>Cerca</name></author>"
         + "".join(entries) + "</feed>"
     )
     return _conditional(Response(xml, mimetype="application/atom+xml"), index)
+
+
+def atom_id(link: str) -> str:
+    """An entry's permanent id, which Atom wants absolute: the link, or a
+    ``tag:`` URI around it when links are relative (no trusted host)."""
+    return link if "://" in link else f"tag:cerca,2025:{link}"
 
 
 @bp.get("/api/health")

@@ -12,6 +12,7 @@ from flask import (
     render_template,
     request,
 )
+from werkzeug.exceptions import SecurityError
 
 MESSAGES = {
     400: ("bad_request", "Richiesta non valida.", "Bad request."),
@@ -32,11 +33,15 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.path == "/feed.atom"
 
 
-def error_response(status: int, code: str, message_it: str, message_en: str) -> Response:
-    """A complete response (usable with ``abort()``)."""
+def error_response(status: int, code: str, message_it: str, message_en: str,
+                   valid: tuple[str, ...] = ()) -> Response:
+    """A complete response (usable with ``abort()``); ``valid``: the names
+    to use instead of an unknown parameter."""
     if wants_json():
-        body = {"error": {"code": code, "message": message_it, "message_en": message_en}}
-        response = jsonify(body)
+        error: dict = {"code": code, "message": message_it, "message_en": message_en}
+        if valid:
+            error["valid"] = list(valid)
+        response = jsonify({"error": error})
     else:
         response = make_response(render_template("error.html", status=status, message=message_it))
     response.status_code = status
@@ -58,7 +63,27 @@ def refuse_long_urls() -> None:
         abort(status_response(414))
 
 
+UNTRUSTED_HOST = ("untrusted_host", "Indirizzo del sito non riconosciuto (intestazione Host).",
+                  "Untrusted Host header.")
+
+
+def untrusted_host(_error: SecurityError) -> Response:
+    """A Host outside ``TRUSTED_HOSTS``: Flask builds no URLs for it, so
+    the answer is one that needs none (not the page template)."""
+    if wants_json():
+        code, message_it, message_en = UNTRUSTED_HOST
+        response = jsonify({"error": {"code": code, "message": message_it,
+                                      "message_en": message_en}})
+    else:
+        response = Response(f'<!doctype html><html lang="it"><meta charset="utf-8">'
+                            f"<title>Cerca</title><p>{UNTRUSTED_HOST[1]}</p></html>",
+                            mimetype="text/html")
+    response.status_code = 400
+    return response
+
+
 def register(app: Flask) -> None:
     for status in MESSAGES:
         app.register_error_handler(status, lambda error, s=status: status_response(s))
+    app.register_error_handler(SecurityError, untrusted_host)
     app.before_request(refuse_long_urls)

@@ -17,8 +17,11 @@ from apispec_webframeworks.flask import FlaskPlugin
 from flask import Flask
 
 from search import (
+    COLLAPSES,
     ENTITY_TYPES,
     MAX_PAGE_SIZE,
+    MAX_QUERY_CHARS,
+    MAX_VALUE_CHARS,
     SORTS,
     Companion,
     EntityResult,
@@ -27,6 +30,7 @@ from search import (
     Period,
     SearchResult,
     StoredArticle,
+    Story,
 )
 
 _SCALARS = {str: "string", int: "integer", float: "number", bool: "boolean"}
@@ -80,6 +84,8 @@ def build_spec(app: Flask) -> dict[str, Any]:
     facet_value = dataclass_schema(FacetValue, exclude=("selected", "excluded"))
     result = dataclass_schema(SearchResult, exclude=("request",))
     result["properties"]["hits"] = {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}}
+    result["properties"]["collapse"] = {"type": "string", "enum": list(COLLAPSES)}
+    result["required"].append("collapse")
     result["properties"]["facets"] = {
         "type": "object",
         "additionalProperties": {"type": "array", "items": {"$ref": "#/components/schemas/FacetValue"}},
@@ -88,6 +94,7 @@ def build_spec(app: Flask) -> dict[str, Any]:
     spec.components.schema("FacetValue", facet_value)
     spec.components.schema("SearchResult", result)
     spec.components.schema("StoredArticle", dataclass_schema(StoredArticle))
+    spec.components.schema("Story", dataclass_schema(Story))
     entity = dataclass_schema(EntityResult, exclude=("request",))
     entity["properties"]["hits"] = result["properties"]["hits"]
     entity["properties"]["timeline"] = {"type": "array", "items": json_schema(Period)}
@@ -127,7 +134,9 @@ def build_spec(app: Flask) -> dict[str, Any]:
         "properties": {"error": {
             "type": "object", "required": ["code", "message", "message_en"],
             "properties": {"code": {"type": "string"}, "message": {"type": "string"},
-                           "message_en": {"type": "string"}},
+                           "message_en": {"type": "string"},
+                           "valid": {"type": "array", "items": {"type": "string"},
+                                     "description": "For unknown_parameter: the valid names"}},
         }},
     })
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
@@ -142,10 +151,10 @@ def build_spec(app: Flask) -> dict[str, Any]:
         "headers": {"Retry-After": {"schema": {"type": "integer"},
                                     "description": "Seconds to wait"}},
         "content": error})
-    name = {"type": "string", "maxLength": 200}
+    name = {"type": "string", "maxLength": MAX_VALUE_CHARS}
     date = {"type": "string", "format": "date"}
     for param in (
-        _param("q", {"type": "string", "maxLength": 1000}, "Query text (Italian syntax: \"phrases\", -word, OR, titolo:, persona:, *, ~)"),
+        _param("q", {"type": "string", "maxLength": MAX_QUERY_CHARS}, "Query text (Italian syntax: \"phrases\", -word, OR, titolo:, persona:, *, ~)"),
         _param("person", name, "Articles must mention every person given", many=True),
         _param("place", name, "Articles must mention every place given", many=True),
         _param("org", name, "Articles must mention every organisation given", many=True),
@@ -162,6 +171,9 @@ def build_spec(app: Flask) -> dict[str, Any]:
         _param("mentioned_from", date, "Only articles naming a day from this one (YYYY-MM-DD)"),
         _param("mentioned_to", date, "Only articles naming a day up to this one (YYYY-MM-DD)"),
         _param("sort", {"type": "string", "enum": list(SORTS), "default": "relevance"}, "Order"),
+        _param("collapse", {"type": "string", "enum": list(COLLAPSES), "default": "story"},
+               "One result per story (its best-ranked article, the others under it), "
+               "per text and its copies, or per article (none)"),
         _param("page", {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1}, "Page"),
         _param("page_size", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE,
                              "default": 10}, "Results per page"),

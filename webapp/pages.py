@@ -5,8 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, make_response, render_template, request
 
 from search import (
+    FACET_LABELS,
+    MAX_QUERY_CHARS,
     InvalidRequest,
     SearchRequest,
+    article_story,
+    check_keys,
     facet_values,
     get_article,
     marked_text,
@@ -18,8 +22,6 @@ from webapp.urls import Links, query_string, search_request
 
 bp = Blueprint("pages", __name__)
 
-FACET_LABELS = {"person": "Persone", "place": "Luoghi", "org": "Organizzazioni",
-                "author": "Firme"}
 FACET_SHOWN = 10
 FACET_FILTER_LIMIT = 50
 
@@ -45,7 +47,7 @@ def _search_args(index):
     try:
         req = search_request(request.args)
     except InvalidRequest as exc:
-        return SearchRequest(q=request.args.get("q", "")[:1000]), None, exc
+        return SearchRequest(q=request.args.get("q", "")[:MAX_QUERY_CHARS]), None, exc
     if index is None:
         return req, None, None
     try:
@@ -54,13 +56,23 @@ def _search_args(index):
         return req, None, exc
 
 
+def _unknown_notice() -> str | None:
+    """What the page says about a URL parameter no search reads: it is
+    ignored, but not silently (a typo would otherwise show everything)."""
+    try:
+        check_keys(request.args)
+    except InvalidRequest as exc:
+        return f"Ignorato: {exc.message_it}."
+    return None
+
+
 @bp.get("/")
 def search_page():
     index = get_index()
     req, result, error = _search_args(index)
     response = _render(
         "search.html", "_fragment.html", status=400 if error else 200,
-        req=req, result=result, error=error, links=Links(req),
+        req=req, result=result, error=error, links=Links(req), ignored=_unknown_notice(),
         index_missing=index is None, labels=FACET_LABELS, shown=FACET_SHOWN,
     )
     response.headers["Link"] = f'</api/search?{query_string(req)}>; rel="alternate"; ' \
@@ -108,14 +120,20 @@ def facet_filter(name: str):
                            links=Links(req), contains=contains, shown=FACET_SHOWN)
 
 
-@bp.get("/articolo/<path:article_id>")
-def article_page(article_id: str):
+@bp.get("/articolo/<article_id:article_id>", merge_slashes=False)
+@bp.get("/articolo", defaults={"article_id": None})
+def article_page(article_id: str | None):
+    """An article, by the id in its path, or in ``?id=`` for the ids a
+    browser would rewrite as a path ("." and "..", see urls.article_url)."""
+    if article_id is None:
+        article_id = request.args.get("id", "")
     index = get_index()
     article = get_article(index, article_id) if index is not None else None
     if index is None or article is None:
         abort(404)
-    q = request.args.get("q", "")[:1000]
+    q = request.args.get("q", "")[:MAX_QUERY_CHARS]
     return render_template(
         "article.html", article=article, text=marked_text(index, article.text, q), q=q,
         related=related(index, article_id), links=Links(SearchRequest(q=q)),
+        story=article_story(index, article_id),
     )

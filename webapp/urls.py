@@ -7,20 +7,20 @@ request with one change, made here.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import replace
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from werkzeug.datastructures import MultiDict
+from werkzeug.routing import BaseConverter
 
-from search import ENTITY_TYPES, LIST_KEYS, SearchRequest, parse_request
+from search import ENTITY_TYPES, LIST_KEYS, NAME_FACETS, SearchRequest, parse_request
 
 DEFAULT_PAGE_SIZE = 10
-# URL key -> (SearchRequest field, the opposite key).
-OPPOSITE = {
-    "person": "not_person", "place": "not_place", "org": "not_org", "author": "not_author",
-    "not_person": "person", "not_place": "place", "not_org": "org", "not_author": "author",
-}
+# URL key -> the opposite key.
+OPPOSITE = {**{f.key: f.not_key for f in NAME_FACETS}, **{f.not_key: f.key for f in NAME_FACETS}}
 
 # Entity type -> the first word of its page's path (/persona/<name>).
 ENTITY_PATHS = {"person": "persona", "place": "luogo", "org": "organizzazione"}
@@ -61,11 +61,26 @@ def to_args(request: SearchRequest) -> list[tuple[str, str]]:
         args.append(("mentioned_to", request.mentioned_to.isoformat()))
     if request.sort != "relevance":
         args.append(("sort", request.sort))
+    if request.collapse != "story":
+        args.append(("collapse", request.collapse))
     if request.page != 1:
         args.append(("page", str(request.page)))
     if request.page_size != DEFAULT_PAGE_SIZE:
         args.append(("page_size", str(request.page_size)))
     return args
+
+
+def export_name(request: SearchRequest) -> str:
+    """A file name after the search ("cerca-missili-putin"): the query and
+    the filter values, ASCII, so that it survives every file system."""
+    words = [request.q] + [("senza " if key.startswith("not_") else "") + value
+                           for key, field in LIST_KEYS.items()
+                           for value in getattr(request, field)]
+    if request.date_from or request.date_to:
+        words.append(f"{request.date_from or ''}_{request.date_to or ''}")
+    text = unicodedata.normalize("NFKD", " ".join(words)).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^A-Za-z0-9_]+", "-", text).strip("-").lower()[:80].rstrip("-")
+    return f"cerca-{slug}" if slug else "cerca-tutti"
 
 
 def period_bounds(value: str) -> tuple[dt.date, dt.date]:
@@ -163,6 +178,12 @@ class Links:
     def api(self) -> str:
         return self.url(self.request, base="/api/search")
 
+    def export(self, fmt: str) -> str:
+        """Every result of this search as a file ("csv" or "jsonl"), filters included."""
+        whole = replace(self.request, page=1, page_size=DEFAULT_PAGE_SIZE)
+        return self.url(whole, base="/api/export") + ("&" if to_args(whole) else "?") + \
+            urlencode({"format": fmt})
+
     def search_page(self) -> str:
         """The search page of this request, from its first page."""
         return self.url(replace(self.request, page=1), base="/")
@@ -185,12 +206,40 @@ class Links:
         return self.url(replace(self.request, page=1, **changes), base="/")
 
 
+class ArticleIdConverter(BaseConverter):
+    """An article id in a URL path, whatever it holds: ``//x``, ``a/../b``,
+    ``50%``, spaces. An id whose slashes a client would merge or resolve
+    (an empty, "." or ".." segment) has them escaped as ``%2F``, so the
+    path reaches the server as written; the server decodes them back."""
+
+    part_isolating = False
+    regex = ".+?"
+    weight = 200
+
+    def to_url(self, value: str) -> str:
+        odd = any(part in ("", ".", "..") for part in value.split("/"))
+        return quote(value, safe="" if odd else "/")
+
+
+def article_url(article_id: str, q: str | None = None) -> str:
+    """The path of an article's page (with the search that led to it)."""
+    from flask import url_for
+
+    if article_id in (".", ".."):  # a browser resolves these even escaped
+        return url_for("pages.article_page", id=article_id, q=q or None)
+    return url_for("pages.article_page", article_id=article_id, q=q or None)
+
+
 def public_url(path: str) -> str:
-    """An absolute URL for ``path`` (as ``url_for`` gives it): under the
-    configured ``BASE_URL`` when there is one, since the request's ``Host``
-    header is whatever the client sent and a shared cache would keep a
-    feed or page pointing at the client's choice of site."""
+    """``path`` (as ``url_for`` gives it) as a feed or an embedded page
+    links it: under the configured ``BASE_URL``; else absolute on the
+    request's host only when ``TRUSTED_HOSTS`` lists the hosts to believe
+    (Flask refuses any other ``Host`` with a 400); else relative. The
+    ``Host`` header is whatever the client sent, and a shared cache would
+    keep a feed or page pointing at the client's choice of site."""
     from flask import current_app, request
 
-    base = current_app.config.get("BASE_URL") or request.host_url
-    return base.rstrip("/") + path
+    base = current_app.config.get("BASE_URL")
+    if not base and current_app.config.get("TRUSTED_HOSTS"):
+        base = request.host_url
+    return base.rstrip("/") + path if base else path

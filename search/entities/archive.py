@@ -3,8 +3,8 @@
 One article writes "CARPI", another "Carpi"; one tags "Pavullo" a person,
 fifty a place; "Probabilmente" opens sentences but "probabilmente" is what
 the archive writes; "Muzzarelli" is, in every article that gives a first
-name, "Gian Carlo Muzzarelli". The indexer reads every article once before
-naming entities (``EntityEnricher.prepare``) and collects this evidence,
+name, "Gian Carlo Muzzarelli". The indexer observes every article of a run
+before naming entities (``EntityEnricher.observe``) and collects this evidence,
 so the names do not depend on batch order or on ``--jobs``.
 """
 
@@ -45,6 +45,21 @@ class Evidence:
     datelines: Counter = field(default_factory=Counter)
     authors: Counter = field(default_factory=Counter)  # bylines found by the newsroom
     first_words: Counter = field(default_factory=Counter)  # word -> full names it starts
+    # casefolded byline -> its forms ("S. TO" 232, "S. to" 4)
+    author_forms: dict = field(default_factory=lambda: defaultdict(Counter))
+
+    def add_author(self, name: str) -> None:
+        self.authors[name] += 1
+        self.author_forms[name.casefold()][name] += 1
+
+    def author(self, name: str) -> str:
+        """The archive's usual form of a byline: forms differing only in case
+        ("Camma", "CAMMA"; "Andrea MInghelli") are one author, shown as the
+        most written, a calm form before a shouted one at equal counts."""
+        forms = self.author_forms.get(name.casefold())
+        if not forms:
+            return name
+        return max(forms, key=lambda form: (forms[form], not shouted(form), form))
 
     def add_text(self, text: str) -> None:
         for match in _WORD.finditer(text):

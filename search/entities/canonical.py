@@ -40,7 +40,7 @@ from search.entities.context import (
     names_an_institution,
 )
 from search.entities.lists import media, non_entities, org_names, place_names, vehicle_makes
-from search.entities.words import common_word, first_names, surnames, title_case
+from search.entities.words import STREET_NOUNS, common_word, first_names, surnames, title_case
 
 LABELS = ("PER", "LOC", "ORG")
 FIELD_OF = {"PER": "persons", "LOC": "places", "ORG": "orgs"}
@@ -202,6 +202,10 @@ class Canonicalizer:
             return None
         return bodies.aliases().get(folded) or media().get(folded) or text
 
+    def author(self, name: str) -> str:
+        """One spelling per byline, kept across runs like every name."""
+        return self.registry.setdefault(("AUTHOR", name.casefold()), self.evidence.author(name))
+
     def value(self, label: str, surface: str, context: str = "") -> tuple[str, str] | None:
         """The (label, shown name) of a mention, or None when it names no
         facet value; ``context`` is what ``context.in_context`` says."""
@@ -332,5 +336,4 @@ class Canonicalizer:
 _INITIALS = re.compile(r"(?:[A-ZÀ-Ý][a-zà-ÿ]?\.?\s*)+")
 # A name and the initial of a surname ("Mohamed B"); not a numeral ("Pio X").
 _CUT_SURNAME = re.compile(r"^[A-ZÀ-Ý][a-zà-ÿ]+(?:\s+[A-ZÀ-Ý][\w'’]*)*\s+[A-HJ-UWYZ]\.?$")
-_STREET = re.compile(r"(?:via|viale|piazza|piazzale|piazzetta|corso|largo|vicolo|strada|"
-                     r"stradello|galleria|vicolo)\s", re.IGNORECASE)
+_STREET = re.compile(rf"(?:{'|'.join(STREET_NOUNS)})\s", re.IGNORECASE)

@@ -16,10 +16,10 @@ from search.analysis import fold
 from search.entities.archive import is_initial
 from search.entities.lists import org_names, place_names
 from search.entities.places import is_italian_place
+from search.entities.words import STREET_NOUNS
 
 # Nouns after which a name names a thing, by kind.
-_STREETS = ("via vie viale viali piazza piazze piazzale piazzetta corso largo vicolo strada "
-            "stradello galleria cavalcavia sottopasso rotonda ponte").split()
+_STREETS = [*STREET_NOUNS, *"cavalcavia sottopasso rotonda ponte".split()]
 # Institutions: a name after one names the institution ("liceo Tassoni").
 _INSTITUTIONS = ("ospedale policlinico clinica università scuola scuole istituto liceo "
                  "conservatorio carcere caserma teatro museo biblioteca fondazione").split()
@@ -45,7 +45,7 @@ _NAMED_AFTER = re.compile(rf"\b(?:{_THINGS}){_ADJECTIVES}\s*[«\"“'‘]?\s*$",
 # "via San Bernardino da Siena", "via Jacopo da Porto": the town is the
 # street's, not the article's.
 _IN_STREET = re.compile(
-    r"\b(?:via|viale|piazza|piazzale|corso|largo|vicolo|strada)\s+"
+    rf"\b(?:{'|'.join(STREET_NOUNS)})\s+"
     r"(?:[A-ZÀ-Ý][\w'’]*\s+){1,3}(?:da|di|de|del|della)\s+$")
 # "carcere di Sant'Anna", "chiesa di San Francesco", "in cella a Sant'Anna":
 # a saint names the building.

@@ -8,6 +8,7 @@ through NER twice, and corrections re-derive facets from the cache.
 
 from __future__ import annotations
 
+import errno
 import functools
 import hashlib
 import json
@@ -17,7 +18,8 @@ import os
 import re
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -56,6 +58,10 @@ def nlp():
     tasks in several threads)."""
     with _loading:
         return _load()
+
+
+# An article's first 200,000 characters (a long news story has 20,000).
+MAX_NER_CHARS = 200_000
 
 
 @functools.cache
@@ -101,9 +107,12 @@ def media_names() -> tuple[str, ...]:
 
 
 def ner_text(article: Article) -> str:
-    """Title and body as the NER reads them: without dateline and bylines."""
+    """Title and body as the NER reads them: without dateline and bylines,
+    and at most ``MAX_NER_CHARS`` (spaCy refuses a text past its
+    ``max_length``, which would stop the run, and a 45 MB page would take
+    the model an hour)."""
     body = article.text[article.ner_start:article.ner_end]
-    return f"{article.title}\n\n{body}" if article.title else body
+    return (f"{article.title}\n\n{body}" if article.title else body)[:MAX_NER_CHARS]
 
 
 def _title_lead(article: Article) -> int:
@@ -142,25 +151,49 @@ class EntityCache:
         return found
 
     def put(self, items: dict[str, list[tuple]]) -> None:
-        self.db.executemany(
-            "INSERT OR REPLACE INTO mentions VALUES (?, ?)",
-            [(h, json.dumps(m, ensure_ascii=False)) for h, m in items.items()],
-        )
+        with _disk_errors():
+            self.db.executemany(
+                "INSERT OR REPLACE INTO mentions VALUES (?, ?)",
+                [(h, json.dumps(m, ensure_ascii=False)) for h, m in items.items()],
+            )
 
     def registry(self) -> dict[tuple[str, str], str]:
         return {(label, key): shown for label, key, shown in
                 self.db.execute("SELECT label, key, shown FROM names")}
 
     def save_registry(self, registry: dict[tuple[str, str], str]) -> None:
-        self.db.executemany(
-            "INSERT OR IGNORE INTO names VALUES (?, ?, ?)",
-            [(label, key, shown) for (label, key), shown in registry.items()],
-        )
-        self.db.commit()
+        with _disk_errors():
+            self.db.executemany(
+                "INSERT OR IGNORE INTO names VALUES (?, ?, ?)",
+                [(label, key, shown) for (label, key), shown in registry.items()],
+            )
+            self.db.commit()
 
     def close(self) -> None:
-        self.db.commit()
-        self.db.close()
+        """Save and close; closing after a failed run (a full disk) must not
+        raise over the run's own error, and what a cache loses is found
+        again by the next run."""
+        try:
+            self.db.commit()
+        except sqlite3.Error:
+            pass
+        finally:
+            self.db.close()
+
+
+@contextmanager
+def _disk_errors() -> Iterator[None]:
+    """sqlite's "database or disk is full" (and failed I/O) as the OSError
+    the indexer reports in one line, like a full disk under the index."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        code = getattr(exc, "sqlite_errorcode", None)
+        if code == sqlite3.SQLITE_FULL:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)) from None
+        if code is not None and code & 0xFF == sqlite3.SQLITE_IOERR:  # extended codes too
+            raise OSError(errno.EIO, str(exc)) from None
+        raise
 
 
 class EntityEnricher:
@@ -189,28 +222,33 @@ class EntityEnricher:
         self.model = model_version()
         self.version = f"{self.model}/{CANON_VERSION}/{self.corrections.digest}"
         self.recognised = 0  # texts sent through NER (cache misses), for reports
-        self.prepared = False  # whether prepare() has read the whole run
+        # Articles sent to NER at a time: each worker gets a share.
+        self.chunk = BATCH_SIZE * max(jobs, 4)
 
-    def prepare(self, articles: Iterable[Article],
-                progress: Callable[[int], None] | None = None) -> None:
-        """Read every article of the run before any is named: NER for those
-        the cache lacks, and the archive's evidence (``archive.py``), so a
-        name does not depend on which batch it came in."""
+    def prepare(self, articles: Iterable[Article]) -> None:
+        """Observe every article of a collection, a chunk at a time (what
+        ``cerca extract`` does before naming; the indexer calls ``observe``
+        as it reads)."""
         chunk: list[Article] = []
         for article in articles:
-            if progress:
-                progress(1)
             if not article.entities_given:
                 chunk.append(article)
-            if len(chunk) >= BATCH_SIZE * max(self.jobs, 4):
-                self._observe(chunk)
+            if len(chunk) >= self.chunk:
+                self.observe(chunk)()
                 chunk = []
-        self._observe(chunk)
-        self.prepared = True
+        self.observe(chunk)()
 
-    def _observe(self, articles: list[Article], raw: dict[int, list[tuple]] | None = None) -> None:
+    def observe(self, articles: list[Article]) -> Callable[[], None]:
+        """Start NER on the articles the cache lacks and return the call
+        that waits for it and adds them to the archive's evidence
+        (``archive.py``). Every article of a run is observed before any is
+        named, so a name does not depend on which batch it came in."""
+        todo = [a for a in articles if not a.entities_given]
+        collect = self._fetch(todo)
+        return lambda: self._observe(todo, collect())
+
+    def _observe(self, articles: list[Article], raw: dict[int, list[tuple]]) -> None:
         """Add the articles to the archive's evidence."""
-        raw = raw if raw is not None else self._fetch(articles)()
         evidence = self.canon.evidence
         for article in articles:
             # Evidence counts only what names an entity: "via Guercino" is
@@ -219,24 +257,17 @@ class EntityEnricher:
             self.canon.observe(text, [m[:2] for m in in_context(text, raw[id(article)])])
             if article.dateline:
                 evidence.add_dateline(article.dateline)
-            evidence.authors.update(a for a in article.author.split(", ") if a)
+            for author in article.author.split(", "):
+                if author:
+                    evidence.add_author(author)
 
-    def start(self, articles: list[Article]) -> Callable[[], None]:
-        """Send the articles the cache does not know to NER and return the
-        step that fills them in; with ``jobs`` > 1 NER runs meanwhile, so
-        the indexer can write the previous batch while this one is read."""
-        todo = [a for a in articles if not a.entities_given]
-        collect = self._fetch(todo)
-
-        def finish() -> None:
-            raw = collect()
-            if not self.prepared:  # the batch is all the evidence there is
-                self._observe(todo, raw)
-            for article in articles:
-                self._name(article, raw.get(id(article), []))
-            self.cache.save_registry(self.canon.registry)
-
-        return finish
+    def name(self, articles: list[Article]) -> None:
+        """Fill the articles' persons, places and orgs, once the whole run
+        is observed: their mentions come from the cache ``observe`` filled."""
+        raw = self._fetch([a for a in articles if not a.entities_given])()
+        for article in articles:
+            self._name(article, raw.get(id(article), []))
+        self.cache.save_registry(self.canon.registry)
 
     def _fetch(self, todo: list[Article]) -> Callable[[], dict[int, list[tuple]]]:
         """Raw (label, text, start) mentions by article, from the cache or
@@ -280,6 +311,9 @@ class EntityEnricher:
         values = self.canon.article(mentions, article.forms)
         article.persons, article.places, article.orgs = (
             values["persons"], values["places"], values["orgs"])
+        if article.author:
+            article.author = ", ".join(dict.fromkeys(
+                self.canon.author(a) for a in article.author.split(", ") if a))
 
     def _bylines(self, article: Article, text: str, raw: list[tuple]) -> list[tuple]:
         """Names the archive knows as bylines, where a byline goes (the first

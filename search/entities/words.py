@@ -10,6 +10,10 @@ from search.analysis import STOPWORDS
 
 GAZETTEER = Path(__file__).resolve().parent / "ner_model" / "gazetteer" / "gazetteer.tsv.xz"
 PARTICLES = frozenset("di de del della da dei van von".split())
+# The nouns a street's name starts with ("via Emilia", "piazzale Risorgimento"):
+# the one list every rule about streets reads.
+STREET_NOUNS = tuple("via vie viale viali piazza piazze piazzale piazzetta corso largo vicolo "
+                     "strada stradello galleria".split())
 
 
 @functools.cache

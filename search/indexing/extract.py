@@ -37,7 +37,7 @@ def extract_files(
     enricher = EntityEnricher(None, corrections)
     try:
         enricher.prepare(articles)
-        enricher.start(articles)()
+        enricher.name(articles)
     finally:
         enricher.close()
     for article in articles:

@@ -69,7 +69,9 @@ def index_paths(
     :param jobs: processes for large runs; default every CPU. Runs under
         ``PARALLEL_MIN`` articles use one process, which starts faster.
     :param rebuild: start from an empty index.
-    :param progress: called with the number of articles read, as they are.
+    :param progress: called with the number of articles read, as they are;
+        one with a ``phase(name)`` method is also told of the phases after
+        reading ("write", then "commit"; see ``update._phase``).
     :param cluster: extract pages and run NER on a Dask cluster instead of
         local processes: ``tcp://HOST:PORT`` of its scheduler, or
         ``local:N`` to start N workers here (``search.indexing.cluster``).
@@ -109,7 +111,7 @@ def index_paths(
                                           pool=executor)
             return update_index(index, roots, enrich=enricher, progress=progress, jobs=jobs,
                                 batch_size=PARALLEL_BATCH if jobs > 1 else SERIAL_BATCH,
-                                pool=executor)
+                                pool=executor, entities=enricher is not None)
         finally:
             if enricher is not None:
                 enricher.close()

@@ -38,6 +38,7 @@ from search.index import (
     replace_index,
     write_lock,
 )
+from search.stories.store import story_file
 
 MANIFEST = "manifest.json"
 ENTITY_CACHE = "entities.sqlite"
@@ -113,6 +114,8 @@ def _take(source: Path, target: Path) -> Snapshot:
         present = {name for name in files if name.startswith(f"{sid}.")}
         if not present or (segment.is_compound() and f"{sid}.seg" not in present):
             raise FileNotFoundError(sid)
+    if story_file(source, generation).exists():  # the generation's stories go with it
+        files.append(story_file(source, generation).name)
     for name in files[1:]:
         linked = _link(source / name, target / name) and linked
     if (source / ENTITY_CACHE).exists():

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import errno
 import os
+import pickle
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 from whoosh.index import LockError
-from whoosh.multiproc import MpWriter
 
 from search import ingest
 from search.codec import CercaCodec
@@ -31,9 +32,11 @@ from search.index import (
 )
 from search.indexing.executor import Executor
 from search.indexing.fields import content_hash, document
+from search.indexing.mpwriter import QuietMpWriter
 from search.indexing.read import Progress, read_articles
 from search.models import Article, Ignored, Skipped
 from search.schema import build_schema
+from search.stories import StoryStep
 
 # Whoosh's posting pool spills sorted runs to disk past this and merges them
 # posting by posting at the end: at 256 MB that merge was a third of the
@@ -42,17 +45,20 @@ WRITER_LIMIT_MB = 1024
 
 
 class Enricher(Protocol):
-    """Fills persons/places/orgs on a batch of articles (EntityEnricher)."""
+    """The entity step (``EntityEnricher``): the run observes every article
+    it reads, then names the ones it writes."""
 
     version: str  # what decides "unchanged" beside the article itself
+    chunk: int  # articles observed at a time
 
-    def prepare(self, articles: Iterable[Article], progress: Progress | None) -> None:
-        """Read every article of the run first (archive-wide naming)."""
+    def observe(self, articles: list[Article]) -> Callable[[], None]:
+        """Begin finding the articles' mentions; the call returned waits for
+        them and adds them to the archive's evidence, so the reading of the
+        next chunk overlaps the model."""
         ...
 
-    def start(self, articles: list[Article]) -> Callable[[], None]:
-        """Begin a batch; the call returned completes it, so the work can
-        overlap the writing of the batch before."""
+    def name(self, articles: list[Article]) -> None:
+        """Fill persons/places/orgs, once every article of the run is observed."""
         ...
 
 
@@ -90,9 +96,15 @@ class IndexReport:
 
 
 class Update:
-    """One run's state: what the index held, what the run has seen, the
-    batch being filled and the one whose entities are being found while the
-    batch before is written."""
+    """One run's state: what the index held, what the run has seen, and the
+    articles on their way to the writer.
+
+    Each article is read once. Without an entity step a changed article is
+    written as it comes. With one, every article read is observed (its
+    mentions found, by the model in the run's pool while reading goes on,
+    or from the entity cache) and the changed ones wait in a spill file
+    until the whole run is observed; then they are named and written.
+    """
 
     def __init__(self, index: Index, folders: list[Path], enrich: Enricher | None,
                  jobs: int, batch_size: int) -> None:
@@ -106,7 +118,22 @@ class Update:
         self.earliest = _earliest_given_year(index)
         self.writer: Any = None  # a Whoosh writer, opened at the first change
         self.batch: list[tuple[Article, str]] = []
-        self.in_flight: tuple[list[tuple[Article, str]], Callable[[], None]] | None = None
+        self.unobserved: list[Article] = []
+        self.observing: Callable[[], None] | None = None  # the chunk the model reads
+        self.spill: IO[bytes] | None = tempfile.TemporaryFile() if enrich else None
+        self.stories = StoryStep(index)
+        self.written: dict[str, str] = {}  # id -> content hash, of the articles written
+        self.spilled = 0  # articles waiting in the spill to be named and written
+        # A progress callback with phases hears of the writing and the commit.
+        self.progress: Progress | None = None
+
+    def read(self, article: Article) -> None:
+        """Take an article from the read stage."""
+        if self.enrich is not None and not article.entities_given:
+            self.unobserved.append(article)
+            if len(self.unobserved) >= self.enrich.chunk:
+                self._observe()
+        self.offer(article)
 
     def offer(self, article: Article) -> None:
         """Queue the article for writing unless it is a duplicate id or unchanged."""
@@ -130,41 +157,46 @@ class Update:
             self.flush()
 
     def flush(self) -> None:
-        """Start the entity step on the batch being filled, then write the
-        one before it."""
-        started = None
-        if self.batch:
-            self._open_writer()
-            articles = [a for a, _ in self.batch]
-            finish = self.enrich.start(articles) if self.enrich is not None else _nothing
-            started = (list(self.batch), finish)
-            self.batch.clear()
-        if self.in_flight is not None:
-            items, finish = self.in_flight
-            finish()
-            for article, digest in items:
-                doc = document(article, digest)
-                if article.id in self.existing:
-                    self.writer.update_document(**doc)
-                    self.report.updated += 1
-                else:
-                    self.writer.add_document(**doc)
-                    self.report.added += 1
-        self.in_flight = started
+        """Write the queued articles, or spill them until they can be named."""
+        if not self.batch:
+            return
+        if self.spill is not None:
+            pickle.dump(self.batch, self.spill, pickle.HIGHEST_PROTOCOL)
+            self.spilled += len(self.batch)
+        else:
+            self._write(self.batch)
+        self.batch = []
 
     def finish(self) -> IndexReport:
         """Write what is queued, remove the articles whose file is gone, commit."""
-        self.flush()  # starts the last batch and writes the one before
-        self.flush()  # writes the last batch
+        self.flush()
+        if self.enrich is not None and self.spill is not None:
+            self._observe()  # starts the last chunk, completes the one before
+            self._observe()  # completes the last chunk: the run is observed
+            self.spill.seek(0)
+            written = self.progress if _phase(self.progress, "write", self.spilled) else None
+            while batch := _next_batch(self.spill):
+                self.enrich.name([a for a, _ in batch])
+                self._write(batch)
+                if written:
+                    written(len(batch))
+            self.spill.close()
+        removed = set()
         for doc_id, (_, origin) in self.existing.items():
             if doc_id not in self.seen and origin not in self.unreadable \
                     and _within(origin, self.folders):
                 self._open_writer()
                 self.writer.delete_by_term("id", doc_id)
+                removed.add(doc_id)
                 self.report.removed += 1
+        live = {i: h for i, (h, _) in self.existing.items() if i not in removed} | self.written
         if self.writer is not None:
+            _phase(self.progress, "commit")
+            self.stories.commit(live, self.writer.generation)  # before the commit publishing it
             self.writer.commit()
             self.writer = None
+        elif self.stories.missing(self.index.generation):
+            self.stories.commit(live, self.index.generation)
         expected = len(self.existing) + self.report.added - self.report.removed
         if self.index.doc_count() != expected:
             # Whoosh's multi-process writer commits without the segment of a
@@ -179,6 +211,8 @@ class Update:
     def abandon(self) -> None:
         """Undo a failed run: stop its writer processes (Whoosh's cancel only
         tells its own copy of them), release the lock, delete what it wrote."""
+        if self.spill is not None:
+            self.spill.close()
         writer, self.writer = self.writer, None
         if writer is None:
             return
@@ -197,6 +231,28 @@ class Update:
         except (IndexBusy, OSError):
             pass  # another run owns the index now; its commit cleans up
 
+    def _observe(self) -> None:
+        """Start the model on the unobserved chunk, then complete the one before."""
+        assert self.enrich is not None
+        started = self.enrich.observe(self.unobserved) if self.unobserved else None
+        self.unobserved = []
+        if self.observing is not None:
+            self.observing()
+        self.observing = started
+
+    def _write(self, batch: list[tuple[Article, str]]) -> None:
+        self._open_writer()
+        for article, digest in batch:
+            self.stories.add(article, digest)
+            self.written[article.id] = digest
+            doc = document(article, digest)
+            if article.id in self.existing:
+                self.writer.update_document(**doc)
+                self.report.updated += 1
+            else:
+                self.writer.add_document(**doc)
+                self.report.added += 1
+
     def _open_writer(self) -> None:
         if self.writer is not None:
             return
@@ -206,17 +262,31 @@ class Update:
             # open until garbage collection. Opening a compound segment costs
             # milliseconds, which is why searchers are kept per thread.
             if self.jobs > 1:
-                self.writer = MpWriter(index.ix, procs=self.jobs, multisegment=True,
-                                       batchsize=self.batch_size,
-                                       limitmb=WRITER_LIMIT_MB // self.jobs, codec=CercaCodec())
+                self.writer = QuietMpWriter(index.ix, procs=self.jobs, multisegment=True,
+                                            batchsize=self.batch_size,
+                                            limitmb=WRITER_LIMIT_MB // self.jobs,
+                                            codec=CercaCodec())
             else:
                 self.writer = index.ix.writer(limitmb=WRITER_LIMIT_MB, codec=CercaCodec())
         except LockError:
             raise IndexBusy(busy_message(index.path)) from None
 
 
-def _nothing() -> None:
-    """The entity step of a run without one."""
+def _phase(progress: Progress | None, name: str, total: int | None = None) -> bool:
+    """Tell ``progress`` the run moved on, if it has a ``phase(name, total)``
+    method (the CLI's): "write" (``total`` articles named and written after
+    reading) or "commit" (segments written and merged, not counted)."""
+    begin = getattr(progress, "phase", None)
+    if begin is not None:
+        begin(name, total)
+    return begin is not None
+
+
+def _next_batch(spill: IO[bytes]) -> list[tuple[Article, str]]:
+    try:
+        return pickle.load(spill)
+    except EOFError:
+        return []
 
 
 def update_index(
@@ -227,33 +297,45 @@ def update_index(
     batch_size: int = 64,
     jobs: int = 1,
     pool: Executor | None = None,
+    *,
+    entities: bool = True,
 ) -> IndexReport:
     """Bring the index in line with the files under ``roots``.
 
-    With ``jobs`` > 1, analysis and posting writing run in that many writer
-    processes, each writing its own segment (Whoosh's multi-process writer);
-    reading, hashing and entities stay here. Web pages are extracted in
-    ``pool`` (a Pool or a ``Cluster``) when given (``index_paths`` passes
-    the entity step's).
+    :param enrich: the entity step; by default the model's, with its cache
+        beside the index and no corrections (``index_paths`` passes one
+        that shares its pool and corrections).
+    :param entities: False to index no persons, places or organisations
+        found by the model (the ones a JSONL line gives are kept).
+    :param jobs: with more than one, analysis and posting writing run in
+        that many writer processes, each writing its own segment (Whoosh's
+        multi-process writer); reading, hashing and naming stay here.
+    :param pool: where web pages are extracted (a Pool or a ``Cluster``).
     """
     folders = [Path(r).resolve() for r in roots]
-    run = Update(index, folders, enrich, jobs, batch_size)
-    report = run.report
-    if enrich is not None:
-        # The entity step reads the whole run first (archive-wide names);
-        # progress is counted there, where the model's time goes.
-        enrich.prepare(read_articles(folders, [], [], set(), None, pool), progress)
-        progress = None
+    own = None
+    if entities and enrich is None:
+        from search.entities.ner import EntityEnricher
+
+        enrich = own = EntityEnricher(index.path, jobs=jobs, pool=pool)
     try:
-        for article in read_articles(folders, report.skipped, report.ignored, run.unreadable,
-                                     progress, pool):
-            run.offer(article)
-        return run.finish()
-    except BaseException as exc:
-        run.abandon()
-        if isinstance(exc, OSError):
-            raise IndexProblem(disk_message(exc, index.path)) from None
-        raise
+        run = Update(index, folders, enrich if entities else None, jobs, batch_size)
+        run.progress = progress
+        try:
+            for article in read_articles(folders, run.report.skipped, run.report.ignored,
+                                         run.unreadable, progress, pool):
+                run.read(article)
+            return run.finish()
+        except BaseException as exc:
+            run.abandon()
+            if isinstance(exc, OSError):
+                raise IndexProblem(disk_message(exc, index.path)) from None
+            raise
+        finally:
+            run.stories.close()
+    finally:
+        if own is not None:
+            own.close()
 
 
 def add_missing_fields(index: Index) -> None:

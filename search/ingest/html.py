@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
+from search.ingest.large_html import LARGE_PAGE_CHARS, head_metadata, stream_text
 from search.ingest.readers import InputError, decode, make_article, read_bytes
 from search.models import Article, Page, Skipped
 
@@ -32,6 +33,13 @@ NO_ARTICLE = "nessun testo di articolo nella pagina (un indice, una galleria, un
 PROSE_LINE_WORDS = 8
 MIN_PROSE_WORDS = 25
 
+# libxml2, under lxml and trafilatura, stops building the tree this many
+# elements deep: whatever is nested deeper is never read.
+MAX_DEPTH = 256
+TOO_DEEP = (f"pagina annidata troppo in profondità (oltre {MAX_DEPTH} elementi uno dentro "
+            "l'altro): il parser HTML non ne legge il testo")
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^>]*?(/?)>")
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 _META_CHARSET = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
 _XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
 _BYLINE = re.compile(r"^(?:di|by|von|par|por)\s+", re.I)
@@ -51,6 +59,20 @@ def declared_charset(data: bytes) -> str:
     return match.group(1).decode("ascii").lower() if match else ""
 
 
+def too_deep(html: str) -> bool:
+    """Whether elements nest past ``MAX_DEPTH`` (asked only of a page with
+    no article found, to say why)."""
+    depth = 0
+    for tag in _TAG.finditer(html):
+        closing, name, empty = tag.groups()
+        if name.lower() in _VOID or empty:
+            continue
+        depth = max(0, depth - 1) if closing else depth + 1
+        if depth > MAX_DEPTH:
+            return True
+    return False
+
+
 def decode_html(data: bytes, http_charset: str = "") -> str:
     """The server's charset (in a WARC), then the page's own, then detection."""
     return decode(data, http_charset or declared_charset(data))
@@ -67,7 +89,7 @@ def read_page(page: Page) -> Article | Skipped:
         found = _extract(html, str(page.meta.get("url") or "") or None,
                          guess_date=page.fallback_date is None)
         if found is None:
-            raise InputError(NO_ARTICLE)
+            raise InputError(TOO_DEEP if too_deep(html) else NO_ARTICLE)
         text, meta, guessed = found
         meta.update({k: v for k, v in page.meta.items() if v not in (None, "", [])})
         return make_article(page.id, text, meta, origin=page.origin, markdown=False,
@@ -87,6 +109,13 @@ def _extract(html: str, url: str | None, guess_date: bool
     from htmldate import find_date
     from trafilatura.utils import load_html
 
+    if len(html) > LARGE_PAGE_CHARS:  # streamed: see large_html.py
+        lines = stream_text(html)
+        if not _prose(lines):
+            return None
+        meta = head_metadata(html, url)
+        meta["author"] = _BYLINE.sub("", meta.get("author") or "")
+        return "\n\n".join(lines), {k: v for k, v in meta.items() if v}, None
     # lxml refuses a str that declares its encoding; the text is decoded already.
     tree = load_html(_XML_DECLARATION.sub("", html, count=1))
     if tree is None:
@@ -99,7 +128,7 @@ def _extract(html: str, url: str | None, guess_date: bool
     )
     lines = [line.strip() for line in (doc.text or "").split("\n")] if doc else []
     lines = [line for line in lines if line]
-    if sum(n for line in lines if (n := len(line.split())) >= PROSE_LINE_WORDS) < MIN_PROSE_WORDS:
+    if not _prose(lines):
         return None
     meta = {
         "title": doc.title,
@@ -116,6 +145,12 @@ def _extract(html: str, url: str | None, guess_date: bool
         if guessed and (guessed.month, guessed.day) == (1, 1) and not _NEW_YEAR.search(html):
             guessed = None
     return "\n\n".join(lines), {k: v for k, v in meta.items() if v}, guessed
+
+
+def _prose(lines: list[str]) -> bool:
+    """Whether ``lines`` hold an article's prose, not a page's menus."""
+    return sum(n for line in lines if (n := len(line.split())) >= PROSE_LINE_WORDS) \
+        >= MIN_PROSE_WORDS
 
 
 T = TypeVar("T")

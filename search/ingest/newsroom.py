@@ -80,17 +80,17 @@ def _is_name(name: str, strict: bool) -> bool:
     return not any(common_word(w) and w.casefold() not in first_names() for w in words)
 
 
-def _dateline(text: str, at: int) -> tuple[str, int] | None:
+def _dateline(text: str, at: int, after_byline: bool = False) -> tuple[str, int] | None:
     for pattern in _DATELINES:
         match = pattern.match(text, at)
         if match:
-            found = _place(match.group("place"), match.group("end"))
+            found = _place(match.group("place"), match.group("end"), after_byline)
             if found:
                 return found, match.end()
     return None
 
 
-def _place(place: str, end: str) -> str | None:
+def _place(place: str, end: str, after_byline: bool = False) -> str | None:
     """The dateline's place, if ``place`` followed by ``end`` is one."""
     shouted = _shouted(place)
     known = places.is_italian_place(place)
@@ -98,7 +98,11 @@ def _place(place: str, end: str) -> str | None:
     # case), never "Marco Rossi Ieri".
     if end.strip() == "" and not ((shouted or place.islower()) and known):
         return None
-    if not shouted and not (places.exact(place) or known and place[0].isupper()):
+    # After a byline, a short form in lower case ("Elena Pelloni savignano.")
+    # is the dateline too: no sentence starts in lower case.
+    lower_after_byline = after_byline and place.islower() and known
+    if not shouted and not (places.exact(place) or known and place[0].isupper()
+                            or lower_after_byline):
         return None
     return places.resolve(place) or title_case(place)
 
@@ -114,7 +118,7 @@ def _lead(text: str) -> tuple[list[str], str, int]:
         if not match:
             continue
         name = match.group("name")
-        after = _dateline(text, match.end())
+        after = _dateline(text, match.end(), after_byline=True)
         cue = match.group(0)[:2].casefold() == "di" or "\n" in match.group(0)
         next_word = text[match.end():].split(" ", 1)[0].strip(".,;:")
         glued = next_word[:1].isupper() and common_word(next_word) and not _shouted(next_word)

@@ -45,18 +45,29 @@ def page_id(base: str, uri: str) -> str:
     return f"{base}/{parts.netloc}{rest}{query}".rstrip("/")
 
 
+class Damaged(Exception):
+    """The archive ends inside a record, or a record runs past its end."""
+
+    def __init__(self, records: int, what: str) -> None:
+        super().__init__(f"archivio WARC danneggiato: {what}; letti {records} record "
+                         "prima del danno (le loro pagine sono indicizzate)")
+
+
 def read_warc(path: Path, article_id: str) -> Iterator[Page | Skipped | Ignored]:
     """Every page in the archive, then what was left out and why."""
     base = warc_id(article_id)
     tally: Counter[str] = Counter()
     try:
-        for uri, record in _pages(path, tally):
+        for uri, record, read in _pages(path, tally):
             data = record.content_stream().read(MAX_FILE_BYTES + 1)
             where = f"{path} {uri}"
             if len(data) > MAX_FILE_BYTES:
                 size = MAX_FILE_BYTES // 1_048_576
                 yield Skipped(where, f"pagina troppo grande (oltre {size} MB)")
                 continue
+            if getattr(record.raw_stream, "limit", 0) > 0:  # declared more than was there
+                raise Damaged(read - 1, f"il record di {uri} dichiara {record.length} byte "
+                                        "ma l'archivio finisce prima")
             content_type = _content_type(record)
             charset = _CHARSET.search(content_type)
             yield Page(
@@ -64,6 +75,8 @@ def read_warc(path: Path, article_id: str) -> Iterator[Page | Skipped | Ignored]
                 meta={"url": uri}, charset=charset.group(1) if charset else "",
                 fallback_date=_warc_date(record.rec_headers.get_header("WARC-Date")),
             )
+    except Damaged as exc:
+        yield Skipped(str(path), str(exc))
     except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as exc:
         reason = getattr(exc, "strerror", None) or exc.__class__.__name__
         yield Skipped(str(path), f"archivio WARC illeggibile ({reason})")
@@ -75,16 +88,21 @@ def count_pages(path: Path) -> int:
     """How many articles ``read_warc`` will yield, reading headers only."""
     try:
         return sum(1 for _ in _pages(path, Counter()))
-    except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error):
+    except (Damaged, ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error):
         return 1
 
 
-def _pages(path: Path, tally: Counter[str]) -> Iterator[tuple[str, Any]]:
-    """(target URI, record) for each HTML capture with status 200, each URL
-    once; every other record is counted in ``tally`` by reason."""
+def _pages(path: Path, tally: Counter[str]) -> Iterator[tuple[str, Any, int]]:
+    """(target URI, record, records read so far) for each HTML capture with
+    status 200, each URL once; every other record is counted in ``tally``
+    by reason. Raises ``Damaged`` if the archive ends inside a record
+    (warcio stops there in silence)."""
     seen: set[str] = set()
+    read = 0
     with path.open("rb") as fh:
-        for record in ArchiveIterator(fh):
+        records = ArchiveIterator(fh)
+        for record in records:
+            read += 1
             kind = record.rec_type
             uri = record.rec_headers.get_header("WARC-Target-URI") or ""
             if kind == "revisit":
@@ -101,7 +119,11 @@ def _pages(path: Path, tally: Counter[str]) -> Iterator[tuple[str, Any]]:
                 tally["record senza WARC-Target-URI"] += 1
             else:
                 seen.add(uri)
-                yield uri, record
+                yield uri, record, read
+        left = path.stat().st_size - records.offset
+        if left > 0:
+            raise Damaged(read, f"gli ultimi {left} byte non sono un record completo "
+                                "(archivio troncato?)")
 
 
 def _content_type(record) -> str:

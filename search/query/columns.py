@@ -7,11 +7,14 @@ index does; each is built once per generation in the ``Index``'s
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 from whoosh.searching import Searcher
 
 from search.index import GenerationCache, Index
 from search.query import facets, matchset, ranking
+from search.query.collapse import StoryColumns, read_columns
 
 
 class Columns:
@@ -43,6 +46,10 @@ class Columns:
         return self._cache.get(searcher, f"length:{field}",
                                lambda s: ranking.field_lengths(s, field))
 
+    def stories(self, searcher: Searcher, path: Path) -> StoryColumns:
+        """Each document's story and copy group (``collapse.py``)."""
+        return self._cache.get(searcher, "stories", lambda s: read_columns(s, path))
+
 
 def of(index: Index) -> Columns:
     """The arrays of ``index``."""
@@ -50,6 +57,8 @@ def of(index: Index) -> Columns:
 
 
 def _id_ranks(searcher: Searcher) -> np.ndarray:
+    if not searcher.doc_count_all():  # an empty index's reader has no columns
+        return np.zeros(0, dtype=np.int64)
     ids = np.array(list(searcher.reader().column_reader("id")), dtype=object)
     ranks = np.empty(len(ids), dtype=np.int64)
     ranks[np.argsort(ids, kind="stable")] = np.arange(len(ids))

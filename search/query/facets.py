@@ -92,6 +92,8 @@ def _segment_postings(leaf, field: str) -> dict[bytes, np.ndarray]:
 
 def read_numbers(searcher: Searcher, field: str) -> np.ndarray:
     """A sortable numeric field's value for every docnum, deleted ones included."""
+    if not searcher.doc_count_all():  # an empty index's reader has no columns
+        return np.zeros(0, dtype=np.int64)
     return np.fromiter(searcher.reader().column_reader(field), dtype=np.int64)
 
 

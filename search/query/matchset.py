@@ -22,6 +22,10 @@ from whoosh.system import _INT_SIZE
 
 from search.query import budget
 
+# rarest_first reads a word's postings while they are at most this many
+# times the documents still in the running.
+RAREST_READ_RATIO = 8
+
 
 def leaf_postings(
     searcher: Searcher, field: str, text: str | bytes, weights: bool = True
@@ -73,37 +77,74 @@ def phrase_docs(
     rule). Positions are read only for those documents, a posting block at
     a time, instead of walking every document with all the words as
     Whoosh's span matchers do."""
+    return phrase_hits(searcher, field, words, slop, docnums)[0]
+
+
+def phrase_hits(
+    searcher: Searcher, field: str, words: list[str], slop: int, docnums: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """``phrase_docs``, and each word's frequency in each document found
+    (rows: ``words``; columns: the documents), counted from the positions
+    read anyway: scoring the phrase needs no second pass over postings.
+
+    Words are read in the phrase's order, and a document leaves as soon as
+    its words stop following one another: past the first few words of a
+    long quote only the documents that have it are left, so the postings
+    of the rest are read in one block each."""
     found: list[np.ndarray] = []
+    counts: list[np.ndarray] = []
     for leaf, offset in searcher.reader().leaf_readers():
         budget.check()
         local = docnums[(docnums >= offset) & (docnums < offset + leaf.doc_count_all())] - offset
-        if not len(local):
-            continue
+        ends: dict[int, set[int]] = {}
+        frequencies: dict[int, list[int]] = {int(d): [] for d in local.tolist()}
         try:
-            encoded = [_positions(_raw(leaf.postings(field, w)), local) for w in words]
+            for i, word in enumerate(words):
+                if not frequencies:
+                    break
+                budget.check()
+                alive = np.fromiter(frequencies, dtype=np.int64, count=len(frequencies))
+                encoded = _positions(_raw(leaf.postings(field, word)), np.sort(alive))
+                for d in list(frequencies):
+                    positions = _decode(encoded[d]) if d in encoded else []
+                    if i == 0:
+                        following = set(positions)
+                    else:
+                        before = ends[d]
+                        following = {p for p in positions
+                                     if any(p - k in before for k in range(1, slop + 1))}
+                    if following:
+                        ends[d] = following
+                        frequencies[d].append(len(positions))
+                    else:
+                        del frequencies[d]
         except TermNotFound:
             continue
-        shared = sorted(set.intersection(*(set(e) for e in encoded)))
-        hits = []
-        for i, d in enumerate(shared):
-            if i % 512 == 0:
-                budget.check()
-            if _in_sequence([_decode(e[d]) for e in encoded], slop):
-                hits.append(d)
-        found.append(np.sort(np.asarray(hits, dtype=np.int64)) + offset)
-    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+        hits = sorted(frequencies)
+        found.append(np.asarray(hits, dtype=np.int64) + offset)
+        counts.append(np.asarray([frequencies[d] for d in hits],
+                                 dtype=np.float64).reshape(len(hits), len(words)))
+    if not found:
+        return np.zeros(0, dtype=np.int64), np.zeros((len(words), 0))
+    return np.concatenate(found), np.concatenate(counts).T
 
 
 def _positions(matcher, docs: np.ndarray) -> dict[int, bytes]:
     """The encoded positions of a term in each of the sorted ``docs`` that
     has it; blocks without any of them are skipped unread."""
+    return _at(matcher, docs, weights=False)
+
+
+def _at(matcher, docs: np.ndarray, weights: bool) -> dict:
+    """Per document of the sorted ``docs`` that has the term: its weight,
+    or its encoded positions; blocks without any of them are skipped."""
     if not hasattr(matcher, "_read_ids"):
         found = {}
         for docnum in docs.tolist():
             if matcher.is_active():
                 matcher.skip_to(docnum)
             if matcher.is_active() and matcher.id() == docnum:
-                found[docnum] = matcher.value()
+                found[docnum] = matcher.weight() if weights else matcher.value()
         return found
     found = {}
     low = 0
@@ -117,9 +158,14 @@ def _positions(matcher, docs: np.ndarray) -> dict[int, bytes]:
             at = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
             present = ids[at] == wanted
             if present.any():
-                if matcher._values is None:
-                    matcher._read_values()
-                values = matcher._values
+                if weights:
+                    if matcher._weights is None:
+                        matcher._read_weights()
+                    values = matcher._weights
+                else:
+                    if matcher._values is None:
+                        matcher._read_values()
+                    values = matcher._values
                 found.update(zip(wanted[present].tolist(),
                                  (values[i] for i in at[present].tolist()), strict=True))
             low = high
@@ -129,20 +175,53 @@ def _positions(matcher, docs: np.ndarray) -> dict[int, bytes]:
     return found
 
 
+def weights_at(searcher: Searcher, field: str, text: str | bytes,
+               docnums: np.ndarray) -> np.ndarray:
+    """A term's weight (frequency) in each of the sorted global ``docnums``,
+    0 where it is absent, reading only the posting blocks that hold them."""
+    out = np.zeros(len(docnums))
+    for leaf, offset in searcher.reader().leaf_readers():
+        inside = (docnums >= offset) & (docnums < offset + leaf.doc_count_all())
+        if not inside.any():
+            continue
+        try:
+            found = _at(_raw(leaf.postings(field, text)), docnums[inside] - offset, weights=True)
+        except TermNotFound:
+            continue
+        local = (docnums[inside] - offset).tolist()
+        out[np.flatnonzero(inside)] = [found.get(d, 0.0) for d in local]
+    return out
+
+
+def rarest_first(searcher: Searcher, field: str, words: list[str]) -> np.ndarray:
+    """Sorted global docnums with the rarest of ``words``: a superset of
+    a phrase's matches, read from the rarest postings first, stopping once
+    the next word's postings would cost more than checking positions in
+    the documents left (a long pasted quote needs a handful of its words,
+    not the postings of every "di" and "che" in it)."""
+    if field not in searcher.schema or not searcher.doc_count_all():
+        return np.zeros(0, dtype=np.int64)  # (idf is undefined with no documents)
+    reader = searcher.reader()
+    to_bytes = searcher.schema[field].to_bytes
+    # Rarest first by idf, which the searcher caches for the scorers.
+    idf = {w: searcher.idf(field, to_bytes(w)) for w in set(words)}
+    docs: np.ndarray | None = None
+    for word in sorted(idf, key=lambda w: (-idf[w], w)):
+        if docs is not None and (reader.doc_frequency(field, to_bytes(word))
+                                 > RAREST_READ_RATIO * max(len(docs), 1)):
+            break
+        ids = np.unique(leaf_postings(searcher, field, to_bytes(word), weights=False)[0])
+        docs = ids if docs is None else np.intersect1d(docs, ids, assume_unique=True)
+        if not len(docs):
+            break
+    return docs if docs is not None else np.zeros(0, dtype=np.int64)
+
+
 def _decode(value: bytes) -> list[int]:
     """Whoosh's Positions.decode_positions: a count, then pickled deltas."""
     if not value.endswith(b"."):
         value += b"."
     return list(itertools.accumulate(pickle.loads(value[_INT_SIZE:])))
-
-
-def _in_sequence(positions: list[list[int]], slop: int) -> bool:
-    ends = set(positions[0])
-    for following in positions[1:]:
-        ends = {p for p in following if any(p - k in ends for k in range(1, slop + 1))}
-        if not ends:
-            return False
-    return True
 
 
 def _raw(matcher):
@@ -171,11 +250,9 @@ def _eval(searcher: Searcher, q: wq.Query, n: int) -> np.ndarray:
         mask[leaf_postings(searcher, q.fieldname, q.text, weights=False)[0]] = True
         return mask
     if isinstance(q, wq.Phrase):
-        candidates = np.ones(n, dtype=bool)
-        for word in q.words:
-            candidates &= _eval(searcher, wq.Term(q.fieldname, word), n)
+        candidates = rarest_first(searcher, q.fieldname, q.words)
         mask = np.zeros(n, dtype=bool)
-        mask[phrase_docs(searcher, q.fieldname, q.words, q.slop, np.flatnonzero(candidates))] = True
+        mask[phrase_docs(searcher, q.fieldname, q.words, q.slop, candidates)] = True
         return mask
     if isinstance(q, (wq.Or, wq.DisjunctionMax)):
         mask = np.zeros(n, dtype=bool)

@@ -31,6 +31,8 @@ from whoosh.qparser import (
 from whoosh.qparser.common import QueryParserError
 
 from search.analysis import STOPWORDS, WORD_PATTERN, exact_analyzer, fold, stemming_analyzer
+from search.models import MAX_QUERY_CHARS
+from search.query import nesting
 from search.query.conflation import Vocabulary, related
 from search.schema import FIELD_ALIASES
 
@@ -49,7 +51,6 @@ STEMMED = ("title", "body")
 ALL_WORDS_BOOST = 4.0
 PROXIMITY_BOOST = 0.15
 PROXIMITY_SLOP = 2
-MAX_QUERY_CHARS = 1000
 
 # In a question, interrogatives and the nouns that only ask for a kind of
 # answer carry no topic: "In quale anno è iniziata la crisi?" is about the
@@ -120,6 +121,19 @@ def bound_patterns(text: str) -> tuple[str, list[str]]:
     return "".join(parts).strip(), notices
 
 
+_RANGE = re.compile(r"\S*[\[{][^\]}]*[\]}]")
+
+
+def _fallback_notice(text: str, exc: Exception) -> str:
+    """What the user is told when a query falls back to its plain words."""
+    if isinstance(exc, Unsupported):
+        span = _RANGE.search(text)
+        shown = span.group() if span else text
+        return (f"«{shown[:60]}»: gli intervalli non si cercano, cercate le sole parole; "
+                "per le date usa i filtri Dal e Al (date_from, date_to).")
+    return f"«{text[:60]}»: sintassi non valida, cercate le sole parole."
+
+
 def _note(notices: list[str], text: str) -> None:
     if text not in notices:
         notices.append(text)
@@ -130,9 +144,10 @@ class Unsupported(Exception):
 
 
 # What parsing typed text can raise: Whoosh's own error, and the
-# NotImplementedError its syntax tree raises for some stray operators
-# ("a -)"); a query that raises either falls back to its plain words.
-PARSER_ERRORS = (QueryParserError, NotImplementedError, Unsupported)
+# NotImplementedError and IndexError its syntax tree raises for some stray
+# operators ("a -)", "NOT NOT a"); a query that raises one falls back to its
+# plain words.
+PARSER_ERRORS = (QueryParserError, NotImplementedError, IndexError, Unsupported)
 
 
 @dataclass
@@ -202,11 +217,16 @@ class TextQueryBuilder:
         text, notices = bound_patterns(text)
         if not text:
             return ParsedQuery(wq.Every(), [], notices=notices)
+        if nesting.too_deep(text):
+            result = self._fallback(text, ignore, vocabulary)
+            result.notices = [*notices, nesting.NOTICE]
+            return result
         try:
             parsed = self._parser.parse(text)
             built = self._expand(parsed, bool(_OR_WORD.search(text)), ignore, vocabulary)
-        except PARSER_ERRORS:
+        except PARSER_ERRORS as exc:
             built = None
+            _note(notices, _fallback_notice(text, exc))
         result = self._fallback(text, ignore, vocabulary) if built is None else ParsedQuery(
             words=_words(parsed), **built)
         result.notices = notices

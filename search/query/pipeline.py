@@ -25,8 +25,17 @@ from whoosh.searching import Searcher, TimeLimit
 from search.analysis import fold
 from search.index import Index
 from search.links import web_url
-from search.models import DATE_SOURCES, FacetValue, Hit, SearchRequest, SearchResult, iso
-from search.query import budget, columns, rerank
+from search.models import (
+    DATE_SOURCES,
+    NAME_FACETS,
+    FacetValue,
+    Hit,
+    SearchRequest,
+    SearchResult,
+    Story,
+    iso,
+)
+from search.query import budget, collapse, columns, rerank
 from search.query import facets as facet_counts
 from search.query.budget import QueryTooCostly
 from search.query.conflation import Vocabulary
@@ -43,12 +52,7 @@ from search.schema import FACET_FIELDS
 # SQuAD-it (bench/relevance.py). Titles are short: less length normalisation.
 WEIGHTING = BM25F(B=0.75, K1=0.6, title_B=0.5, title_exact_B=0.5)
 
-_ENTITY_FILTERS = (
-    ("person", "persons", "persons", "not_persons"),
-    ("place", "places", "places", "not_places"),
-    ("org", "orgs", "orgs", "not_orgs"),
-    ("author", "authors", "authors", "not_authors"),
-)
+_ENTITY_FILTERS = tuple((f.key, f.field, f.field, f.not_field) for f in NAME_FACETS)
 
 
 @dataclass(frozen=True)
@@ -201,18 +205,35 @@ class Matches:
                                      for s in DATE_SOURCES]
         return result
 
+    def stories(self) -> collapse.StoryColumns:
+        return columns.of(self.index).stories(self.searcher, self.index.path)
+
+    def results(self) -> int:
+        """How many results the pages hold, once collapsed."""
+        return collapse.count(collapse.key_of(self.stories(), self.plan.request.collapse),
+                              self.matched)
+
+    def collapsed(self, wanted: int | None) -> list[tuple[int, float | None]]:
+        """The first ``wanted`` results (all if None) in result order, one
+        per story or copy group as the request's ``collapse`` says."""
+        key = collapse.key_of(self.stories(), self.plan.request.collapse)
+        return collapse.first_of_each(self.ordered, key, self.total, wanted)
+
     def page(self, number: int, size: int) -> list[Hit]:
-        """The hits of page ``number`` (from 1) of the order, with snippets."""
+        """The hits of page ``number`` (from 1) of the collapsed order, with snippets."""
         offset = (max(1, number) - 1) * size
-        if offset >= self.total:
+        if offset >= self.results():
             return []
-        return [self.hit(docnum, score) for docnum, score in self.ordered(offset + size)[offset:]]
+        return [self.hit(docnum, score) for docnum, score in self.collapsed(offset + size)[offset:]]
 
     def hit(self, docnum: int, score: float | None, shown: bool = True) -> Hit:
         """One hit with its stored fields; a hit ``shown`` on a page also
         gets its snippet and the words it matched (an export needs neither,
         and scanning every text for them would cost most of its time)."""
         fields = self.searcher.stored_fields(docnum)
+        stories = self.stories()
+        members = collapse.members_of(stories, docnum, self.matched,
+                                      self.searcher.stored_fields)
         body = fields.get("body", "")
         in_body, matched = explain(fields.get("title", ""), body, self.keys) if shown else ([], [])
         return Hit(
@@ -229,6 +250,10 @@ class Matches:
             date_inferred=bool(fields.get("date_inferred")),
             date_source=date_source(fields),
             matched=matched,
+            story=stories.name(docnum),
+            copies=[m for m in members if m.relation == "copy"],
+            related=[m for m in members if m.relation == "related"],
+            author=fields.get("author") or "",
         )
 
 
@@ -273,6 +298,7 @@ def search(index: Index, request: SearchRequest,
     with budget.budget(seconds), index.searcher(weighting=WEIGHTING) as searcher:
         found = find(index, searcher, plan(request, searcher.reader()))
         page = max(1, request.page)
+        results = found.results()
         hits = found.page(page, request.page_size)
         parsed = found.parsed
         suggestion = None
@@ -288,17 +314,19 @@ def search(index: Index, request: SearchRequest,
             suggestion=suggestion,
             request=request,
             notices=found.notices,
+            results=results,
         )
 
 
 def export_hits(index: Index, request: SearchRequest,
                 seconds: float | None = budget.DEFAULT_SECONDS) -> Iterator[Hit]:
-    """Every hit of a search in page order, without paging or snippets;
+    """Every result of a search in page order (collapsed as the page is),
+    without paging or snippets;
     finding and ordering them is within ``seconds``, streaming is not."""
     with index.searcher(weighting=WEIGHTING) as searcher:
         with budget.budget(seconds):
             found = find(index, searcher, plan(request, searcher.reader()))
-            order = found.ordered()
+            order = found.collapsed(None)
         for docnum, score in order:
             yield found.hit(docnum, score, shown=False)
 
@@ -320,6 +348,27 @@ def facet_values(
     shown = [v for v in values if not (v.selected or v.excluded)
              and needle in fold(v.value.casefold())]
     return chosen + shown[:max(0, limit - len(chosen))]
+
+
+def story(index: Index, story_id: str) -> Story | None:
+    """Every article of one story, by date; None if there is no such story."""
+    with index.searcher() as searcher:
+        arrays = columns.of(index)
+        return collapse.story_of(arrays.stories(searcher, index.path), story_id,
+                                 arrays.live(searcher), searcher.stored_fields)
+
+
+def article_story(index: Index, article_id: str) -> Story | None:
+    """The story of one article: its other articles, by date, each a copy
+    of it or related; None for an unknown article."""
+    with index.searcher() as searcher:
+        docnum = searcher.document_number(id=article_id)
+        if docnum is None:
+            return None
+        arrays = columns.of(index)
+        stories = arrays.stories(searcher, index.path)
+        return Story(stories.name(docnum), collapse.members_of(
+            stories, docnum, arrays.live(searcher), searcher.stored_fields))
 
 
 def date_source(fields: dict) -> str:

@@ -31,8 +31,17 @@ from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
 from search.query import budget
-from search.query.matchset import leaf_postings, phrase_docs
+from search.query.matchset import (
+    leaf_postings,
+    phrase_docs,
+    phrase_hits,
+    rarest_first,
+    weights_at,
+)
 
+# A phrase whose rarest words leave at most this many documents has its
+# positions checked at once (see Ranker._phrase_bound).
+CHECK_AT_ONCE = 256
 # Whoosh stores field lengths as one byte; this decodes them all at once.
 _LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
@@ -75,6 +84,8 @@ class Ranker:
         self._terms: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         # id() of a Phrase node -> every document that has it (see matches()).
         self._phrase_matches: dict[int, np.ndarray] = {}
+        # id() of a Phrase node -> its bound's (scores, candidates).
+        self._phrase_bounds: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     def matches(self, q: wq.Query) -> np.ndarray | None:
         """The documents ``q`` matches; its phrases are checked in every
@@ -174,8 +185,29 @@ class Ranker:
         raise Unsupported(type(q).__name__)
 
     def _phrase_bound(self, q: wq.Phrase) -> Scores:
-        """A phrase as the sum of its words, where it has them all."""
-        return _all([self._term(q.fieldname, w, 1.0) for w in q.words], q.boost)
+        """A phrase as the sum of its words, in the documents with its
+        rarest words (``rarest_first``); the others cannot match it. When
+        those are few (a long quote), positions are checked at once and
+        the score is exact; else it is a bound until they are checked, its
+        words' weights read for those documents only."""
+        key = id(q)
+        if key not in self._phrase_bounds:
+            docs = rarest_first(self.searcher, q.fieldname, q.words)
+            exact = len(docs) <= CHECK_AT_ONCE
+            weights: np.ndarray | None = None
+            if exact:
+                docs, weights = phrase_hits(self.searcher, q.fieldname, q.words, q.slop, docs)
+                self._phrase_matches[key] = _mask(self.n, docs)
+            score = np.zeros(self.n)
+            field = q.fieldname
+            for i, word in enumerate(q.words if len(docs) else ()):
+                btext = self.searcher.schema[field].to_bytes(word)
+                tf = weights[i] if weights is not None else weights_at(
+                    self.searcher, field, btext, docs)
+                score[docs] += self._bm25(field, btext, docs, tf)
+            self._phrase_bounds[key] = (score, _mask(self.n, docs))
+        score, match = self._phrase_bounds[key]
+        return Scores(score * q.boost, match.copy(), True)
 
     def _term(self, field: str, text: str, boost: float) -> Scores:
         key = (field, text)
@@ -196,15 +228,30 @@ class Ranker:
             return score, match
         ids, weights = leaf_postings(searcher, field, btext)
         match[ids] = True
-        scorer = searcher.weighting.scorer(searcher, field, btext)
-        if schema_field.scorable:
-            lengths = self.lengths(field)[ids]
-            k1, b = scorer.K1, scorer.B
-            norm = k1 * ((1 - b) + b * lengths / scorer.avgfl)
-            score[ids] = scorer.idf * (weights * (k1 + 1)) / (weights + norm)
-        else:
-            score[ids] = weights
+        score[ids] = self._bm25(field, btext, ids, weights)
         return score, match
+
+    def _bm25(self, field: str, btext: bytes, ids: np.ndarray,
+              weights: np.ndarray) -> np.ndarray:
+        """Whoosh's BM25F score of a term with ``weights`` in documents ``ids``."""
+        searcher = self.searcher
+        if not searcher.schema[field].scorable:
+            return weights
+        # BM25FScorer's statistics, without the block-quality setup its
+        # constructor also does (a term lookup per word of a long quote).
+        weighting = searcher.weighting
+        b = weighting._field_B.get(field, weighting.B)
+        k1 = weighting.K1
+        idf = searcher.idf(field, btext)
+        avgfl = searcher.avg_field_length(field) or 1
+        norm = k1 * ((1 - b) + b * self.lengths(field)[ids] / avgfl)
+        return np.where(weights > 0, idf * (weights * (k1 + 1)) / (weights + norm), 0.0)
+
+
+def _mask(n: int, docs: np.ndarray) -> np.ndarray:
+    mask = np.zeros(n, dtype=bool)
+    mask[docs] = True
+    return mask
 
 
 def _phrases(q: wq.Query) -> list[wq.Phrase]:

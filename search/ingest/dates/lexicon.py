@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from search.entities.words import STREET_NOUNS
+
 MONTHS = {
     name: i for i, names in enumerate(
         [("gennaio", "gen"), ("febbraio", "feb"), ("marzo", "mar"), ("aprile", "apr"),
@@ -50,10 +52,10 @@ WORD_START = r"(?<!\w)"  # a word starts here (after an apostrophe too: "l'8 set
 
 # Words before a number-and-month that make it a name: "via 20 Settembre".
 STREET = re.compile(
-    r"(?:\b(?:via|viale|v\.le|piazza|p\.zza|p\.za|piazzale|largo|corso|c\.so|vicolo|strada|"
-    r"ponte|galleria|stazione|scuola|istituto|liceo|quartiere|rione|lungomare|lungotevere|"
+    rf"(?:\b(?:{'|'.join(STREET_NOUNS)}|v\.le|p\.zza|p\.za|c\.so|"
+    r"ponte|stazione|scuola|istituto|liceo|quartiere|rione|lungomare|lungotevere|"
     r"borgo|contrada|banchina|parco|circonvallazione|caserma|ospedale|stadio|palazzetto|teatro|"
-    r"piazzetta|salita|traversa|località)\s+(?:del\s+|dei\s+)?)$", re.IGNORECASE)
+    r"salita|traversa|località)\s+(?:del\s+|dei\s+)?)$", re.IGNORECASE)
 # A law, decree or ruling: its date is the law's, never the article's.
 LAW = re.compile(
     r"\b(?:legge|leggi|l\.|decreto(?:[- ]legge| legislativo| ministeriale| del presidente)?|"

@@ -1,0 +1,100 @@
+"""What the story step knows of one article: text fingerprints, names, day.
+
+Computed from the fields the index stores (title, text, canonical
+entities, date), so an article read again from the index gives the same
+features as when it was indexed. Two MinHash signatures (datasketch):
+word 3-shingles of the text, which tell a copy, and the set of the
+text's content words, which says how close two different texts are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+from datasketch import MinHash
+
+from search.analysis import fold
+
+NUM_PERM = 128
+SEED = 24
+SCHEME = "affine32"  # datasketch 2 names how its hash values were made
+# Words shorter than this carry little of an event (articles, "via", "ieri").
+MIN_WORD = 4
+# Prefix length standing in for a stem: "rubato", "rubati" -> "rubat".
+STEM = 6
+_WORD = re.compile(r"\w+")
+_MARKS = re.compile("[\u0300-\u036f]")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+# A 32-bit hash of each token before the permutations: CRC-32, in C and
+# stable across processes, four times faster here than datasketch's SHA-1.
+_HASH = zlib.crc32
+
+
+@dataclass(frozen=True)
+class Features:
+    """One article as the story step compares it."""
+
+    shingles: np.ndarray  # MinHash hash values of its word 3-shingles
+    n_shingles: int
+    words: np.ndarray  # MinHash hash values of its content words
+    n_words: int
+    names: tuple[str, ...]  # canonical persons, places, orgs, folded, sorted
+    persons: tuple[str, ...]  # the persons among them with at least two words
+    day: int  # proleptic ordinal of its date, 0 when undated
+    # The numbers in the text (ages, amounts, times, counts): a template
+    # filled in again (a weekly bulletin) keeps its words, not its numbers.
+    numbers: tuple[str, ...] = ()
+
+    def to_row(self) -> tuple[bytes, int, bytes, int, str, str, int, str]:
+        return (self.shingles.astype("<u4").tobytes(), self.n_shingles,
+                self.words.astype("<u4").tobytes(), self.n_words,
+                "\x1f".join(self.names), "\x1f".join(self.persons), self.day,
+                "\x1f".join(self.numbers))
+
+    @classmethod
+    def from_row(cls, row: tuple) -> Features:
+        shingles, n_shingles, words, n_words, names, persons, day, numbers = row
+        return cls(np.frombuffer(shingles, dtype="<u4"), n_shingles,
+                   np.frombuffer(words, dtype="<u4"), n_words,
+                   tuple(n for n in names.split("\x1f") if n),
+                   tuple(n for n in persons.split("\x1f") if n), day,
+                   tuple(n for n in numbers.split("\x1f") if n))
+
+
+def _signature(tokens: set[bytes]) -> np.ndarray:
+    m = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_PERMUTATIONS, scheme=SCHEME,
+                hashfunc=_HASH)
+    if tokens:
+        m.update_batch(list(tokens))
+    return m.hashvalues.astype(np.uint32)
+
+
+def _fold(text: str) -> str:
+    """Accents dropped, as ``analysis.fold`` does, with one regex over the
+    whole text (a long text, read character by character, cost a third of
+    the story step)."""
+    return _MARKS.sub("", unicodedata.normalize("NFD", text))
+
+
+def _norm(name: str) -> str:
+    return fold(name.casefold()).strip()
+
+
+def features(text: str, persons: list[str], places: list[str], orgs: list[str],
+             date: dt.date | None) -> Features:
+    """The features of an article's text (title left out: a copy often has
+    a new headline), its canonical entities and its date."""
+    words = _WORD.findall(_fold(text.casefold()))
+    shingles = {" ".join(words[i:i + 3]).encode() for i in range(len(words) - 2)}
+    content = {w[:STEM].encode() for w in words if len(w) >= MIN_WORD and not w.isdigit()}
+    names = sorted({_norm(n) for n in [*persons, *places, *orgs] if _norm(n)})
+    full = sorted({_norm(p) for p in persons if len(_norm(p).split()) >= 2})
+    numbers = sorted({n.replace(".", "").replace(",", "") for n in _NUMBER.findall(text)})
+    return Features(_signature(shingles), len(shingles), _signature(content), len(content),
+                    tuple(names), tuple(full), date.toordinal() if date else 0, tuple(numbers))
