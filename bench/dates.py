@@ -12,6 +12,9 @@ domani, settimana/mese/anno...) which each system finds (spans overlap).
 
 Usage: .venv/bin/python bench/dates.py [--articles 1000] [--dateparser-articles 200]
        .venv/bin/python bench/dates.py --publication   # DICE's article dates, as read
+(--publication also scores the dates inferred from the text against
+bench/dates_labels.jsonl: every date inferred from DICE before issue 21,
+labelled by hand as the article's own news or not, null when unclear.)
 (dateparser is not a dependency: ``pip install dateparser`` in the venv.)
 """
 
@@ -32,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 from search.ingest.dates import find_dates  # noqa: E402
 
 DICE = ROOT.parent / "shared" / "data" / "dice" / "docs.jsonl"
+LABELS = Path(__file__).resolve().parent / "dates_labels.jsonl"
 PUBLISHED = dt.date(2025, 9, 10)
 SENTENCE = "Secondo il comunicato diffuso in mattinata, {} la giunta si è riunita."
 
@@ -211,6 +215,7 @@ def publication_dates() -> None:
                 given[str(record["id"])] = str(record["date"])[:10]
     sources: Counter[str] = Counter()
     years: Counter[int] = Counter()
+    inferred: dict[str, str] = {}
     kept = 0
     for article in read_jsonl(DICE):
         if not isinstance(article, Article):
@@ -218,12 +223,29 @@ def publication_dates() -> None:
         sources[article.date_source] += 1
         if article.date_source == "inferred" and article.date:
             years[article.date.year] += 1
+            inferred[article.id] = article.date.isoformat()
         if article.id in given and article.date_source == "given" and article.date \
                 and article.date.isoformat() == given[article.id]:
             kept += 1
     print(f"DICE: {dict(sources)}; given dates kept {kept}/{len(given)}; inferred before "
           f"2000: {sum(n for y, n in years.items() if y < 2000)}; inferred by year "
           f"{dict(sorted(years.items()))}")
+    labelled(inferred)
+
+
+def labelled(inferred: dict[str, str]) -> None:
+    """The inferred dates the hand labels confirm or refute."""
+    labels = [json.loads(line) for line in LABELS.read_text("utf-8").splitlines()]
+    own = {x["id"]: x["date"] for x in labels if x["own"] is True}
+    wrong = {x["id"]: x["date"] for x in labels if x["own"] is False}
+    confirmed = sum(inferred.get(i) == d for i, d in own.items())
+    refuted = sum(inferred.get(i) == d for i, d in wrong.items())
+    unlabelled = sum(i not in own and i not in wrong for i in inferred)
+    print(f"labelled ({LABELS.name}: {len(own)} own, {len(wrong)} not own, "
+          f"{len(labels) - len(own) - len(wrong)} unclear): inferred {len(inferred)}, "
+          f"confirmed {confirmed}/{len(own)}, wrong {refuted}/{len(wrong)}, "
+          f"not labelled or unclear {unlabelled}; precision on the labelled "
+          f"{confirmed / max(1, confirmed + refuted):.2f}")
 
 
 def main() -> None:

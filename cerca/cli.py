@@ -192,13 +192,20 @@ def print_result(result: SearchResult, color: bool) -> None:
     if result.results != result.total:
         grouped = f", {result.results} " + ("notizie" if result.request.collapse == "story"
                                              else "testi")
-    click.echo(f"{result.total} {noun}{q}{grouped} (pagina {result.page} di {result.pages})")
+    others = ""
+    if result.others:
+        verb = "contiene" if result.others == 1 else "contengono"
+        others = f"; altri {result.others} {verb} solo alcune parole"
+    click.echo(f"{result.total} {noun}{q}{grouped}{others}"
+               f" (pagina {result.page} di {result.pages})")
     for notice in result.notices:  # what was changed to keep the search bounded
         click.echo(f"Avviso: {notice}")
     if result.suggestion:
         click.echo(f"Forse cercavi: {result.suggestion}")
     offset = (result.page - 1) * result.page_size
     for n, hit in enumerate(result.hits, offset + 1):
+        if hit.words == "some" and (n == offset + 1 or result.hits[n - offset - 2].words == "all"):
+            click.echo("\n--- Contengono solo alcune parole ---")
         date = f"{hit.date} (dedotta dal testo)" if hit.date_source == "inferred" else hit.date
         meta = " · ".join(x for x in (date, hit.source, hit.author) if x)
         click.echo("")

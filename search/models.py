@@ -52,6 +52,8 @@ DATE_SOURCES: tuple[str, ...] = ("given", "inferred", "none")
 # What one result stands for: a story, a text and its copies, or one article.
 Collapse = Literal["story", "copies", "none"]
 COLLAPSES: tuple[str, ...] = ("story", "copies", "none")
+# A hit has every word of the query (the result set) or only some of them.
+WordSet = Literal["all", "some"]
 
 
 def iso(value: dt.date | dt.datetime | None) -> str | None:
@@ -249,6 +251,9 @@ class Hit:
     related: list[StoryMember] = field(default_factory=list)
     # The byline as stored ("Anna Rossi, Luca Bianchi"); "" when unsigned.
     author: str = ""
+    # Which set the hit is in: "all" (every word: the result set, counted)
+    # or "some" (only some of the words, listed after it).
+    words: WordSet = "all"
 
 
 @dataclass
@@ -266,10 +271,19 @@ class SearchResult:
     # How many results the pages hold: stories, copy groups or articles,
     # as ``request.collapse`` says (``total`` counts articles).
     results: int = 0
+    # Articles with only some of the words: counted apart from ``total``;
+    # the best ``others_listed`` of them follow the result set on the pages.
+    others: int = 0
+    others_listed: int = 0
+
+    @property
+    def listed(self) -> int:
+        """How many hits the pages list: the results, then the others."""
+        return self.results + self.others_listed
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.results // self.page_size))
+        return max(1, -(-self.listed // self.page_size))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -277,6 +291,8 @@ class SearchResult:
             "total": self.total,
             "results": self.results,
             "collapse": self.request.collapse,
+            "others": self.others,
+            "others_listed": self.others_listed,
             "page": self.page,
             "page_size": self.page_size,
             "hits": [asdict(h) for h in self.hits],

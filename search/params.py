@@ -31,7 +31,7 @@ LIST_KEYS = {**{f.key: f.field for f in NAME_FACETS},
 # ("persona=X") that would otherwise widen the search to the whole archive.
 SEARCH_KEYS: tuple[str, ...] = (
     "q", *LIST_KEYS, "date_from", "date_to", "date_source", "mentioned_from", "mentioned_to",
-    "sort", "page", "page_size", "limit",
+    "sort", "collapse", "page", "page_size", "limit",
 )
 
 

@@ -48,9 +48,11 @@ def test_index_lists_each_skip_with_its_reason(runner, tmp_path):
 def test_search_json_contract(runner, index_dir):
     result = invoke(runner, "search", "missili", "--index", index_dir, "--json")
     data = json.loads(result.output)
-    assert set(data) == {"query", "total", "results", "collapse", "page", "page_size", "hits",
+    assert set(data) == {"query", "total", "results", "collapse", "others", "others_listed",
+                         "page", "page_size", "hits",
                          "facets", "suggestion", "notices"}
     assert data["total"] == 1 and data["hits"][0]["id"] == "esteri-002"
+    assert data["others"] == 0 and data["hits"][0]["words"] == "all"
     assert HIT_KEYS <= set(data["hits"][0])
     assert data["hits"][0]["date"] == "2025-09-14"
     assert data["hits"][0]["matched"][0]["word"] == "missili"

@@ -26,7 +26,7 @@ def _buckets(result):
 
 
 def test_each_hit_says_where_its_date_came_from(years):
-    hits = {h.id: h for h in search(years, SearchRequest(page_size=100)).hits}
+    hits = {h.id: h for h in search(years, SearchRequest(page_size=100, collapse="none")).hits}
     assert hits["anni-00"].date_source == "given"
     assert (hits["anni-dedotta"].date, hits["anni-dedotta"].date_source) == \
         ("2018-09-03", "inferred")
@@ -36,7 +36,7 @@ def test_each_hit_says_where_its_date_came_from(years):
 
 def test_date_source_filter(years):
     def ids(*sources):
-        result = search(years, SearchRequest(date_sources=sources, page_size=100))
+        result = search(years, SearchRequest(date_sources=sources, page_size=100, collapse="none"))
         return {h.id for h in result.hits}
 
     assert ids("none") == {"anni-senza-data"}
@@ -94,16 +94,20 @@ def test_an_index_without_the_date_fields_updates_and_gains_them(tmp_path):
     assert sources["003"] == "inferred" and sources["000"] == "none"
 
 
-def test_an_inferred_date_decades_before_the_archive_is_dropped(tmp_path):
+def test_an_inferred_date_outside_the_given_span_widened_by_a_year_is_dropped(tmp_path):
     index = make_index(tmp_path, [
         {"id": "data", "date": "2015-03-01", "text": "Il consiglio si è riunito ieri."},
-        {"id": "vecchia", "text": "Il 3 marzo 1991 il consiglio ha approvato il bilancio. Ieri."},
-        {"id": "vicina", "text": "Il 3 marzo 2012 il consiglio ha approvato il bilancio."},
+        {"id": "ultima", "date": "2016-05-01", "text": "Il consiglio si è riunito ancora."},
+        {"id": "vecchia", "text": "Il 3 marzo 2013 il consiglio ha approvato il bilancio. "
+                                  "Se ne parla domani."},
+        {"id": "futura", "text": "Il 3 giugno 2017 il consiglio ha approvato il bilancio."},
+        {"id": "vicina", "text": "Il 3 marzo 2014 il consiglio ha approvato il bilancio."},
     ])
     hits = {h.id: h for h in search(index, SearchRequest(page_size=10)).hits}
     assert (hits["vecchia"].date, hits["vecchia"].date_source) == (None, "none")
-    assert (hits["vicina"].date, hits["vicina"].date_source) == ("2012-03-03", "inferred")
-    assert get_article(index, "vecchia").dates[-1]["value"] is None  # "Ieri": unresolved
+    assert (hits["futura"].date, hits["futura"].date_source) == (None, "none")
+    assert (hits["vicina"].date, hits["vicina"].date_source) == ("2014-03-03", "inferred")
+    assert get_article(index, "vecchia").dates[-1]["value"] is None  # "domani": unresolved
     # A second run finds every article unchanged.
     report = update_index(index, [tmp_path / "articles.jsonl"], entities=False)
-    assert report.unchanged == 3
+    assert report.unchanged == 5

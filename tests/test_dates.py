@@ -313,6 +313,18 @@ def test_days_mentioned_expand_day_ranges_only():
         ("Ieri, 31 dicembre 9999, la fine.", None),
         ("Il 15 marzo 44 a.C. Cesare fu ucciso.", None),
         ("Un articolo senza date. Copyright 2024.", None),
+        # a date the news recalls: the crime in a trial report held "ieri",
+        # the event a later report names, a scheduled hearing
+        ("Ieri prima udienza per il processo ai tre fratelli. Secondo l'accusa la bomba "
+         "esplose all'Agenzia delle Entrate il 27 luglio 2006.", None),
+        ("I carabinieri hanno trovato gli autori del furto alla tabaccheria di via Radici, "
+         "avvenuto il 26 gennaio 2012.", None),
+        ("Approderà in aula l'8 febbraio 2021, per una prima udienza tecnica, la vicenda di "
+         "un operaio.", None),
+        ("La corsa di trotto in programma il 22 luglio del 2018 a Modena fu truccata.", None),
+        # the news's own day, told as such
+        ("MEDOLLA. Il 12 settembre 2021, un venticinquenne è stato arrestato dai carabinieri.",
+         dt.date(2021, 9, 12)),
     ],
 )
 def test_publication_date_from_the_text(text, expected):

@@ -156,11 +156,15 @@ def test_cli_author_option(tmp_path):
     assert [h["id"] for h in json.loads(out.output)["hits"]] == ["a"]
 
 
-def test_a_dominant_full_name_takes_its_surname_and_lone_first_names_go():
+def test_a_dominant_full_name_takes_its_surname_and_a_lone_first_name_stays():
+    # GUIDELINES.md: local news names victims and minors by first name only;
+    # dropping lone first names cost F1 on DICE dev and on the proxy
+    # (bench/ner_ablation.py), so "Luca" is a person, never a surname.
     canon = archive(*[("Gian Carlo Muzzarelli.", [("PER", "Gian Carlo Muzzarelli")])] * 6,
-                    ("Giancarlo Muzzarelli.", [("PER", "Giancarlo Muzzarelli")]))
+                    ("Giancarlo Muzzarelli.", [("PER", "Giancarlo Muzzarelli")]),
+                    ("Luca Muzzarelli.", [("PER", "Luca Muzzarelli")]))
     assert canon.article([("PER", "Muzzarelli"), ("PER", "Luca")])["persons"] == [
-        "Gian Carlo Muzzarelli"]
+        "Gian Carlo Muzzarelli", "Luca"]
 
 
 def test_a_single_name_the_archive_also_calls_a_company_is_not_a_person():
@@ -231,10 +235,13 @@ def test_a_name_after_an_institution_names_the_institution():
     assert archive().article(found)["orgs"] == ["Liceo Tassoni", "Biblioteca Delfini"]
 
 
-def test_a_name_whose_surname_the_paper_cut_is_no_value():
-    values = archive().article([("LOC", "Wadi El H"), ("PER", "Mohamed B."),
-                                ("LOC", "San Pio X"), ("PER", "Mario Rossi"), ("ORG", "Ape Car")])
-    assert values == {"persons": ["Mario Rossi"], "places": ["San Pio X"], "orgs": []}
+def test_a_name_whose_surname_the_paper_cut_is_still_a_person():
+    # GUIDELINES.md: initials used as a name are a person ("M.R.", "Mohamed B.");
+    # the rule that dropped them cost F1 on DICE dev and on the proxy.
+    values = archive().article([("PER", "Mohamed B."), ("LOC", "San Pio X"),
+                                ("PER", "Mario Rossi"), ("ORG", "Ape Car")])
+    assert values == {"persons": ["Mohamed B", "Mario Rossi"], "places": ["San Pio X"],
+                      "orgs": []}
 
 
 def test_a_person_whose_name_opens_with_a_thing_is_none():
@@ -300,12 +307,12 @@ def test_one_person_under_a_shorter_full_name_is_one_value():
     assert run_on.article([("PER", "Francesca Graziano")])["persons"] == ["Francesca Graziano"]
 
 
-def test_institutions_are_organisations_and_a_person_ending_in_one_too():
+def test_institutions_are_organisations():
     canon = archive()
     values = canon.article([("LOC", "Policlinico"), ("LOC", "Ospedale di Baggiovara"),
-                                ("PER", "Fiepet Confesercenti"), ("PER", "Enzo Ferrari")])
+                            ("PER", "Enzo Ferrari")])
     assert values["places"] == []
-    assert values["orgs"] == ["Policlinico", "Ospedale di Baggiovara", "Fiepet Confesercenti"]
+    assert values["orgs"] == ["Policlinico", "Ospedale di Baggiovara"]
     assert values["persons"] == ["Enzo Ferrari"]
 
 

@@ -183,9 +183,14 @@ def test_fast_match_sets_equal_whoosh_matching(two_segment_index, q):
     with index.searcher(weighting=WEIGHTING) as searcher:
         fast = np.flatnonzero(match_mask(searcher, parsed.matching, live_mask(searcher)))
         scored = np.flatnonzero(find(index, searcher, plan(SearchRequest(q=q))).matched)
-        slow = sorted(searcher.docs_for_query(parsed.query))
+        slow = sorted(searcher.docs_for_query(parsed.matching))
+        # The ranking query's documents: the result set and the others.
+        ranked = sorted(searcher.docs_for_query(parsed.query))
+        found = find(index, searcher, plan(SearchRequest(q=q)))
+        either = sorted(np.flatnonzero(found.matched | found.some))
     assert list(fast) == slow
     assert list(scored) == slow
+    assert either == ranked
 
 
 @pytest.mark.parametrize(
@@ -211,8 +216,8 @@ def test_numpy_ranking_equals_whoosh_scoring_every_match(two_segment_index, q):
         ranker = ranking.Ranker(searcher, lambda f: ranking.field_lengths(searcher, f))
         for query in filter(None, (parsed.query, parsed.all_words_ranked)):
             top = ranker.top(query, matched, 5)
-            every = sorted(((h.docnum, h.score) for h in searcher.search(query, limit=None)),
-                           key=lambda pair: (-pair[1], pair[0]))[:5]
+            every = sorted(((h.docnum, h.score) for h in searcher.search(query, limit=None)
+                            if matched[h.docnum]), key=lambda pair: (-pair[1], pair[0]))[:5]
             assert [d for d, _ in top] == [d for d, _ in every]
             assert [s for _, s in top] == pytest.approx([s for _, s in every])
 

@@ -123,6 +123,8 @@ def main():
     ap.add_argument("--holdout-fraction", type=float, default=0.1)
     ap.add_argument("--extra", nargs="*", default=[], help="NAME:FRACTION, e.g. ADG_train:1.0")
     ap.add_argument("--wn-copies", type=int, default=1)
+    ap.add_argument("--docbin", nargs="*", default=[],
+                    help="PATH:COPIES, DocBins added to train, e.g. the DICE labels (agreement.py docbin)")
     a = ap.parse_args()
     inp, out = Path(a.input_dir), Path(a.output_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -146,6 +148,9 @@ def main():
         docs = docs_from_tsv(inp / f"{name}.tsv", nlp.vocab)
         f = float(frac or 1)  # every k-th sentence, so a fraction still spans the whole chapter
         splits["train"] += [d for i, d in enumerate(docs) if int((i + 1) * f) > int(i * f)]
+    for spec in a.docbin:
+        path, _, copies = spec.partition(":")
+        splits["train"] += list(DocBin().from_disk(path).get_docs(nlp.vocab)) * int(copies or 1)
     if a.holdout_blocks or a.extra:
         for path in sorted(inp.glob("*_dev.tsv")):
             if path.stem != "WN_dev":

@@ -79,6 +79,13 @@ def aliases() -> dict[str, str]:
     return found
 
 
+def scanned(text: str) -> str | None:
+    """The body's name when the whole of ``text`` is one as a text writes
+    it, in any case ("i carabinieri", "polizia municipale"; not "mobile")."""
+    match = _scanner().fullmatch(text)
+    return BODIES[int(str(match.lastgroup)[1:])].name if match else None
+
+
 def body_mentions(text: str) -> list[tuple[str, str, int]]:
     """(ORG, canonical name, start) for each body named in ``text``."""
     return [("ORG", BODIES[int(str(m.lastgroup)[1:])].name, m.start())

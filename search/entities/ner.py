@@ -37,7 +37,7 @@ MODEL_DIR = Path(__file__).resolve().parent / "ner_model"
 CACHE_NAME = "entities.sqlite"
 BATCH_SIZE = 64
 # Bump when canonicalisation rules change, so the next index run re-derives.
-CANON_VERSION = "3"
+CANON_VERSION = "4"
 # Mentions are cached as [label, text, start]; a new format never reads an old one.
 CACHE_FORMAT = "2"
 
@@ -79,11 +79,12 @@ def model_version() -> str:
     return f"{meta['name']}-{meta['version']}"
 
 
-def recognise(texts: list[str]) -> list[list[Mention]]:
-    """Mentions in each text; offsets are Python string indices."""
+def recognise(texts: list[str], model=None) -> list[list[Mention]]:
+    """Mentions in each text; offsets are Python string indices. ``model``,
+    another loaded pipeline, is for benches that compare models."""
     return [
         [Mention(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents]
-        for doc in nlp().pipe(texts, batch_size=BATCH_SIZE)
+        for doc in (model or nlp()).pipe(texts, batch_size=BATCH_SIZE)
     ]
 
 

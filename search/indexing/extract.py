@@ -56,14 +56,16 @@ def extract_files(
 
 
 def extract_records(
-    lines: Iterable[tuple[int, dict[str, Any] | None]], corrections: Corrections | None = None
+    lines: Iterable[tuple[int, dict[str, Any] | None]], corrections: Corrections | None = None,
+    disabled: frozenset[str] = frozenset(),
 ) -> Iterator[dict[str, Any]]:
     """Numbered ``{id, text, date?}`` records in (None for a line that is
     not one), ``{id, date, date_source, entities, dates}`` with offsets out,
     in input order, or an error object for a bad line. Relative dates
     ("ieri") resolve against the record's date, else one the text gives
-    (dateline, lead), else stay unresolved."""
-    canon = Canonicalizer(corrections or Corrections(), {})
+    (dateline, lead), else stay unresolved. ``disabled`` switches rule
+    families off (``canonical.RULES``), for the ablation bench."""
+    canon = Canonicalizer(corrections or Corrections(), {}, disabled=disabled)
     batch: list[dict[str, Any]] = []
     for number, record in lines:
         error = None
@@ -89,14 +91,7 @@ def extract_records(
 def _extract_batch(batch: list[dict[str, Any]], canon: Canonicalizer) -> Iterator[dict]:
     texts = [r["text"] for r in batch]
     for record, text, found in zip(batch, texts, recognise(texts), strict=True):
-        mentions = _with_media(text, found)
-        aliases = resolve_aliases([(m.label, clean(m.text)) for m in mentions])
-        entities = []
-        for m in mentions:
-            value = canon.value(m.label, aliases.get(clean(m.text), m.text))
-            if value:
-                entities.append({"start": m.start, "end": m.end, "text": m.text,
-                                 "label": value[0], "canonical": value[1]})
+        entities = span_entities(text, found, canon)
         published, source = record["date"], "given"
         if published is None:
             published = infer_date(text)
@@ -105,6 +100,21 @@ def _extract_batch(batch: list[dict[str, Any]], canon: Canonicalizer) -> Iterato
                   "granularity": d.granularity} for d in find_dates(text, published)]
         yield {"id": record.get("id"), "date": iso(published), "date_source": source,
                "entities": entities, "dates": dates}
+
+
+def span_entities(text: str, found: list[Mention], canon: Canonicalizer) -> list[dict[str, Any]]:
+    """The entities ``cerca extract`` gives for the model's mentions of a
+    text: with offsets, typed and named by the canonical rules."""
+    mentions = _with_media(text, found) if "media" in canon.on else found
+    aliases = (resolve_aliases([(m.label, clean(m.text)) for m in mentions])
+               if "aliases" in canon.on else {})
+    entities = []
+    for m in mentions:
+        value = canon.value(m.label, aliases.get(clean(m.text), m.text))
+        if value:
+            entities.append({"start": m.start, "end": m.end, "text": m.text,
+                             "label": value[0], "canonical": value[1]})
+    return entities
 
 
 def _with_media(text: str, mentions: list[Mention]) -> list[Mention]:

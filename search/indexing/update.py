@@ -9,6 +9,7 @@ the articles the read stage yields.
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import os
 import pickle
@@ -115,7 +116,7 @@ class Update:
         self.existing = existing_ids(index)
         self.seen: dict[str, str] = {}  # id -> the file it came from
         self.unreadable: set[str] = set()
-        self.earliest = _earliest_given_year(index)
+        self.span = _given_span(index)
         self.writer: Any = None  # a Whoosh writer, opened at the first change
         self.batch: list[tuple[Article, str]] = []
         self.unobserved: list[Article] = []
@@ -145,8 +146,9 @@ class Update:
             return
         self.seen[article.id] = article.origin
         if article.date_source == "given" and article.date is not None:
-            self.earliest = min(self.earliest or article.date.year, article.date.year)
-        article = ingest.plausible_in_archive(article, self.earliest)
+            self.span = (min(self.span[0], article.date), max(self.span[1], article.date)) \
+                if self.span else (article.date, article.date)
+        article = ingest.plausible_in_archive(article, self.span)
         report.notes += [Skipped(article.origin, note) for note in article.notes]
         digest = content_hash(article, self.enrich.version if self.enrich is not None else "")
         if self.existing.get(article.id, ("",))[0] == digest:
@@ -366,8 +368,8 @@ def existing_ids(index: Index) -> dict[str, tuple[str, str]]:
     return result
 
 
-def _earliest_given_year(index: Index) -> int | None:
-    """The earliest year among the dates the archive's inputs give."""
+def _given_span(index: Index) -> tuple[dt.date, dt.date] | None:
+    """The earliest and the latest of the dates the archive's inputs give."""
     with index.searcher() as searcher:
         reader = searcher.reader()
         if "date_source" not in reader.schema or reader.doc_count_all() == 0:
@@ -375,8 +377,14 @@ def _earliest_given_year(index: Index) -> int | None:
         given = list(reader.postings("date_source", "given").all_ids()) \
             if reader.doc_frequency("date_source", "given") else []
         days = reader.column_reader("day")
-        years = [days[d] // 10000 for d in given if days[d]]
-    return min(years) if years else None
+        found = [days[d] for d in given if days[d]]
+    if not found:
+        return None
+    return _day(min(found)), _day(max(found))
+
+
+def _day(yyyymmdd: int) -> dt.date:
+    return dt.date(yyyymmdd // 10000, yyyymmdd // 100 % 100, yyyymmdd % 100)
 
 
 def _within(origin: str, roots: list[Path]) -> bool:

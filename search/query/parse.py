@@ -5,6 +5,13 @@ plain field, so each word keeps its identity; every word is then expanded
 over the stemmed and exact forms of title and body. On top of that:
 
 * stop words only count when the query has nothing else ("più");
+* the result set is the articles with every word (``match``: words typed
+  side by side are an AND, ``OR`` and ``-word`` keep their meaning); the
+  articles with only some of them are a second set (``some``), ranked
+  below it (see pipeline.py);
+* a quoted word or phrase, and a word the archive knows as a name
+  (names.py), match their exact forms only, never a stem;
+* a field prefix (``titolo:furto``) analyses the word as its field does;
 * articles with every word rank first (a heavily boosted AND);
 * words that occur close together rank higher (bigram phrases with slop).
 
@@ -16,15 +23,16 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from whoosh import query as wq
 from whoosh.analysis import LowercaseFilter, RegexTokenizer
 from whoosh.fields import TEXT, Schema
 from whoosh.qparser import (
+    AndGroup,
     FieldAliasPlugin,
     FuzzyTermPlugin,
-    OrGroup,
     PlusMinusPlugin,
     QueryParser,
 )
@@ -34,6 +42,7 @@ from search.analysis import STOPWORDS, WORD_PATTERN, exact_analyzer, fold, stemm
 from search.models import MAX_QUERY_CHARS
 from search.query import nesting
 from search.query.conflation import Vocabulary, related
+from search.query.names import is_name
 from search.schema import FIELD_ALIASES
 
 RAW = "q"
@@ -157,9 +166,13 @@ class ParsedQuery:
     query: wq.Query
     words: list[str]
     fallback: bool = False
-    # The same documents as ``query``, without the ranking extras: cheaper
-    # to run over the whole collection for counts and facets.
+    # The result set: the articles with every word (an OR typed as ``OR``
+    # keeps its meaning), without the ranking extras: cheaper to run over
+    # the whole collection for counts and facets.
     match: wq.Query | None = None
+    # The articles with any of the words (``query``'s documents), when that
+    # differs from ``match``: those not in ``match`` follow it, apart.
+    some: wq.Query | None = None
     # When several words are typed: the documents with all of them, and the
     # ranking of ``query`` restricted to those (see ``all_words_first``).
     all_words: wq.Query | None = None
@@ -201,11 +214,11 @@ class TextQueryBuilder:
         aliases: dict[str, list[str]] = {}
         for alias, field in FIELD_ALIASES.items():
             aliases.setdefault(field, []).append(alias)
-        self._parser = QueryParser(RAW, _parse_schema(), group=OrGroup)
+        self._parser = QueryParser(RAW, _parse_schema(), group=AndGroup)
         self._parser.add_plugin(FieldAliasPlugin(aliases))
         self._parser.add_plugin(FuzzyTermPlugin())
         self._parser.add_plugin(PlusMinusPlugin(minusexpr=_MINUS))
-        self._plain = QueryParser(RAW, _parse_schema(), group=OrGroup, plugins=[])
+        self._plain = QueryParser(RAW, _parse_schema(), group=AndGroup, plugins=[])
 
     def build(self, text: str, vocabulary: Vocabulary | None = None) -> ParsedQuery:
         """The query for ``text``; with the index's ``vocabulary`` (its
@@ -221,9 +234,10 @@ class TextQueryBuilder:
             result = self._fallback(text, ignore, vocabulary)
             result.notices = [*notices, nesting.NOTICE]
             return result
+        quoted = self._quoted(text)
         try:
             parsed = self._parser.parse(text)
-            built = self._expand(parsed, bool(_OR_WORD.search(text)), ignore, vocabulary)
+            built = self._expand(parsed, bool(_OR_WORD.search(text)), ignore, vocabulary, quoted)
         except PARSER_ERRORS as exc:
             built = None
             _note(notices, _fallback_notice(text, exc))
@@ -231,6 +245,12 @@ class TextQueryBuilder:
             words=_words(parsed), **built)
         result.notices = notices
         return result
+
+    def _quoted(self, text: str) -> frozenset[tuple[str, ...]]:
+        """The words of each quoted part of ``text``, as the parser reads them."""
+        raw = self._parser.schema[RAW].analyzer
+        return frozenset(tuple(t.text for t in raw(m.group().strip('"')))
+                         for m in _PHRASE.finditer(text))
 
     def _fallback(self, text: str, ignore: frozenset[str],
                   vocabulary: Vocabulary | None) -> ParsedQuery:
@@ -253,37 +273,51 @@ class TextQueryBuilder:
     # -- expansion -----------------------------------------------------------
 
     def _expand(self, q: wq.Query, explicit_or: bool, ignore: frozenset[str],
-                vocabulary: Vocabulary | None) -> dict | None:
+                vocabulary: Vocabulary | None,
+                quoted: frozenset[tuple[str, ...]] = frozenset()) -> dict | None:
         """ParsedQuery's query fields, or None if nothing is left."""
-        built = self._rewrite(q, ignore, vocabulary)
+        built = self._rewrite(q, ignore, vocabulary, quoted)
         if built is None:
             return None
         positive = q.a if isinstance(q, wq.AndNot) else q
         typed = [w for w in _words(positive, phrases=False) if fold(w) not in ignore]
-        return {"match": built, **self._rank_boosts(built, explicit_or, typed)}
+        every = _strict(built)
+        loose = _loose(built)
+        some = None if loose == every else loose
+        return {"match": every, "some": some, **self._rank_boosts(loose, explicit_or, typed)}
 
     def _rewrite(self, q: wq.Query, ignore: frozenset[str],
-                 vocabulary: Vocabulary | None = None) -> wq.Query | None:
-        """Replace every leaf on the raw field by its multi-field expansion."""
-        if isinstance(q, wq.Term) and q.fieldname == RAW:
-            return self._word(q.text, ignore, q.boost, vocabulary)
-        if isinstance(q, wq.Phrase) and q.fieldname == RAW:
-            return self._phrase(q.words, ignore, q.slop, q.boost)
+                 vocabulary: Vocabulary | None = None,
+                 quoted: frozenset[tuple[str, ...]] = frozenset()) -> wq.Query | None:
+        """Replace every leaf on the raw field by its multi-field expansion,
+        and every word after ``titolo:`` or ``testo:`` by its field's forms."""
+        if isinstance(q, (wq.Term, wq.Phrase)) and q.fieldname in (RAW, *STEMMED):
+            words = [q.text] if isinstance(q, wq.Term) else q.words
+            fields = FIELD_BOOSTS if q.fieldname == RAW else (q.fieldname, q.fieldname + "_exact")
+            if tuple(words) in quoted:
+                return self._phrase(words, ignore, getattr(q, "slop", 1), q.boost,
+                                    fields, exact_only=True)
+            if isinstance(q, wq.Term) and q.fieldname == RAW:
+                return self._word(q.text, ignore, q.boost, vocabulary)
+            return self._phrase(words, ignore, getattr(q, "slop", 1), q.boost, fields)
+        if isinstance(q, wq.Term) and q.fieldname == "source" and vocabulary is not None:
+            return _source(q, vocabulary)
         if isinstance(q, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)) and q.fieldname == RAW:
             return self._pattern(q)
         if isinstance(q, (wq.And, wq.Or, wq.DisjunctionMax)):
-            parts = [self._rewrite(sub, ignore, vocabulary) for sub in q.subqueries]
+            parts = [self._rewrite(sub, ignore, vocabulary, quoted) for sub in q.subqueries]
             parts = _drop_stop_groups([p for p in parts if p is not None])
             if not parts:
                 return None
             return parts[0] if len(parts) == 1 else q.__class__(parts, boost=q.boost)
         if isinstance(q, (wq.AndNot, wq.AndMaybe)):
-            a, b = self._rewrite(q.a, ignore, vocabulary), self._rewrite(q.b, ignore, vocabulary)
+            a = self._rewrite(q.a, ignore, vocabulary, quoted)
+            b = self._rewrite(q.b, ignore, vocabulary, quoted)
             if a is None:
                 return None
             return a if b is None else q.__class__(a, b)
         if isinstance(q, wq.Not):
-            inner = self._rewrite(q.query, ignore, vocabulary)
+            inner = self._rewrite(q.query, ignore, vocabulary, quoted)
             return None if inner is None else wq.Not(inner)
         if q is wq.NullQuery:
             return None
@@ -298,8 +332,9 @@ class TextQueryBuilder:
 
     def _word(self, text: str, ignore: frozenset[str], boost: float = 1.0,
               vocabulary: Vocabulary | None = None) -> WordGroup | None:
-        group = self._phrase([text], ignore, 1, boost)
-        if group is None or vocabulary is None:
+        name = vocabulary is not None and is_name(text, vocabulary)
+        group = self._phrase([text], ignore, 1, boost, exact_only=name)
+        if group is None or vocabulary is None or name:
             return group
         also = related(text, vocabulary)
         extra: list[wq.Query] = []
@@ -312,9 +347,11 @@ class TextQueryBuilder:
         return group
 
     def _phrase(
-        self, words: list[str], ignore: frozenset[str], slop: int, boost: float
+        self, words: list[str], ignore: frozenset[str], slop: int, boost: float,
+        fields: Iterable[str] = FIELD_BOOSTS, exact_only: bool = False,
     ) -> WordGroup | None:
-        """One typed word or quoted phrase over every field, in each field's forms.
+        """One typed word or quoted phrase over ``fields``, in each field's
+        forms; ``exact_only``: never in a stemmed field (quotes, names).
 
         A phrase with stop words ("nella casa") keeps only its exact clauses:
         the stemmed fields have no stop words, so their form of it ("cas")
@@ -324,11 +361,12 @@ class TextQueryBuilder:
         exact_count = len(self._forms("body_exact", text))
         clauses: list[wq.Query] = []
         content = False
-        for field, weight in FIELD_BOOSTS.items():
+        for field in fields:
+            weight = FIELD_BOOSTS[field]
             forms = self._forms(field, text)
             if field in STEMMED:
                 content = content or bool(forms)
-                if len(forms) < exact_count and exact_count > 1:
+                if exact_only or (len(forms) < exact_count and exact_count > 1):
                     continue
             if len(forms) == 1:
                 clauses.append(wq.Term(field, forms[0], boost=weight * boost))
@@ -437,6 +475,60 @@ def _question_words(text: str) -> frozenset[str]:
     ):
         return QUESTION_WORDS | QUESTION_NOUNS
     return frozenset()
+
+
+def _source(q: wq.Term, vocabulary: Vocabulary) -> wq.Query:
+    """``fonte:ansa``: the sources of this index with that name, whatever
+    their case and accents (a source is stored as its feed writes it)."""
+    lexicon = getattr(vocabulary, "lexicon", None)
+    if lexicon is None:
+        return q
+    typed = fold(q.text.casefold())
+    found = [wq.Term("source", s, boost=q.boost) for s in
+             (t.decode("utf-8") if isinstance(t, bytes) else t for t in lexicon("source"))
+             if fold(s.casefold()) == typed]
+    if not found:
+        return q
+    return found[0] if len(found) == 1 else wq.Or(found)
+
+
+def _strict(q: wq.Query) -> wq.Query:
+    """The result set: ``+word`` and the words beside it all required."""
+    if isinstance(q, (WordGroup, PatternGroup)):
+        return q
+    if isinstance(q, wq.AndMaybe):
+        return wq.And([_strict(q.a), _strict(q.b)])
+    if isinstance(q, wq.AndNot):
+        return wq.AndNot(_strict(q.a), q.b)
+    if isinstance(q, (wq.And, wq.Or)):
+        return q.__class__([_strict(s) for s in q.subqueries], boost=q.boost)
+    return q
+
+
+def _loose(q: wq.Query) -> wq.Query:
+    """Any of the words (the ranking's documents): words typed side by side
+    become alternatives; ``+word``, ``-word`` and ``NOT`` still bind."""
+    if isinstance(q, (WordGroup, PatternGroup)):
+        return q
+    if isinstance(q, wq.And):
+        negated = [s.query for s in q.subqueries if isinstance(s, wq.Not)]
+        kept = [_loose(s) for s in q.subqueries if not isinstance(s, wq.Not)]
+        flat: list[wq.Query] = []
+        for s in kept:  # a flat OR of word groups, so that every word ranks first
+            flat += s.subqueries if type(s) is wq.Or else [s]
+        if not flat:
+            return q
+        either = flat[0] if len(flat) == 1 else wq.Or(flat, boost=q.boost)
+        if not negated:
+            return either
+        return wq.AndNot(either, negated[0] if len(negated) == 1 else wq.Or(negated))
+    if isinstance(q, wq.Or):
+        return wq.Or([_loose(s) for s in q.subqueries], boost=q.boost)
+    if isinstance(q, wq.AndMaybe):
+        return wq.AndMaybe(_loose(q.a), _loose(q.b))
+    if isinstance(q, wq.AndNot):
+        return wq.AndNot(_loose(q.a), q.b)
+    return q
 
 
 def _drop_stop_groups(parts: list[wq.Query]) -> list[wq.Query]:

@@ -7,6 +7,13 @@ step finds every matching document and their order (``find`` ->
 the export (the whole order), the Atom feed (a page sorted by date) and the
 facet box (``facet_values``: one facet with the page's own flags). So two
 shells can never disagree on which articles match or in what order.
+
+The result set is the articles with every word (``Matches.matched``): it
+alone is counted, faceted, sorted, exported and fed. The articles with only
+some of the words (``Matches.some``) are counted apart, and in relevance
+order, when the result set is smaller than ``FEW``, the best
+``OTHERS_LISTED`` of them follow it on the pages, each hit saying which set
+it is in (``Hit.words``).
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from search.models import (
     SearchRequest,
     SearchResult,
     Story,
+    WordSet,
     iso,
 )
 from search.query import budget, collapse, columns, rerank
@@ -51,6 +59,13 @@ from search.schema import FACET_FIELDS
 # BM25F; a low K1 (term frequency saturates early) measured best on
 # SQuAD-it (bench/relevance.py). Titles are short: less length normalisation.
 WEIGHTING = BM25F(B=0.75, K1=0.6, title_B=0.5, title_exact_B=0.5)
+
+# Below this many articles with every word (a page), the best of those
+# with some of them follow (relevance order only): a short list is
+# completed, a long one is not diluted. SQuAD-it's questions, ranked in
+# their first 10, rank as they did before the result set was every word.
+FEW = 10
+OTHERS_LISTED = 50
 
 _ENTITY_FILTERS = tuple((f.key, f.field, f.field, f.not_field) for f in NAME_FACETS)
 
@@ -125,13 +140,26 @@ class Matches:
     plan: Plan
     parsed: ParsedQuery  # the plan's query, its patterns expanded over this index
     ranker: Ranker
-    matched: np.ndarray  # a boolean array over docnums
+    matched: np.ndarray  # a boolean array over docnums: the result set, every word
+    some: np.ndarray  # the same, for the articles with only some of the words
     notices: list[str]  # what was changed to keep the search bounded (Italian)
     keys: dict[str, str]  # highlighting key -> the typed word (explain.py)
 
     @property
     def total(self) -> int:
         return int(self.matched.sum())
+
+    @property
+    def others(self) -> int:
+        """How many articles have only some of the words."""
+        return int(self.some.sum())
+
+    @property
+    def others_listed(self) -> int:
+        """How many articles with some of the words follow the result set."""
+        if self.plan.by_date or self.total >= FEW:
+            return 0
+        return min(self.others, OTHERS_LISTED)
 
     def ordered(self, limit: int | None = None) -> list[tuple[int, float | None]]:
         """(docnum, score) of the first ``limit`` matches (all if None), in
@@ -145,16 +173,27 @@ class Matches:
             order = newest_first(self.matched, arrays.days(self.searcher),
                                  arrays.id_ranks(self.searcher), wanted)
             return [(int(d), None) for d in order]
+        return self._ranked(self._ranking_query(max(wanted, rerank.DEPTH)), self.matched, wanted)
+
+    def ordered_some(self, limit: int) -> list[tuple[int, float | None]]:
+        """(docnum, score) of the first ``limit`` articles with only some of
+        the words, by relevance, when they follow the result set."""
+        wanted = min(limit, self.others_listed)
+        if wanted <= 0:
+            return []
+        return self._ranked(self.parsed.query, self.some, wanted)
+
+    def _ranked(self, ranking: wq.Query, mask: np.ndarray,
+                wanted: int) -> list[tuple[int, float | None]]:
         # The second pass (rerank.py) reorders the first DEPTH, so the first
         # pass ranks at least that many: pages and the export stay consistent.
         depth = max(wanted, rerank.DEPTH)
-        ranking = self._ranking_query(depth)
-        top = self.ranker.top(ranking, self.matched, depth)
+        top = self.ranker.top(ranking, mask, depth)
         if top is None:
-            top = self._every_match(ranking, depth)
+            top = [(d, s) for d, s in self._every_match(ranking) if mask[d]][:depth]
         return list(rerank.rerank(self.searcher, top, self.keys)[:wanted])
 
-    def _every_match(self, ranking: wq.Query, depth: int) -> list[tuple[int, float]]:
+    def _every_match(self, ranking: wq.Query) -> list[tuple[int, float]]:
         # Every match, not a top-N collector: Whoosh 2.7.5's collectors swap
         # matchers mid-search (Matcher.replace) and can drop the best
         # matches of boosted queries. Within what is left of the budget.
@@ -167,8 +206,7 @@ class Matches:
             self.searcher.search_with_collector(ranking, collector)
         except TimeLimit:
             raise QueryTooCostly() from None
-        results = collector.results()
-        return [(hit.docnum, hit.score) for hit in results[:depth]]
+        return [(hit.docnum, hit.score) for hit in collector.results()]
 
     def _ranking_query(self, wanted: int) -> wq.Query:
         """The full ranking query, or its all-words part when that alone
@@ -220,13 +258,22 @@ class Matches:
         return collapse.first_of_each(self.ordered, key, self.total, wanted)
 
     def page(self, number: int, size: int) -> list[Hit]:
-        """The hits of page ``number`` (from 1) of the collapsed order, with snippets."""
+        """The hits of page ``number`` (from 1), with snippets: the result set
+        in its collapsed order, then the articles with only some of the
+        words that follow it (see ``others_listed``)."""
         offset = (max(1, number) - 1) * size
-        if offset >= self.results():
-            return []
-        return [self.hit(docnum, score) for docnum, score in self.collapsed(offset + size)[offset:]]
+        end = offset + size
+        results = self.results()
+        hits: list[Hit] = []
+        if offset < results:
+            hits = [self.hit(docnum, score) for docnum, score in self.collapsed(end)[offset:]]
+        if end > results:
+            some = self.ordered_some(end - results)[max(0, offset - results):]
+            hits += [self.hit(docnum, score, words="some") for docnum, score in some]
+        return hits
 
-    def hit(self, docnum: int, score: float | None, shown: bool = True) -> Hit:
+    def hit(self, docnum: int, score: float | None, shown: bool = True,
+            words: WordSet = "all") -> Hit:
         """One hit with its stored fields; a hit ``shown`` on a page also
         gets its snippet and the words it matched (an export needs neither,
         and scanning every text for them would cost most of its time)."""
@@ -254,6 +301,7 @@ class Matches:
             copies=[m for m in members if m.relation == "copy"],
             related=[m for m in members if m.relation == "related"],
             author=fields.get("author") or "",
+            words=words,
         )
 
 
@@ -267,17 +315,23 @@ def find(index: Index, searcher: Searcher, planned: Plan) -> Matches:
     ranker = Ranker(searcher, lambda field: arrays.lengths(searcher, field))
     live = arrays.live(searcher)
     parsed, notices = _expanded(planned.parsed, searcher)
-    matching = parsed.matching
-    text = ranker.matches(matching)
-    if text is None:
-        text = match_mask(searcher, matching, live)
+
+    def matching(q: wq.Query) -> np.ndarray:
+        found = ranker.matches(q)
+        return match_mask(searcher, q, live) if found is None else found & live
+
+    filters = live.copy()
     if planned.required is not None:
-        text = text & match_mask(searcher, planned.required, live)
+        filters &= match_mask(searcher, planned.required, live)
     if planned.forbidden is not None:
-        text = text & ~match_mask(searcher, planned.forbidden, live)
+        filters &= ~match_mask(searcher, planned.forbidden, live)
+    every = matching(parsed.matching) & filters
+    some = np.zeros_like(every)
+    if parsed.some is not None:
+        some = matching(parsed.some) & filters & ~every
     budget.check()
     keys = word_keys(parsed.query, searcher.reader())
-    return Matches(index, searcher, planned, parsed, ranker, text & live, notices, keys)
+    return Matches(index, searcher, planned, parsed, ranker, every, some, notices, keys)
 
 
 def _expanded(parsed: ParsedQuery, searcher: Searcher) -> tuple[ParsedQuery, list[str]]:
@@ -285,7 +339,7 @@ def _expanded(parsed: ParsedQuery, searcher: Searcher) -> tuple[ParsedQuery, lis
     words of this index they stand for (see expansion.py)."""
     expander = Expander(searcher.reader())
     parts: dict[str, Any] = {name: getattr(parsed, name) for name in (
-        "query", "match", "all_words", "all_words_ranked")}
+        "query", "match", "some", "all_words", "all_words_ranked")}
     expanded: dict[str, Any] = {name: q if q is None else expander.expand(q)
                                 for name, q in parts.items()}
     return replace(parsed, **expanded), parsed.notices + expander.notices
@@ -307,6 +361,8 @@ def search(index: Index, request: SearchRequest,
         return SearchResult(
             query=request.q,
             total=found.total,
+            others=found.others,
+            others_listed=found.others_listed,
             page=page,
             page_size=request.page_size,
             hits=hits,

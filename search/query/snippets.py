@@ -24,6 +24,9 @@ FRAGMENT_CHARS = 220
 SURROUND = 70
 LEAD_CHARS = 240
 BETWEEN = " … "
+# A run whose matches, with this many words each side, are mostly shown
+# already (half their three-word sequences) repeats a fragment.
+CORE_WORDS = 3
 
 _WORD = re.compile(WORD_PATTERN)
 _TOKEN = re.compile(TOKEN_PATTERN)
@@ -112,10 +115,10 @@ def _fragments(found: list[Match]) -> list[list[Match]]:
     return runs
 
 
-def _bounds(text: str, run: list[Match], floor: int) -> tuple[int, int]:
+def _bounds(text: str, run: list[Match]) -> tuple[int, int]:
     """A run's matches with up to SURROUND characters each side, cut at spaces."""
-    start = max(floor, run[0].start - SURROUND)
-    if start > floor:
+    start = max(0, run[0].start - SURROUND)
+    if start > 0:
         space = text.find(" ", start, run[0].start)
         start = space + 1 if space >= 0 else run[0].start
     end = min(len(text), run[-1].end + SURROUND)
@@ -135,29 +138,70 @@ def _marked(text: str, start: int, end: int, run: list[Match]) -> str:
     return "".join(parts)
 
 
+def _shingles(words: list[str]) -> set[str]:
+    """The three-word sequences of ``words``: what a reader would
+    recognise as the same text shown twice."""
+    return {" ".join(words[i:i + 3]) for i in range(max(0, len(words) - 2))}
+
+
+def _words(text: str, start: int, end: int) -> list[str]:
+    return [fold(w.lower()) for w in _WORD.findall(text, start, end)]
+
+
+def _core(text: str, run: list[Match]) -> set[str]:
+    """The shingles of a run's matches and the CORE_WORDS words each side."""
+    reach = CORE_WORDS * 20
+    before = _words(text, max(0, run[0].start - reach), run[0].start)[-CORE_WORDS:]
+    after = _words(text, run[-1].end, run[-1].end + reach)[:CORE_WORDS]
+    return _shingles(before + _words(text, run[0].start, run[-1].end) + after)
+
+
+def _windows(text: str, found: list[Match], top: int) -> list[tuple[int, int]]:
+    """Up to ``top`` spans of ``text`` around the best runs of ``found``
+    (most distinct words, then most matches), in text order, overlapping or
+    touching spans merged; a run whose text repeats a span already chosen
+    (an article that restates its lead) gives way to the next best."""
+    runs = _fragments(found)
+    order = sorted(range(len(runs)), key=lambda i: (-len({m.key for m in runs[i]}),
+                                                    -len(runs[i]), i))
+    chosen: list[tuple[int, int]] = []
+    seen: set[str] = set()
+    for i in order:
+        if len(chosen) == top:
+            break
+        start, end = _bounds(text, runs[i])
+        core = _core(text, runs[i])
+        if core and 2 * len(core & seen) >= len(core):
+            continue
+        seen |= _shingles(_words(text, start, end))
+        chosen.append((start, end))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(chosen):
+        if merged and not text[merged[-1][1]:start].strip(" \t\n"):
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
 def snippet(text: str, terms: frozenset[str], top: int = FRAGMENTS,
             found: list[Match] | None = None) -> str:
-    """Up to ``top`` fragments around ``terms`` (see ``highlight_terms``):
-    those with the most distinct words, then the most matches, shown in
-    text order; the lead when nothing matches. ``found``: the matches of
-    ``terms`` when already known."""
+    """Up to ``top`` fragments around ``terms`` (see ``highlight_terms``),
+    in text order; the lead when nothing matches. Every match a fragment
+    shows is marked, no fragment repeats another's text, and "…" stands
+    only where text is left out. ``found``: the matches of ``terms`` when
+    already known."""
     if found is None:
         found = matches(text, terms) if terms else []
     if not found:
         return lead(text)
-    runs = _fragments(found)
-    best = sorted(
-        range(len(runs)),
-        key=lambda i: (-len({m.key for m in runs[i]}), -len(runs[i]), i),
-    )[:top]
-    parts, floor, first, last = [], 0, None, 0
-    for i in sorted(best):
-        start, last = _bounds(text, runs[i], floor)
-        first = start if first is None else first
-        parts.append(_SPACE.sub(" ", _marked(text, start, last, runs[i])).strip())
-        floor = last
-    head = "… " if first and text[:first].strip() else ""
-    tail = " …" if text[last:].strip() else ""
+    windows = _windows(text, found, top)
+    parts = []
+    for start, end in windows:
+        inside = [m for m in found if start <= m.start and m.end <= end]
+        parts.append(_SPACE.sub(" ", _marked(text, start, end, inside)).strip())
+    head = "… " if text[:windows[0][0]].strip() else ""
+    tail = " …" if text[windows[-1][1]:].strip() else ""
     return head + BETWEEN.join(parts) + tail
 
 

@@ -4,8 +4,11 @@ In order: the dateline ("Modena, 3 settembre 2025 –"), then a full date in
 the lead that reads as the news's own. A date the lead presents as history
 ("Ottant'anni fa, il 6 agosto 1945", a sentence in the remote past), a
 law's date, a deadline, a date earlier than a year the text names, and a
-date decades before any archive we serve are refused; when in doubt the article
-stays undated, since a wrong date is worse than none.
+date decades before any archive we serve are refused; so are a date the
+news recalls (the crime in a report of its trial, "il furto avvenuto il
+…", a lead whose own day is "ieri" or "oggi") and a scheduled one
+("approderà in aula l'8 febbraio"). When in doubt the article stays
+undated, since a wrong date is worse than none.
 """
 
 from __future__ import annotations
@@ -43,8 +46,32 @@ _YEARS = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 NOT_OWN = re.compile(
     r"\b(?:dal|dall['’]|fino\s+al|entro\s+il|entro|a\s+partire\s+dal|scadenza|scade|prima\s+del|"
     r"dopo\s+il|previst[oa]\s+per|in\s+programma|rinviat[oa]\s+al|fissat[oa]\s+per|"
-    r"tra\s+il|fra\s+il|al)\s*$", re.IGNORECASE)
+    r"tra\s+il|fra\s+il|al)\s*(?:il\s+|l['’]\s?|lo\s+)?$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?;](?:\s|$)")
+# A future tense in the date's sentence: the date is scheduled, not the news's.
+SCHEDULED = re.compile(
+    r"\b(?:\w{2,}(?:erà|irà|arà|eranno|iranno|aranno)|sarà|saranno|avrà|avranno|"
+    r"rinviat[oaie]|fissat[oaie]|calendarizzat[oaie])(?!\w)", re.IGNORECASE)
+# An event the date is attached to, named before it: the news is what
+# followed ("il furto avvenuto il …", "la rapina messa a segno il …").
+RECALLED = re.compile(
+    r"\b(?:furt[oi]|rapin[ae]|colpo|delitto|omicidio|assassinio|aggressione|fatto|fatti|"
+    r"episodio|tragedia|morte|incendio|ritrovamento|scippo|truffa|violenz[ae]|sparatoria|"
+    r"incidente)\b[^.;]{0,70}$", re.IGNORECASE)
+# A report of a trial or an investigation: its explicit dates are the facts
+# judged (the news's own day is "ieri", or not written).
+COURT = re.compile(
+    r"\b(?:processo|udienza|sentenza|condann\w+|pena|giudice|gup|gip|imputat[oaie]|"
+    r"rinviat[oaie]\s+a\s+giudizio|indagat[oaie]|reclusione|patteggia\w+|tribunale|"
+    r"corte\s+d['’]\s?assise|assise|procura)\b", re.IGNORECASE)
+# The news's own day written relative to publication: another full date in
+# the lead then dates something else, unless it stands beside the word
+# ("Ieri, 3 settembre 2025, …").
+RELATIVE_DAY = re.compile(
+    r"\b(?:ieri|oggi|stamattina|stamane|stanotte|stasera|l['’]\s?altra\s+notte|"
+    r"l['’]\s?altro\s?ieri|altroieri)\b", re.IGNORECASE)
+BESIDE = 12
+_APPOSITION = re.compile(r"[\s,]*(?:il\s+)?", re.IGNORECASE)
 
 
 def _sentence(text: str, start: int, end: int) -> str:
@@ -98,13 +125,31 @@ def lead_date(text: str) -> dt.date | None:
         if is_law_date(lead, found.start) or NOT_OWN.search(lead[max(0, found.start - 25):
                                                                   found.start]):
             return None
-        if HISTORY.search(_sentence(lead, found.start, found.end)) \
-                or not MIN_YEAR <= day.year <= MAX_YEAR:
+        sentence = _sentence(lead, found.start, found.end)
+        if HISTORY.search(sentence) or not MIN_YEAR <= day.year <= MAX_YEAR:
+            return None
+        if not _own(lead, found, sentence):
             return None
         if any(int(y) > day.year for y in _YEARS.findall(text)):
             return None  # the text tells of later years: this date is not its own
         return day + dt.timedelta(days=_offset(_sentence(lead, found.start, found.end)))
     return None
+
+
+def _own(lead: str, found: MentionedDate, sentence: str) -> bool:
+    """Whether a full date of the lead reports the news itself: not
+    scheduled, not the day of an event the news recalls, not in a court
+    report, and not beside a lead whose own day is "ieri" or "oggi"."""
+    if SCHEDULED.search(sentence) or RECALLED.search(lead[max(0, found.start - 90):found.start]):
+        return False
+    if COURT.search(lead):
+        return False
+    for relative in RELATIVE_DAY.finditer(lead):
+        between = lead[relative.end():found.start]
+        if not (relative.end() <= found.start and len(between) <= BESIDE
+                and _APPOSITION.fullmatch(between)):
+            return False
+    return True
 
 
 def infer_date(text: str) -> dt.date | None:
@@ -115,16 +160,17 @@ def infer_date(text: str) -> dt.date | None:
     return lead_date(text)
 
 
-# An archive's own dates bound the plausible: an inferred date this many
-# years before the earliest date the archive gives is history, not news.
-ARCHIVE_GAP_YEARS = 20
+# An archive's own dates bound the plausible: an inferred date more than
+# this far outside the span of the dates the archive gives is not its news.
+ARCHIVE_MARGIN = dt.timedelta(days=366)
 
 
-def plausible_in_archive(article: Article, earliest_given: int | None) -> Article:
+def plausible_in_archive(article: Article, given: tuple[dt.date, dt.date] | None) -> Article:
     """``article`` undated (its relative dates unresolved again) when its
-    inferred date falls decades before the archive's earliest given year."""
-    if not article.date_inferred or article.date is None or earliest_given is None:
+    inferred date falls outside ``given`` (the earliest and latest given
+    dates) widened by a year each side."""
+    if not article.date_inferred or article.date is None or given is None:
         return article
-    if article.date.year >= earliest_given - ARCHIVE_GAP_YEARS:
+    if given[0] - ARCHIVE_MARGIN <= article.date <= given[1] + ARCHIVE_MARGIN:
         return article
     return replace(article, date=None, date_inferred=False, dates=find_dates(article.text))
