@@ -12,8 +12,8 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from search import SearchRequest, entities, open_index
 from tests.conftest import _serve
+from tests.test_curation_web import persons
 from tests.test_entity_browser import ARGS, CHROMIUM
 from webapp import accounts
 
@@ -33,14 +33,6 @@ def editable(dice_index_dir, tmp_path_factory) -> Path:
 def server(editable):
     yield from _serve(editable)
 
-
-def persons(path: Path) -> list[tuple[str, int]]:
-    index = open_index(path)
-    try:
-        return [(v.value, v.count) for v in
-                entities(index, "person", SearchRequest(page_size=3), "", None).values]
-    finally:
-        index.close()
 
 
 def test_merge_history_undo_logout(server, editable):
