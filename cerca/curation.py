@@ -6,14 +6,18 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+from collections.abc import Callable
+from typing import TypeVar
 
 import click
 import yaml
 
 from cerca.cli import Failure, _open, cli, index_option
-from search import Corrections, IndexProblem
+from search import Corrections, Index, IndexProblem
 from search.curation import EditRefused, Store, corrections_of, import_corrections, undo
 from webapp import accounts
+
+T = TypeVar("T")
 
 
 def _who() -> str:
@@ -57,13 +61,7 @@ def import_command(file: str, index_dir: str) -> None:
         fixes = Corrections.load(file)
     except ValueError as exc:
         raise Failure(str(exc)) from None
-    index = _open(index_dir)
-    try:
-        done = import_corrections(index, fixes, _who())
-    except (EditRefused, IndexProblem) as exc:
-        raise Failure(str(exc)) from None
-    finally:
-        index.close()
+    done = _on_index(index_dir, lambda index: import_corrections(index, fixes, _who()))
     click.echo(f"{len(done)} correzioni applicate, "
                f"{sum(len(e.articles) for e in done)} articoli riscritti")
 
@@ -73,15 +71,20 @@ def import_command(file: str, index_dir: str) -> None:
 @index_option
 def undo_command(edit_id: int | None, index_dir: str) -> None:
     """Annulla una modifica (senza ID: l'ultima in vigore)."""
+    done = _on_index(index_dir, lambda index: undo(index, _who(), edit_id))
+    click.echo(f"annullata la modifica n. {done.undoes} ({done.id}): "
+               f"{len(done.articles)} articoli riscritti")
+
+
+def _on_index(index_dir: str, act: Callable[[Index], T]) -> T:
+    """``act`` on the opened index; a refused edit is a one-line failure."""
     index = _open(index_dir)
     try:
-        done = undo(index, _who(), edit_id)
+        return act(index)
     except (EditRefused, IndexProblem) as exc:
         raise Failure(str(exc)) from None
     finally:
         index.close()
-    click.echo(f"annullata la modifica n. {done.undoes} ({done.id}): "
-               f"{len(done.articles)} articoli riscritti")
 
 
 def _edits(index_dir: str) -> list:
