@@ -509,6 +509,10 @@ def serve_command(index_dir: str, host: str, port: int) -> None:
     app.run(host=host, port=port, threaded=True, use_reloader=False)
 
 
+# The editors' commands register themselves on ``cli``.
+from cerca import curation as _curation  # noqa: E402, F401
+
+
 def main() -> None:
     """Entry point: click's own errors also exit 1, with one line."""
     try:

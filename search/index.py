@@ -26,6 +26,8 @@ from search.schema import build_schema
 from search.stories.store import move_stories
 
 INDEX_NAME = "MAIN"
+# The editors' edits, kept in the index folder (search/curation/store.py).
+CURATION_STORE = "curation.jsonl"
 T = TypeVar("T")
 
 

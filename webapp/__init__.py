@@ -39,6 +39,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         RATE_LIMIT_SEARCH="",
         RATE_LIMIT_EXPORT="",
         RATE_LIMIT_STORAGE_URI="memory://",
+        RATE_LIMIT_LOGIN="10/minute",  # per client address, editors' sign-in
+        SESSION_COOKIE_SECURE=False,  # True forces it; HTTPS requests get it anyway
     )
     app.config.from_prefixed_env("CERCA")
     if test_config:
@@ -55,7 +57,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
 
-    from webapp import api, entity_pages, errors, formatting, limits, pages, requestlog
+    from webapp import (
+        api,
+        auth,
+        curation_pages,
+        entity_pages,
+        errors,
+        formatting,
+        limits,
+        pages,
+        requestlog,
+    )
     from webapp.chart import bar_chart
     from webapp.urls import ENTITY_PATHS, ArticleIdConverter, article_url, public_url
 
@@ -64,6 +76,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(entity_pages.bp)
+    if auth.init_app(app):  # only an index with editors has edit routes
+        app.register_blueprint(curation_pages.bp)
     api.init_cors(app)
     limits.init_app(app)
     app.add_template_global(public_url)

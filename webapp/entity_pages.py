@@ -44,6 +44,6 @@ def entity_page(word: str, name: str):
     page = render_template(
         "entity.html", result=result, req=req, noun=NOUNS[type], api=api,
         links=Links(req, base=entity_path(type, name)), search_links=Links(req),
-        company_labels=COMPANY_LABELS,
+        company_labels=COMPANY_LABELS, version=index.version,
     )
     return page, 200, {"Link": f'<{api}>; rel="alternate"; type="application/json"'}

@@ -278,11 +278,15 @@ class Canonicalizer:
             elif "type_vote" in on and context != SPEAKER and folded not in surnames() and (
                     other := self.evidence.other_label(key)):
                 label = other  # "Hera", a company
-        text = self.corrections.rename.get(key, text)
+        # Editors correct a value as the facet shows it (search/curation):
+        # its final key, after the spelling and full name were resolved.
+        renamed = self.corrections.rename.get(key) or self.corrections.rename.get(name_key(text))
+        text = renamed or text
         key = name_key(text)
+        label = self.corrections.label.get(key, label)
         if key in self.corrections.suppress:
             return None
-        if curated:  # a curated name is always shown as the table spells it
+        if curated or renamed:  # a curated or renamed name is shown as written
             self.registry[(label, key)] = text
         shown = self.registry.setdefault((label, key), text)
         return label, shown

@@ -22,6 +22,7 @@ from search.index import (
     INDEX_NAME,
     Index,
     IndexProblem,
+    busy_message,
     create_index,
     open_index,
     remove_unreferenced,
@@ -84,11 +85,13 @@ def index_paths(
     if missing:
         raise IndexProblem(f"percorso inesistente: {ingest.display(str(missing[0]))}; "
                            "l'indice non è stato toccato")
-    loaded = None
-    if entities:
-        from search.entities.canonical import Corrections
+    from search.curation.edits import corrections_of
+    from search.curation.lock import exclusive
+    from search.curation.store import Store
+    from search.entities.canonical import Corrections
 
-        loaded = Corrections.load(str(corrections) if corrections else None)
+    given = Corrections.load(str(corrections) if corrections else None) if entities else None
+    loaded = None
     jobs = jobs or os.cpu_count() or 1
     if count_units(roots) < PARALLEL_MIN:
         jobs = 1
@@ -117,18 +120,22 @@ def index_paths(
                 pool.join()
             index.close()
 
-    existed = whoosh_index.exists_in(path, indexname=INDEX_NAME)
-    if existed:
-        with write_lock(path):  # busy now rather than after reading every file
-            _remove_leftovers(path)
-    farm = _connect(cluster, notify) if cluster else None  # before the index is touched
-    try:
-        if rebuild and existed:
-            return _rebuild(path, run)
-        return run(create_index(path))
-    finally:
-        if farm is not None:
-            farm.close()
+    # Editors' edits wait for the whole run, which reads them once, here.
+    with exclusive(path, busy=busy_message(path)):
+        if given is not None:  # the edits kept beside the index, over the file given
+            loaded = corrections_of(Store(path).active(), given)
+        existed = whoosh_index.exists_in(path, indexname=INDEX_NAME)
+        if existed:
+            with write_lock(path):  # busy now rather than after reading every file
+                _remove_leftovers(path)
+        farm = _connect(cluster, notify) if cluster else None  # before the index is touched
+        try:
+            if rebuild and existed:
+                return _rebuild(path, run)
+            return run(create_index(path))
+        finally:
+            if farm is not None:
+                farm.close()
 
 
 def _connect(spec: str, notify: Callable[[str], None] | None) -> Cluster:

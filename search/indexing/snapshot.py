@@ -27,6 +27,9 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
 
 from search.index import (
+    CURATION_STORE as STORE,
+)
+from search.index import (
     INDEX_NAME,
     IndexMissing,
     IndexProblem,
@@ -120,6 +123,9 @@ def _take(source: Path, target: Path) -> Snapshot:
                 closing(sqlite3.connect(target / ENTITY_CACHE)) as dst:
             src.backup(dst)
         files.append(ENTITY_CACHE)
+    if (source / STORE).exists():  # copied, not linked: the store is appended to
+        shutil.copy2(source / STORE, target / STORE)
+        files.append(STORE)
     manifest = {
         "generation": toc.generation,
         "documents": sum(s.doc_count() for s in toc.segments),
@@ -199,6 +205,8 @@ def restore_snapshot(snapshot: str | os.PathLike, index_dir: str | os.PathLike) 
             generation = replace_index(target, staging)
             if (staging / ENTITY_CACHE).exists():
                 os.replace(staging / ENTITY_CACHE, target / ENTITY_CACHE)
+            if (staging / STORE).exists():  # the edits this index carries
+                os.replace(staging / STORE, target / STORE)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return generation

@@ -9,6 +9,8 @@ over the matched documents.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,25 +41,53 @@ class FacetColumn:
         return np.diff(np.append(self.starts, len(self.docs)))
 
 
+# Each segment's postings of a facet field, by (segment id, field). Segment
+# files never change (a deletion only marks documents, which the live mask
+# hides), so an index generation that adds a segment (an editor's edit, a
+# small update) reads only that one; the whole field took 12 s on DICE 10k
+# under load, once per generation. Bounded: the oldest go first.
+_SEGMENTS: OrderedDict[tuple[str, str], dict[bytes, np.ndarray]] = OrderedDict()
+_SEGMENTS_KEPT = 48
+_SEGMENTS_LOCK = threading.Lock()
+
+
 def read_column(searcher: Searcher, field: str) -> FacetColumn:
     """Deleted documents stay in the postings; they never match, so never count."""
     reader = searcher.reader()
-    values: list[str] = []
     if field not in searcher.schema:  # an index written before the field existed
-        return FacetColumn(values, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
-    chunks: list[np.ndarray] = []
-    starts: list[int] = []
-    offset = 0
-    for btext in reader.lexicon(field):
-        ids = np.fromiter(reader.postings(field, btext).all_ids(), dtype=np.int64)
-        if not len(ids):
-            continue
-        values.append(btext.decode("utf-8"))
-        starts.append(offset)
-        chunks.append(ids)
-        offset += len(ids)
+        return FacetColumn([], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    found: dict[bytes, list[np.ndarray]] = {}
+    for leaf, offset in reader.leaf_readers():
+        for btext, ids in _segment_postings(leaf, field).items():
+            found.setdefault(btext, []).append(ids + offset)
+    terms = sorted(found)  # the order of the whole index's lexicon
+    chunks = [np.concatenate(found[t]) if len(found[t]) > 1 else found[t][0] for t in terms]
+    sizes = np.fromiter((len(c) for c in chunks), dtype=np.int64, count=len(chunks))
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1])) if len(chunks) else sizes
     docs = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int64)
-    return FacetColumn(values, docs, np.asarray(starts, dtype=np.int64))
+    return FacetColumn([t.decode("utf-8") for t in terms], docs, starts.astype(np.int64))
+
+
+def _segment_postings(leaf, field: str) -> dict[bytes, np.ndarray]:
+    """term -> the segment's own docnums, read once per segment."""
+    segment = getattr(leaf, "segment", None)
+    key = (segment().segment_id(), field) if callable(segment) else None
+    with _SEGMENTS_LOCK:
+        if key is not None and key in _SEGMENTS:
+            _SEGMENTS.move_to_end(key)
+            return _SEGMENTS[key]
+    postings: dict[bytes, np.ndarray] = {}
+    if field in leaf.schema:
+        for btext in leaf.lexicon(field):
+            ids = np.fromiter(leaf.postings(field, btext).all_ids(), dtype=np.int64)
+            if len(ids):
+                postings[btext] = ids
+    if key is not None:
+        with _SEGMENTS_LOCK:
+            _SEGMENTS[key] = postings
+            while len(_SEGMENTS) > _SEGMENTS_KEPT:
+                _SEGMENTS.popitem(last=False)
+    return postings
 
 
 def read_numbers(searcher: Searcher, field: str) -> np.ndarray:
