@@ -71,7 +71,8 @@ def read_column(searcher: Searcher, field: str) -> FacetColumn:
 def _segment_postings(leaf, field: str) -> dict[bytes, np.ndarray]:
     """term -> the segment's own docnums, read once per segment."""
     segment = getattr(leaf, "segment", None)
-    key = (segment().segment_id(), field) if callable(segment) else None
+    segment = segment() if callable(segment) else None  # None: an empty index's reader
+    key = (segment.segment_id(), field) if segment is not None else None
     with _SEGMENTS_LOCK:
         if key is not None and key in _SEGMENTS:
             _SEGMENTS.move_to_end(key)
