@@ -74,6 +74,20 @@ def site_index_dir(tmp_path_factory) -> Path:
     return path
 
 
+EDITOR_PASSWORD = "una-password-lunga"
+
+
+@pytest.fixture(scope="module")
+def editable(dice_index_dir, tmp_path_factory) -> Path:
+    """A module's own copy of the DICE-derived index, with one editor, anna."""
+    from webapp import accounts
+
+    path = tmp_path_factory.mktemp("editable") / "index"
+    shutil.copytree(dice_index_dir, path)
+    accounts.add(path, "anna", EDITOR_PASSWORD)
+    return path
+
+
 def _serve(index_dir: Path):
     """The real app on a free loopback port, served by a real HTTP server."""
     import threading

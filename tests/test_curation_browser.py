@@ -5,28 +5,18 @@ controls are gone."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from tests.conftest import EDITOR_PASSWORD as PASSWORD
 from tests.conftest import _serve
 from tests.test_curation_web import persons
 from tests.test_entity_browser import ARGS, CHROMIUM
-from webapp import accounts
 
-PASSWORD = "una-password-lunga"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs /usr/bin/chromium")
-
-
-@pytest.fixture(scope="module")
-def editable(dice_index_dir, tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("browser-editable") / "index"
-    shutil.copytree(dice_index_dir, path)
-    accounts.add(path, "anna", PASSWORD)
-    return path
 
 
 @pytest.fixture(scope="module")

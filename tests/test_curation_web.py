@@ -5,7 +5,6 @@ limit, hostile names, and a second server seeing an edit."""
 from __future__ import annotations
 
 import re
-import shutil
 import time
 from pathlib import Path
 
@@ -16,19 +15,10 @@ from flask.sessions import SecureCookieSessionInterface
 
 from search import SearchRequest, entities, open_index
 from search.curation import Store
+from tests.conftest import EDITOR_PASSWORD as PASSWORD
 from tests.conftest import _serve
-from webapp import accounts
 
-PASSWORD = "una-password-lunga"
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-@pytest.fixture(scope="module")
-def editable(dice_index_dir, tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("editable") / "index"
-    shutil.copytree(dice_index_dir, path)
-    accounts.add(path, "anna", PASSWORD)
-    return path
 
 
 @pytest.fixture(scope="module")
