@@ -9,7 +9,6 @@ resolved against the day the indexer runs.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import re
 
@@ -41,14 +40,18 @@ def find_dates(text: str, published: dt.date | None = None) -> list[MentionedDat
 # scanning this far either side of each such word finds every match.
 REACH = 100
 _TOKEN = re.compile(r"[^\W\d]+|\d+")
+# Only the words some rule needs are kept: a long text's other words cost no memory.
+_TRIGGERS = frozenset(w for words, _, _ in COMPILED for w in words)
 
 
 def _word_positions(text: str) -> dict[str, list[int]]:
-    """Where each word (lower case) and each run of digits (as DIGIT) starts."""
+    """Where each word a rule needs (lower case) and each run of digits (as DIGIT) starts."""
     where: dict[str, list[int]] = {}
     for m in _TOKEN.finditer(text):
         word = m.group()
-        where.setdefault(DIGIT if word[0].isdigit() else word.lower(), []).append(m.start())
+        key = DIGIT if word[0].isdigit() else word.lower()
+        if key in _TRIGGERS:
+            where.setdefault(key, []).append(m.start())
     return where
 
 
@@ -65,19 +68,18 @@ def _regions(positions: list[int], length: int) -> list[tuple[int, int]]:
 
 
 def _longest_first(candidates: list[g.Found]) -> list[g.Found]:
-    """Non-overlapping matches, longer ones first, in text order. The chosen
-    spans stay sorted, so each candidate is checked against two neighbours."""
-    starts: list[int] = []
+    """Non-overlapping matches, longer ones first, in text order. A match
+    is short, so checking the characters it covers costs its length."""
+    if not candidates:
+        return []
+    taken = bytearray(max(f.end for f in candidates))
     chosen: list[g.Found] = []
     for found in sorted(candidates, key=lambda f: (f.start - f.end, f.start)):
-        i = bisect.bisect_left(starts, found.start)
-        if i < len(chosen) and chosen[i].start < found.end:
+        if any(taken[found.start:found.end]):
             continue
-        if i > 0 and chosen[i - 1].end > found.start:
-            continue
-        starts.insert(i, found.start)
-        chosen.insert(i, found)
-    return chosen
+        taken[found.start:found.end] = b"\x01" * (found.end - found.start)
+        chosen.append(found)
+    return sorted(chosen, key=lambda f: f.start)
 
 
 def _value(found: g.Found, published: dt.date | None) -> str | None:
