@@ -3,9 +3,10 @@
 Each case is indexed alone beside three control articles by a real
 ``cerca index`` process (entities on, ``--jobs`` default), the memory of
 its whole process tree sampled every 0.1 s; then all of them in one
-folder. The baseline, in the same run, is the three controls alone: the
-run's own memory (Python, the model). The bound is that plus ten times
-the largest page the run reads.
+folder. The baseline, in the same run, is the controls alone (three
+texts, a small page, a section front: see ``hostile_web.write_controls``):
+the run's own memory (Python, the model, the page reader's tables). The
+bound is that plus ten times the largest page the run reads.
 
     .venv/bin/python bench/web_bombs.py
     .venv/bin/python bench/web_bombs.py --cases deep cut   # a few
@@ -42,13 +43,6 @@ CASES = {
 CERCA = [sys.executable, "-c", "from cerca.cli import main; main()"]
 
 
-def write_controls(folder: Path) -> None:
-    """Three text articles and a small page: the baseline loads the HTML
-    reader too, as every case does."""
-    h.write_controls(folder)
-    (folder / "controllo.html").write_bytes(h.article_html("Controllo HTML"))
-
-
 def run(folder: Path, work: Path) -> tuple[int, str, float, int]:
     index_dir = work / "ix"
     shutil.rmtree(index_dir, ignore_errors=True)
@@ -68,18 +62,18 @@ def main() -> None:
     try:
         controls = work / "controls"
         controls.mkdir()
-        write_controls(controls)
+        h.write_controls(controls)
         _, _, seconds, base = run(controls, work)
-        print(f"baseline (3 controls): {seconds:.1f} s, peak {base / MB:.0f} MB")
+        print(f"baseline (controls): {seconds:.1f} s, peak {base / MB:.0f} MB")
         together = work / "all"
         together.mkdir()
-        write_controls(together)
+        h.write_controls(together)
         largest = 0
         for name in args.cases:
             file_name, make, page = CASES[name]
             folder = work / name
             folder.mkdir()
-            write_controls(folder)
+            h.write_controls(folder)
             make(folder / file_name)
             shutil.copy(folder / file_name, together / file_name)
             page = max(page, (folder / file_name).stat().st_size if file_name.endswith(

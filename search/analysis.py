@@ -263,30 +263,25 @@ def match_keys(token: str) -> tuple[str, ...]:
 _TOKEN = re.compile(TOKEN_PATTERN)
 
 
-def terms(text: str, stemmed: bool) -> list[tuple[int, str]]:
+def terms(text: str, stemmed: bool) -> Iterator[tuple[int, str]]:
     """(position, term) of ``text`` in order, exactly as
     ``stemming_analyzer()`` (or ``exact_analyzer()``) would index them:
     Whoosh's renumbering filters keep the first survivor's original
     position and count on from there; a name's whole reading shares the
-    position of its last word."""
-    found: list[tuple[int, str, str | None]] = []
-    pos = None
-    for i, token in enumerate(_TOKEN.findall(text)):
-        kept, whole = token_forms(token)
+    position of its last word. A generator: a long text is never held
+    as a list of its words."""
+    pos = at = None
+    for i, match in enumerate(_TOKEN.finditer(text)):
+        kept, whole = token_forms(match.group())
         for exact, stem_ in kept:
             pos = i if pos is None else pos + 1
-            found.append((pos, exact, stem_))
+            if not stemmed:
+                yield pos, exact
+            elif stem_ is not None:
+                at = pos if at is None else at + 1
+                yield at, stem_
         if whole and pos is not None and not stemmed:
-            found.append((pos, whole, None))
-    if not stemmed:
-        return [(p, exact) for p, exact, _ in found]
-    postings: list[tuple[int, str]] = []
-    at = None
-    for p, _, stem_ in found:
-        if stem_ is not None:
-            at = p if at is None else at + 1
-            postings.append((at, stem_))
-    return postings
+            yield pos, whole
 
 
 def tokenizer() -> RegexTokenizer:

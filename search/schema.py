@@ -9,6 +9,8 @@ queries.
 
 from __future__ import annotations
 
+from array import array
+
 from whoosh.analysis import RegexTokenizer
 from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
@@ -52,9 +54,10 @@ class ItalianText(TEXT):
     def index(self, value, **kwargs):
         if not isinstance(value, str):
             return super().index(value, **kwargs)
-        positions: dict[str, list[int]] = {}
+        # Positions as 4-byte arrays: a body of millions of words stays small.
+        positions: dict[str, array[int]] = {}
         for position, term in analysis.terms(value, self.stemmed):
-            positions.setdefault(term, []).append(position)
+            positions.setdefault(term, array("I")).append(position)
         encode = self.format.encode
         return [(term.encode("utf-8"), len(at), float(len(at)), encode(at))
                 for term, at in positions.items()]

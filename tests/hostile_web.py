@@ -175,6 +175,20 @@ CONTROLS = {f"controllo-{i}.txt": (f"Controllo {i}\n\nLa giunta regionale ha app
             for i in range(3)}
 
 
+def section_front() -> bytes:
+    """A page of short links and no article: trafilatura then tries its
+    fallbacks, and the first such page loads justext's stop lists of every
+    language (about 25 MB, once a process), a fixed cost of reading pages."""
+    links = "".join(f'<li><a href="/cronaca/{i}.html">Seduta {i}</a></li>' for i in range(30))
+    return (f"<!doctype html><html lang=it><head><meta charset=utf-8><title>Cronaca</title>"
+            f"</head><body><nav><ul>{links}</ul></nav></body></html>").encode()
+
+
 def write_controls(folder: Path) -> None:
+    """Three text articles, a small page and a section front (reported as
+    no article): the baseline loads every part of the page reader, as the
+    cases do."""
     for name, text in CONTROLS.items():
         (folder / name).write_text(text, encoding="utf-8")
+    (folder / "controllo.html").write_bytes(article_html("Controllo HTML"))
+    (folder / "sezione.html").write_bytes(section_front())

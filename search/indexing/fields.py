@@ -25,7 +25,7 @@ def content_hash(article: Article, salt: str = "") -> str:
         "salt": salt,
         "analysis": ANALYSIS_VERSION,
         "dates": DATES_VERSION,
-        "text": article.text,
+        "text": _TEXT_MARK,  # hashed apart, below
         "title": article.title,
         "date": article.date.isoformat() if article.date else None,
         "source": article.source,
@@ -35,8 +35,20 @@ def content_hash(article: Article, salt: str = "") -> str:
         "places": article.places if article.entities_given else None,
         "orgs": article.orgs if article.entities_given else None,
     }
-    blob = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    return hashlib.sha1(blob).hexdigest()
+    # The JSON of ``payload``, hashed with the text escaped a slice at a time
+    # (escaping is per character): a long text is never copied whole.
+    before, after = json.dumps(payload, ensure_ascii=False, sort_keys=True).split(
+        json.dumps(_TEXT_MARK), 1)
+    digest = hashlib.sha1(before.encode("utf-8") + b'"')
+    for start in range(0, len(article.text), _HASH_SLICE):
+        piece = json.dumps(article.text[start:start + _HASH_SLICE], ensure_ascii=False)
+        digest.update(piece[1:-1].encode("utf-8"))
+    digest.update(b'"' + after.encode("utf-8"))
+    return digest.hexdigest()
+
+
+_TEXT_MARK = "\x00text\x00"  # no article holds a NUL: decode refuses them
+_HASH_SLICE = 1 << 20
 
 
 def document(article: Article, digest: str) -> dict:

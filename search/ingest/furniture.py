@@ -88,4 +88,6 @@ def strip_furniture(text: str) -> tuple[str, list[str]]:
             kept.append(line)
         else:
             removed.append(rule.name)
+    if not removed:  # the text as it was, not a copy of it
+        return text.strip(), removed
     return "\n".join(kept).strip(), removed

@@ -90,6 +90,7 @@ def read_page(page: Page) -> Article | Skipped:
                          guess_date=page.fallback_date is None)
         if found is None:
             raise InputError(TOO_DEEP if too_deep(html) else NO_ARTICLE)
+        del html  # a large page is not held beside its article while that is made
         text, meta, guessed = found
         meta.update({k: v for k, v in page.meta.items() if v not in (None, "", [])})
         return make_article(page.id, text, meta, origin=page.origin, markdown=False,

@@ -61,7 +61,10 @@ def decode(data: bytes, declared: str = "") -> str:
         text = _decode_declared(data, declared) or _decode_legacy(data)
     if "\x00" in text:
         raise InputError("il file non è testo (contiene byte nulli)")
-    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    # Each step copies the text only when it changes it: a page may be tens of MB.
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 # Characters an Italian text is made of; used to choose between decodings.

@@ -5,6 +5,8 @@ entities, date), so an article read again from the index gives the same
 features as when it was indexed. Two MinHash signatures (datasketch):
 word 3-shingles of the text, which tell a copy, and the set of the
 text's content words, which says how close two different texts are.
+Only the first ``FEATURE_CHARS`` of a text count: far beyond any news
+article, so a text of tens of MB costs no more than that.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ SCHEME = "affine32"  # datasketch 2 names how its hash values were made
 MIN_WORD = 4
 # Prefix length standing in for a stem: "rubato", "rubati" -> "rubat".
 STEM = 6
+# About 60,000 words: a story's copies agree long before this.
+FEATURE_CHARS = 400_000
 _WORD = re.compile(r"\w+")
 _MARKS = re.compile("[\u0300-\u036f]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -90,6 +94,7 @@ def features(text: str, persons: list[str], places: list[str], orgs: list[str],
              date: dt.date | None) -> Features:
     """The features of an article's text (title left out: a copy often has
     a new headline), its canonical entities and its date."""
+    text = text[:FEATURE_CHARS]
     words = _WORD.findall(_fold(text.casefold()))
     shingles = {" ".join(words[i:i + 3]).encode() for i in range(len(words) - 2)}
     content = {w[:STEM].encode() for w in words if len(w) >= MIN_WORD and not w.isdigit()}
