@@ -34,6 +34,10 @@ SEARCH_KEYS: tuple[str, ...] = (
     "sort", "collapse", "page", "page_size", "limit",
 )
 
+# Names sent by clients, never by people, that no search reads: "_", the
+# cache-buster jQuery and others append (``?q=x&_=1712345678``).
+IGNORED_KEYS = frozenset({"_"})
+
 
 @dataclass
 class InvalidRequest(Exception):
@@ -58,9 +62,10 @@ class InvalidRequest(Exception):
 
 def check_keys(names: Iterable[str], extra: Iterable[str] = ()) -> None:
     """Raise InvalidRequest for a parameter no search reads (nor one of
-    ``extra``, a route's own), naming the valid ones."""
+    ``extra``, a route's own, nor an ignored cache-buster), naming the valid ones."""
     valid = tuple(dict.fromkeys((*SEARCH_KEYS, *extra)))
-    unknown = [name for name in dict.fromkeys(names) if name not in valid]
+    unknown = [name for name in dict.fromkeys(names)
+               if name not in valid and name not in IGNORED_KEYS]
     if unknown:
         shown = ", ".join(f"«{name[:40]}»" for name in unknown[:5])
         raise InvalidRequest(

@@ -168,20 +168,30 @@ def dice_index_dir(tmp_path_factory) -> Path:
     return path
 
 
+def opened(index_dir: Path):
+    """An index open for a fixture's life (``yield from``)."""
+    index = open_index(index_dir)
+    yield index
+    index.close()
+
+
+def testing_app(index_dir: Path):
+    """The app in testing mode on ``index_dir``, closed after (``yield from``)."""
+    from webapp import create_app
+
+    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)})
+    yield app
+    _close(app)
+
+
 @pytest.fixture(scope="session")
 def dice_index(dice_index_dir):
-    opened = open_index(dice_index_dir)
-    yield opened
-    opened.close()
+    yield from opened(dice_index_dir)
 
 
 @pytest.fixture(scope="session")
 def dice_app(dice_index_dir):
-    from webapp import create_app
-
-    app = create_app({"TESTING": True, "INDEX_DIR": str(dice_index_dir)})
-    yield app
-    _close(app)
+    yield from testing_app(dice_index_dir)
 
 
 @pytest.fixture(scope="session")

@@ -242,6 +242,21 @@ def test_an_unknown_parameter_is_400_with_the_valid_names(client, url):
     assert typo not in error["valid"]
 
 
+@pytest.mark.parametrize("url", ["/api/search?q=energia", "/api/export?q=energia&format=csv",
+                                 "/api/facets/place?q=energia", "/feed.atom?q=energia"])
+def test_a_cache_buster_is_ignored(client, url):
+    """jQuery's ``cache: false`` appends ``_=<timestamp>``: the same answer,
+    not a 400, and the underscore is not offered as a valid name."""
+    plain = client.get(url)
+    busted = client.get(url + "&_=1712345678")
+    assert plain.status_code == busted.status_code == 200
+    echoed = busted.get_data(as_text=True).replace("&amp;_=1712345678", "").replace(
+        "&_=1712345678", "")  # a feed links to itself
+    assert echoed == plain.get_data(as_text=True)
+    typo = client.get(url + "&_=1&persona=X").json["error"]
+    assert "_" not in typo["valid"] and "«_»" not in typo["message"]
+
+
 def test_author_is_on_every_hit_and_in_the_openapi_hit(client):
     hits = client.get("/api/search?page_size=100").json["hits"]
     assert hits and all("author" in h for h in hits)

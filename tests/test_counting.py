@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from search import SearchRequest, create_index, export_hits, open_index, search, update_index
+from search import SearchRequest, create_index, export_hits, search, update_index
 from search.analysis import fold, match_keys
-from tests.conftest import DATA
+from tests.conftest import DATA, opened, testing_app
 
 DICE = DATA / "dice" / "counting.jsonl"
 RECORDS = {r["id"]: r for r in map(json.loads, DICE.read_text("utf-8").splitlines())}
@@ -45,18 +45,13 @@ def dice_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def dice(dice_dir):
-    index = open_index(dice_dir)
-    yield index
-    index.close()
+    yield from opened(dice_dir)
 
 
 @pytest.fixture(scope="module")
 def dice_client(dice_dir):
-    from webapp import create_app
-
-    app = create_app({"TESTING": True, "INDEX_DIR": str(dice_dir)})
-    yield app.test_client()
-    app.extensions["cerca"].close()
+    for app in testing_app(dice_dir):
+        yield app.test_client()
 
 
 FURTO = r"\bfurt[oi]\b"

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from cerca.cli import cli
 from search import create_index, open_index, update_index
 from search.entities.canonical import Canonicalizer, Corrections, name_key, resolve_aliases
-from search.entities.ner import MODEL_DIR, EntityEnricher, recognise
+from search.entities.ner import MODEL_DIR, NER_PIECE_CHARS, EntityEnricher, recognise
 from search.models import SearchRequest
 from search.query.pipeline import search
 from tests.conftest import SEEDS
@@ -33,6 +33,22 @@ def test_model_finds_persons_and_places():
     found = {(m.text, m.label) for m in mentions}
     assert ("Vladimir Putin", "PER") in found and ("Pechino", "LOC") in found
 
+
+
+def test_a_long_text_is_read_in_pieces_with_its_offsets():
+    """Past NER_PIECE_CHARS the model reads paragraph-bounded pieces (its
+    memory follows the longest text it is given): every piece's names are
+    found, at their place in the whole text, as in a text of one paragraph."""
+    paragraph = ("Il presidente Vladimir Putin è arrivato a Pechino ieri sera, dopo "
+                 "un lungo viaggio segnato dalle proteste e dai ritardi dei treni. ") * 8
+    text = "\n\n".join([paragraph] * (3 * NER_PIECE_CHARS // len(paragraph) + 2))
+    [alone] = recognise([paragraph])
+    [mentions] = recognise([text])
+    assert all(text[m.start:m.end] == m.text for m in mentions)
+    assert {(m.text, m.label) for m in mentions} == {(m.text, m.label) for m in alone}
+    putin = [m.start for m in mentions if m.text == "Vladimir Putin"]
+    assert len(putin) == text.count("Vladimir Putin")  # none lost at a cut
+    assert max(putin) > 3 * NER_PIECE_CHARS
 
 def test_short_mentions_resolve_to_the_full_name_in_the_article():
     mentions = [("PER", "Vladimir Putin"), ("PER", "Putin"), ("PER", "Kim Jong-un"),

@@ -100,6 +100,8 @@ def test_an_unknown_parameter_is_ignored_with_a_notice(client):
         assert response.status_code == 200 and "3 risultati" in text
         assert "Ignorato: parametro sconosciuto «persona» (validi: q, person, place" in text
     assert "parametro sconosciuto" not in client.get("/?q=energia").get_data(as_text=True)
+    busted = client.get("/?q=energia&_=1712345678").get_data(as_text=True)
+    assert "3 risultati" in busted and "parametro sconosciuto" not in busted  # a cache-buster
 
 
 def test_export_links_carry_the_search_and_its_filters(client):
