@@ -30,6 +30,7 @@ from search.models import (
     FACETS,
     MAX_PAGE_SIZE,
     MAX_QUERY_CHARS,
+    MAX_QUOTED_QUERY_CHARS,
     MAX_VALUE_CHARS,
     NAME_FACETS,
     SORTS,
@@ -65,7 +66,8 @@ from search.served import ServedIndex
 __all__ = [
     "COLLAPSES", "DEFAULT_SECONDS", "ENTITY_TYPES", "FACETS", "FACET_LABELS", "HIDDEN",
     "LIST_KEYS",
-    "MAX_PAGE_SIZE", "MAX_QUERY_CHARS", "MAX_VALUE_CHARS", "NAME_FACETS", "SORTS",
+    "MAX_PAGE_SIZE", "MAX_QUERY_CHARS", "MAX_QUOTED_QUERY_CHARS", "MAX_VALUE_CHARS",
+    "NAME_FACETS", "SORTS",
     "UNSUPPORTED", "Companion", "Corrections", "EntityList", "EntityResult", "FacetValue", "Hit",
     "Ignored", "Index", "IndexBusy", "IndexMissing", "IndexProblem", "IndexReport",
     "InvalidRequest", "Period", "QueryTooCostly", "Related", "SearchRequest", "SearchResult",

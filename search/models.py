@@ -43,8 +43,12 @@ NAME_FACETS: tuple[NameFacet, ...] = (
 FACETS: tuple[str, ...] = (*(f.key for f in NAME_FACETS), "date")
 FACET_LABELS: dict[str, str] = {f.key: f.label for f in NAME_FACETS}
 MAX_PAGE_SIZE = 100
-# The longest query text a shell accepts; the parser never reads past it.
+# The longest query text a shell accepts outside quotation marks.
 MAX_QUERY_CHARS = 1000
+# With quoted phrases, the longest in all; the parser never reads past it. A
+# pasted quote of 150 words or more is the most selective query there is (its
+# rarest words are read first) and the time budget still bounds it.
+MAX_QUOTED_QUERY_CHARS = 4000
 # The longest facet value a parameter may hold.
 MAX_VALUE_CHARS = 200
 DateSource = Literal["given", "inferred", "none"]

@@ -7,6 +7,7 @@ message, in Italian and English, wherever it was typed.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,7 @@ from search.models import (
     DATE_SOURCES,
     MAX_PAGE_SIZE,
     MAX_QUERY_CHARS,
+    MAX_QUOTED_QUERY_CHARS,
     MAX_VALUE_CHARS,
     NAME_FACETS,
     SORTS,
@@ -34,6 +36,7 @@ SEARCH_KEYS: tuple[str, ...] = (
     "sort", "collapse", "page", "page_size", "limit",
 )
 
+_QUOTED = re.compile(r'"[^"]*"')
 # Names sent by clients, never by people, that no search reads: "_", the
 # cache-buster jQuery and others append (``?q=x&_=1712345678``).
 IGNORED_KEYS = frozenset({"_"})
@@ -174,11 +177,13 @@ def parse_request(params: Mapping[str, Any], default_page_size: int = 10) -> Sea
     size_key = "page_size" if params.get("page_size") is not None else "limit"
     page_size = parse_int(size_key, params.get(size_key), default_page_size, 1, MAX_PAGE_SIZE)
     q = _one(params.get("q")) or ""
-    if len(q) > MAX_QUERY_CHARS:
+    if len(q) > MAX_QUOTED_QUERY_CHARS or len(_QUOTED.sub("", q)) > MAX_QUERY_CHARS:
         raise InvalidRequest(
             "query_too_long",
-            f"q: la ricerca supera i {MAX_QUERY_CHARS} caratteri",
-            f"q: the query is longer than {MAX_QUERY_CHARS} characters",
+            f"q: la ricerca supera i {MAX_QUERY_CHARS} caratteri fuori dalle virgolette "
+            f"({MAX_QUOTED_QUERY_CHARS} in tutto con le frasi tra virgolette)",
+            f"q: the query is longer than {MAX_QUERY_CHARS} characters outside quotation "
+            f"marks ({MAX_QUOTED_QUERY_CHARS} in all with quoted phrases)",
         )
     return SearchRequest(
         q=q,

@@ -60,6 +60,27 @@ def test_bad_parameters_get_400_in_two_languages(client, url, code):
     assert error["code"] == code and error["message"] and error["message_en"]
 
 
+def test_a_long_quote_is_accepted_past_the_plain_query_limit(client):
+    """A pasted quote longer than MAX_QUERY_CHARS is searched (it is the most
+    selective query there is); the same words unquoted, or a quote past
+    MAX_QUOTED_QUERY_CHARS, are refused with the limits named."""
+    from search import MAX_QUERY_CHARS, MAX_QUOTED_QUERY_CHARS
+
+    words = ("il ministro ha detto che la riunione con il leader nordcoreano "
+             "si terrà a Pyongyang entro la fine del mese ").split()
+    quote = " ".join(words * (MAX_QUERY_CHARS // len(" ".join(words)) + 1))
+    assert MAX_QUERY_CHARS < len(quote) < MAX_QUOTED_QUERY_CHARS
+    found = client.get("/api/search", query_string={"q": f'"{quote}" Lavrov'})
+    assert found.status_code == 200 and found.json["total"] == 0
+    page = client.get("/", query_string={"q": f'"{quote}"'})
+    assert page.status_code == 200 and "caratteri" not in page.get_data(as_text=True)
+    for q in (quote, '"' + "parola " * (MAX_QUOTED_QUERY_CHARS // 7 + 1) + '"'):
+        error = client.get("/api/search", query_string={"q": q}).json["error"]
+        assert error["code"] == "query_too_long"
+        assert f"{MAX_QUERY_CHARS} caratteri fuori dalle virgolette" in error["message"]
+        assert str(MAX_QUOTED_QUERY_CHARS) in error["message"]
+
+
 def test_unknown_article_and_route_are_404_json(client):
     assert client.get("/api/articles/non-esiste").json["error"]["code"] == "not_found"
     assert client.get("/api/nessuna-rotta").status_code == 404

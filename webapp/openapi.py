@@ -21,6 +21,7 @@ from search import (
     ENTITY_TYPES,
     MAX_PAGE_SIZE,
     MAX_QUERY_CHARS,
+    MAX_QUOTED_QUERY_CHARS,
     MAX_VALUE_CHARS,
     SORTS,
     Companion,
@@ -154,7 +155,7 @@ def build_spec(app: Flask) -> dict[str, Any]:
     name = {"type": "string", "maxLength": MAX_VALUE_CHARS}
     date = {"type": "string", "format": "date"}
     for param in (
-        _param("q", {"type": "string", "maxLength": MAX_QUERY_CHARS}, "Query text (Italian syntax: \"phrases\", -word, OR, titolo:, persona:, *, ~)"),
+        _param("q", {"type": "string", "maxLength": MAX_QUOTED_QUERY_CHARS}, f"Query text (Italian syntax: \"phrases\", -word, OR, titolo:, persona:, *, ~); at most {MAX_QUERY_CHARS} characters outside quoted phrases"),
         _param("person", name, "Articles must mention every person given", many=True),
         _param("place", name, "Articles must mention every place given", many=True),
         _param("org", name, "Articles must mention every organisation given", many=True),

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, make_response, render_template, request
 
 from search import (
     FACET_LABELS,
-    MAX_QUERY_CHARS,
+    MAX_QUOTED_QUERY_CHARS,
     InvalidRequest,
     SearchRequest,
     article_story,
@@ -47,7 +47,7 @@ def _search_args(index):
     try:
         req = search_request(request.args)
     except InvalidRequest as exc:
-        return SearchRequest(q=request.args.get("q", "")[:MAX_QUERY_CHARS]), None, exc
+        return SearchRequest(q=request.args.get("q", "")[:MAX_QUOTED_QUERY_CHARS]), None, exc
     if index is None:
         return req, None, None
     try:
@@ -131,7 +131,7 @@ def article_page(article_id: str | None):
     article = get_article(index, article_id) if index is not None else None
     if index is None or article is None:
         abort(404)
-    q = request.args.get("q", "")[:MAX_QUERY_CHARS]
+    q = request.args.get("q", "")[:MAX_QUOTED_QUERY_CHARS]
     return render_template(
         "article.html", article=article, text=marked_text(index, article.text, q), q=q,
         related=related(index, article_id), links=Links(SearchRequest(q=q)),

@@ -39,7 +39,7 @@ from whoosh.qparser import (
 from whoosh.qparser.common import QueryParserError
 
 from search.analysis import STOPWORDS, WORD_PATTERN, exact_analyzer, fold, stemming_analyzer
-from search.models import MAX_QUERY_CHARS
+from search.models import MAX_QUOTED_QUERY_CHARS
 from search.query import nesting
 from search.query.conflation import Vocabulary, related
 from search.query.names import is_name
@@ -225,7 +225,7 @@ class TextQueryBuilder:
         """The query for ``text``; with the index's ``vocabulary`` (its
         reader), each word also matches the forms Snowball splits from it
         (see conflation.py)."""
-        text = text.strip()[:MAX_QUERY_CHARS]
+        text = text.strip()[:MAX_QUOTED_QUERY_CHARS]
         ignore = _question_words(text)
         text = _QUESTION_MARK.sub(" ", text).strip()
         text, notices = bound_patterns(text)
