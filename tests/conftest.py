@@ -175,7 +175,7 @@ def opened(index_dir: Path):
     index.close()
 
 
-def testing_app(index_dir: Path):
+def app_for(index_dir: Path):
     """The app in testing mode on ``index_dir``, closed after (``yield from``)."""
     from webapp import create_app
 
@@ -191,7 +191,7 @@ def dice_index(dice_index_dir):
 
 @pytest.fixture(scope="session")
 def dice_app(dice_index_dir):
-    yield from testing_app(dice_index_dir)
+    yield from app_for(dice_index_dir)
 
 
 @pytest.fixture(scope="session")

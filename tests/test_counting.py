@@ -18,7 +18,7 @@ import pytest
 
 from search import SearchRequest, create_index, export_hits, search, update_index
 from search.analysis import fold, match_keys
-from tests.conftest import DATA, opened, testing_app
+from tests.conftest import DATA, app_for, opened
 
 DICE = DATA / "dice" / "counting.jsonl"
 RECORDS = {r["id"]: r for r in map(json.loads, DICE.read_text("utf-8").splitlines())}
@@ -50,7 +50,7 @@ def dice(dice_dir):
 
 @pytest.fixture(scope="module")
 def dice_client(dice_dir):
-    for app in testing_app(dice_dir):
+    for app in app_for(dice_dir):
         yield app.test_client()
 
 
