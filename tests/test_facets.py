@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from cerca.cli import cli
 from search import create_index, update_index
-from search.entities.bodies import body_mentions
+from search.entities.bodies import body_mentions, scanned
 from search.entities.canonical import Canonicalizer, Corrections, clean, name_key
 from search.entities.context import AFTER_ARTICLE, INITIAL, SPEAKER, in_context
 from search.entities.ner import EntityEnricher, ner_text
@@ -90,7 +90,9 @@ def test_lower_case_public_bodies_are_organisations():
     text = ("I carabinieri e la polizia locale sono intervenuti con i vigili del fuoco; "
             "la procura ha aperto un fascicolo, la guardia di finanza indaga, "
             "la questura conferma. La polizia penitenziaria no.")
-    found = [name for _, name, _ in body_mentions(text)]
+    mentions = body_mentions(text)
+    assert all(text[start:start + len(name)] == name for _, name, start in mentions)
+    found = [scanned(name) for _, name, _ in mentions]
     assert found == ["Carabinieri", "Polizia municipale", "Vigili del fuoco", "Procura",
                      "Guardia di Finanza", "Questura", "Polizia penitenziaria"]
     assert body_mentions("un volante, un telefono mobile, il consiglio municipale") == []
@@ -193,16 +195,21 @@ def test_a_known_author_at_the_edge_of_a_text_is_a_byline(tmp_path):
 
 def test_streets_named_after_people_and_vehicles_are_no_entities():
     text = "Abita in via Ciro Menotti. Ciro Menotti fu un patriota."
-    found = in_context(text, [("PER", "Ciro Menotti", 13), ("PER", "Ciro Menotti", 27)])
+    found = contexts(text, [("PER", "Ciro Menotti", 13), ("PER", "Ciro Menotti", 27)])
     assert found == [("PER", "Ciro Menotti", INITIAL)]
     values = archive().article([("ORG", "Nissan Terrano"), ("ORG", "Fiat"), ("LOC", "via Emilia"),
                                 ("PER", "Range Rover Evoque"), ("LOC", "Piazza Grande")])
     assert values == {"persons": [], "places": [], "orgs": []}
 
 
+def contexts(text: str, mentions: list[tuple[str, str, int]]) -> list[tuple[str, str, str]]:
+    """in_context's (label, name, context), without the offsets."""
+    return [m[:3] for m in in_context(text, mentions)]
+
+
 def found_in(text: str, *names: tuple[str, str]) -> list[tuple[str, str, str]]:
     """in_context over the first occurrence of each (label, name) in text."""
-    return in_context(text, [(label, name, text.index(name)) for label, name in names])
+    return contexts(text, [(label, name, text.index(name)) for label, name in names])
 
 
 @pytest.mark.parametrize(("text", "label", "name"), [
@@ -259,9 +266,9 @@ def test_names_after_other_words_stay():
 def test_a_name_listed_after_a_dropped_one_goes_with_it():
     text = "Colpi nelle vie Allegri, Ulivi e Marco Polo. Lo ha detto Marco Polo, il vicino."
     later = text.rindex("Marco Polo")
-    found = in_context(text, [("PER", "Allegri", text.index("Allegri")),
-                              ("PER", "Marco Polo", text.index("Marco Polo")),
-                              ("PER", "Marco Polo", later)])
+    found = contexts(text, [("PER", "Allegri", text.index("Allegri")),
+                            ("PER", "Marco Polo", text.index("Marco Polo")),
+                            ("PER", "Marco Polo", later)])
     assert found == [("PER", "Marco Polo", SPEAKER)]
     painting = "La “Madonna con i santi Giovanni Evangelista e Gregorio Taumaturgo” è tornata."
     assert found_in(painting, ("PER", "Giovanni Evangelista"),
@@ -332,7 +339,8 @@ def test_the_archive_types_a_name_by_the_mentions_that_name_it(tmp_path):
 
 
 def test_trade_associations_are_found_in_any_case():
-    found = [name for _, name, _ in body_mentions("Lo dice la coldiretti, con CONFCOMMERCIO.")]
+    text = "Lo dice la coldiretti, con CONFCOMMERCIO."
+    found = [scanned(name) for _, name, _ in body_mentions(text)]
     assert found == ["Coldiretti", "Confcommercio"]
 
 
@@ -358,7 +366,7 @@ def test_businesses_are_named_after_their_kind():
 
 
 def test_lower_case_police_bodies():
-    found = [name for _, name, _ in body_mentions(
+    found = [scanned(name) for _, name, _ in body_mentions(
         "La polizia giudiziaria, la polizia postale e il commissariato di polizia.")]
     assert found == ["Polizia giudiziaria", "Polizia postale", "Commissariato"]
 

@@ -87,6 +87,6 @@ def scanned(text: str) -> str | None:
 
 
 def body_mentions(text: str) -> list[tuple[str, str, int]]:
-    """(ORG, canonical name, start) for each body named in ``text``."""
-    return [("ORG", BODIES[int(str(m.lastgroup)[1:])].name, m.start())
-            for m in _scanner().finditer(text)]
+    """(ORG, name as written, start) for each body named in ``text``;
+    ``scanned`` gives its canonical name."""
+    return [("ORG", m.group(), m.start()) for m in _scanner().finditer(text)]
