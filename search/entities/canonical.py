@@ -38,12 +38,21 @@ from search.entities.context import (
 )
 from search.entities.corrections import Corrections
 from search.entities.keys import FIELD_OF, name_key
-from search.entities.lists import media, non_entities, org_names, place_names, vehicle_makes
+from search.entities.lists import (
+    media,
+    non_entities,
+    org_names,
+    place_names,
+    vehicle_makes,
+)
 from search.entities.rules import applied
 from search.entities.words import STREET_NOUNS, common_word, first_names, surnames, title_case
 
 _EDGE = re.compile(r"^[\W_]+|[\W_]+$")
 _LEADING_ARTICLE = re.compile(r"^(?:(?:il|lo|la|i|gli|le)\s+|l['’]\s*)", re.IGNORECASE)
+# "provincia di Modena", "frazione Albareto": the territory is the place it
+# names (capitalised, "Provincia di Modena" is the body).
+_TERRITORY = re.compile(r"^(?:provincia|frazione|comune|città|regione)\s+(?:di\s+)?(?=[A-ZÀ-Ý])")
 # "Centro Ottico di", "Servizio di Igiene Pubblica della", "Grande Sala dell'".
 _TRAILING_FUNCTION = re.compile(
     r"(?:\s+(?:di|del|dello|della|dei|degli|delle|da|dal|dallo|dalla|dai|dagli|dalle|a|al|"
@@ -66,7 +75,7 @@ _RUN_ON = re.compile(
 
 def clean(surface: str) -> str:
     text = " ".join(_EDGE.sub("", surface).split())
-    text = _LEADING_ARTICLE.sub("", text) if text else text
+    text = _TERRITORY.sub("", _LEADING_ARTICLE.sub("", text)) if text else text
     if run_on := _RUN_ON.search(text):
         cut = next(run_on.start(g) for g in "abc" if run_on.group(g) is not None)
         text = _EDGE.sub("", text[:cut])
@@ -88,6 +97,13 @@ def is_name(text: str) -> bool:
         return False
     lower = fold(text.casefold())
     return lower not in STOPWORDS and lower not in PRONOUNS
+
+
+def _capitalised_after(text: str) -> bool:
+    """Whether a name in lower case goes on to a capitalised word, as
+    Italian writes a kind before a name: "golfo di Aden", "fiume Po",
+    "liceo Tassoni" ("modenese" does not)."""
+    return any(word[:1].isupper() for word in text.split()[1:])
 
 
 def resolve_aliases(mentions: list[tuple[str, str]]) -> dict[str, str]:
@@ -140,17 +156,19 @@ class Canonicalizer:
         """Add one article's text and raw mentions to the archive's evidence."""
         self.evidence.add_text(text)
         for label, surface in mentions:
-            name = self._named(clean(surface))
+            name = self._named(clean(surface), label)
             if name:
                 self.evidence.add_mention(label, name_key(name), name)
 
-    def _named(self, text: str) -> str | None:
+    def _named(self, text: str, label: str) -> str | None:
         """The name a cleaned mention stands for before typing, or None."""
         folded = fold(text.casefold())
         if "curated" in self.on and (body := bodies.scanned(text)):
             return body  # "carabinieri", "polizia municipale": lower case, still a body
-        if not is_name(text) and ("lower_case" in self.on or not text):
-            return None
+        if not text or "lower_case" in self.on and not is_name(text) and not (
+                is_name(text[:1].upper() + text[1:])
+                and (label == "ORG" or _capitalised_after(text))):
+            return None  # "russo", "modenese"; a body in lower case ("il governo") is a body
         if name_key(text) in self.corrections.suppress:
             return None
         if "non_entities" in self.on and (
@@ -169,7 +187,7 @@ class Canonicalizer:
         facet value; ``context`` is what ``context.in_context`` says. The
         mention goes through ``_STEPS`` in order, the families switched
         off skipped; a step that returns False drops it."""
-        text = self._named(clean(surface))
+        text = self._named(clean(surface), label)
         if not text:
             return None
         folded = fold(text.casefold())
@@ -208,10 +226,9 @@ class Canonicalizer:
         if m.label == "LOC" and places.is_italian_place(m.text):
             m.text, m.settled = places.resolve(m.text, self.evidence.home) or m.text, True
 
-    def _country(self, m: _Mention) -> None:
-        # "la Russia ha deciso": a country acting is still a place to facet on.
-        if not m.settled and m.label in ("LOC", "ORG") and m.folded in place_names():
-            m.label, m.text = "LOC", place_names()[m.folded]
+    def _exonym(self, m: _Mention) -> None:
+        if not m.settled and m.label == "LOC" and m.folded in place_names():
+            m.text = place_names()[m.folded]  # "Beijing" -> "Pechino"
 
     def _full_name(self, m: _Mention) -> None:
         if m.label != "PER" or m.settled:
@@ -318,7 +335,7 @@ _STEPS: tuple[tuple[str | None, Step], ...] = (
     ("streets", Canonicalizer._street),
     ("institutions", Canonicalizer._institution),
     ("places", Canonicalizer._place),
-    ("countries", Canonicalizer._country),
+    ("places", Canonicalizer._exonym),
     ("full_names", Canonicalizer._full_name),
     ("after_article", Canonicalizer._after_article),
     ("type_vote", Canonicalizer._other_type),

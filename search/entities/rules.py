@@ -28,7 +28,6 @@ RULES: dict[str, str] = {
     "streets": "streets are no place facet",
     "institutions": "'Ospedale di Baggiovara' is an organisation",
     "places": "an Italian place keeps its proper name ('Finale' -> 'Finale Emilia')",
-    "countries": "a country acting ('la Russia ha deciso') is still a place",
     "full_names": "a surname or a short name resolves to the archive's one full name",
     "variants": "spellings of one name ('Giancarlo', 'Gian Carlo') merge",
 }

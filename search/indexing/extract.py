@@ -8,6 +8,7 @@ corrections and canonical names apply.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -129,20 +130,33 @@ def span_entities(text: str, found: list[Mention], canon: Canonicalizer) -> list
         alias = aliases.get(clean(name))
         value = canon.value(label, alias or name, "" if alias else context)
         if value:
+            start, end = _named_part(text, start, end, clean(name))
             entities.append({"start": start, "end": end, "text": text[start:end],
                              "label": value[0], "canonical": value[1]})
     return entities
 
 
+def _named_part(text: str, start: int, end: int, cleaned: str) -> tuple[int, int]:
+    """The part of a mention its value was named from ("la Procura" ->
+    "Procura", "Rossi della" -> "Rossi"); a full stop cut off ("A. P.")
+    stays in the span."""
+    at = text.find(cleaned, start, end)
+    if at < 0:
+        return start, end
+    cut = at + len(cleaned)
+    return at, (end if not any(c.isalnum() for c in text[cut:end]) else cut)
+
+
 def _dateline(text: str, news: newsroom.News, canon: Canonicalizer) -> tuple[dict, int] | None:
     """The dateline as a place entity, and where it ends, if it names one."""
-    start = text.find(news.dateline, 0, news.start) if news.dateline else -1
-    place = canon.value("LOC", news.dateline) if start >= 0 else None
-    if place is None or place[0] != "LOC":
+    # newsroom gives the place re-cased ("SAN FELICE" -> "San Felice").
+    found = re.search(re.escape(news.dateline), text[:news.start], re.IGNORECASE) \
+        if news.dateline else None
+    place = canon.value("LOC", news.dateline) if found else None
+    if found is None or place is None or place[0] != "LOC":
         return None
-    end = start + len(news.dateline)
-    return ({"start": start, "end": end, "text": news.dateline, "label": "LOC",
-             "canonical": place[1]}, end)
+    return ({"start": found.start(), "end": found.end(), "text": found.group(),
+             "label": "LOC", "canonical": place[1]}, found.end())
 
 
 def _without_overlaps(mentions: list[Mention], extra: list[Mention]) -> list[Mention]:
