@@ -174,8 +174,8 @@ class Canonicalizer:
         if "non_entities" in self.on and (
                 folded in non_entities() or (folded + " ").startswith(vehicle_makes())):
             return None
-        if "curated" not in self.on:
-            return text
+        if "curated" not in self.on or not text[0].isupper():
+            return text  # a nickname is capitalised: "la Mobile", never "mobile"
         return bodies.aliases().get(folded) or media().get(folded) or text
 
     def author(self, name: str) -> str:
@@ -277,9 +277,11 @@ class Canonicalizer:
     def _common(self, word: str) -> bool:
         """A capitalised word at a sentence start that is a common word."""
         common = self.evidence.common(word)
-        if common is None:
+        if common is None:  # a known name is no common word, however frequent ("Turchia")
+            folded = fold(word.casefold())
             return (common_word(word) and not places.is_italian_place(word)
-                    and word.casefold() not in first_names())
+                    and word.casefold() not in first_names()
+                    and folded not in place_names() and folded not in org_names())
         return common
 
     def _label(self, key: str, given: str, text: str) -> str:
@@ -287,12 +289,10 @@ class Canonicalizer:
         unless the mention is a first name and a surname."""
         words = text.split()
         label = self.evidence.label(key, given)
+        # "Bruno", "Marzio": first names that a small comune shares.
         if places.is_local_place(text, self.evidence.home) and not (
-                len(words) >= 2 and words[0].casefold() in first_names()):
+                words[0].casefold() in first_names() and (len(words) >= 2 or label == "PER")):
             return "LOC"
-        if label == "LOC" and fold(text.casefold()) in org_names() \
-                and fold(text.casefold()) not in place_names():
-            return "ORG"
         return label
 
     def _spelling(self, key: str, text: str) -> str:

@@ -112,16 +112,18 @@ def names_a_thing(name: str) -> bool:
     return name.split(" ", 1)[0].casefold() in _NOUNS
 
 
-# "il liceo scientifico Tassoni" names the Liceo Tassoni.
-_INSTITUTIONS_SET = frozenset(_INSTITUTIONS)
+# "il liceo scientifico Tassoni" names the Liceo Tassoni. Schools and
+# foundations are bodies; hospitals, prisons, theatres, museums and
+# libraries are facilities, places (training/GUIDELINES.md).
+_BODIES = frozenset("università scuola scuole istituto liceo conservatorio fondazione".split())
 _INSTITUTION_BEFORE = re.compile(
     rf"\b(?P<noun>{'|'.join(_INSTITUTIONS)}){_ADJECTIVES}\s*[«\"“'‘]?\s*$", re.IGNORECASE)
 
 
 def names_an_institution(name: str) -> bool:
-    """Whether a name opens with an institution ("Policlinico", "Ospedale
-    di Baggiovara", "Teatro Storchi"): an organisation, not a place."""
-    return name.split(" ", 1)[0].casefold() in _INSTITUTIONS_SET
+    """Whether a name opens with a school or a foundation ("Liceo Tassoni",
+    "Fondazione Cassa di Risparmio"): an organisation, not a place."""
+    return name.split(" ", 1)[0].casefold() in _BODIES
 
 
 # "supermercato Famila", "la ditta Caselli Serramenti": the capitalised
@@ -166,8 +168,9 @@ def in_context(text: str, mentions: Iterable[tuple],
                 dropped_end >= 0 and _LIST_GAP.fullmatch(text, dropped_end, start))):
             dropped_end = end
             if institution := _INSTITUTION_BEFORE.search(text, max(0, start - 50), start):
-                found.append(("ORG", f"{institution['noun'].capitalize()} {m[1]}", "",
-                              institution.start(), end))
+                noun = institution["noun"].casefold()
+                found.append(("ORG" if noun in _BODIES else "LOC",
+                              f"{noun.capitalize()} {m[1]}", "", institution.start(), end))
             continue
         dropped_end = -1
         label, context = m[0], ""
