@@ -378,3 +378,31 @@ def test_lower_case_police_bodies():
 def test_a_body_is_shown_as_the_table_spells_it_whatever_the_registry_kept():
     canon = Canonicalizer(Corrections(), {("ORG", "polizia ferroviaria"): "Polizia Ferroviaria"})
     assert canon.article([("ORG", "Polizia Ferroviaria")])["orgs"] == ["Polizia ferroviaria"]
+
+
+@pytest.mark.parametrize(("variant", "usual"), [
+    ("Giancarlo Muzzarelli", "Gian Carlo Muzzarelli"),
+    ("Deluca", "De Luca"),
+    ("Damico", "D'Amico"),
+    ("Movimento 5stelle", "Movimento 5 Stelle"),
+])
+def test_spellings_of_one_name_merge_into_the_archive_s_usual_one(variant, usual):
+    """DICE: "Gian Carlo Muzzarelli" 101 articles, "Giancarlo Muzzarelli" 6."""
+    canon = archive(*[("x", [("PER", usual)])] * 3, ("x", [("PER", variant)]))
+    assert canon.value("PER", variant) == ("PER", usual)
+    assert canon.value("PER", usual) == ("PER", usual)
+    off = Canonicalizer(Corrections(), {}, canon.evidence, disabled=frozenset({"variants"}))
+    assert off.value("PER", variant) == ("PER", variant)
+
+
+def test_a_name_with_an_initial_is_no_spelling_of_another():
+    canon = archive(*[("x", [("PER", "Nicolas")])] * 3, ("x", [("PER", "Nicola S")]),
+                    ("x", [("ORG", "Ab"), ("ORG", "Ab"), ("PER", "A. B.")]))
+    assert canon.value("PER", "Nicola S") == ("PER", "Nicola S")
+    assert canon.value("PER", "A. B.")[1] != "Ab"
+
+
+def test_a_lone_surname_finds_its_full_name_across_spellings():
+    canon = archive(*[("x", [("PER", "Gian Carlo Muzzarelli")])] * 4,
+                    *[("x", [("PER", "Giancarlo Muzzarelli")])] * 2)
+    assert canon.value("PER", "Muzzarelli") == ("PER", "Gian Carlo Muzzarelli")

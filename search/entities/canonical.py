@@ -206,6 +206,10 @@ class Canonicalizer:
     def _thing(self, m: _Mention) -> bool:
         return m.curated or m.label != "PER" or not names_a_thing(m.text)  # "Giardini Ducali"
 
+    def _variant(self, m: _Mention) -> None:
+        if not m.curated:
+            m.key = self.evidence.variant(m.key)
+
     def _typed(self, m: _Mention) -> None:
         if m.curated:
             m.label = "ORG"
@@ -331,6 +335,7 @@ Step = Callable[[Canonicalizer, _Mention], "bool | None"]
 _STEPS: tuple[tuple[str | None, Step], ...] = (
     ("common_words", Canonicalizer._common_word),
     ("things", Canonicalizer._thing),
+    ("variants", Canonicalizer._variant),
     (None, Canonicalizer._typed),
     ("streets", Canonicalizer._street),
     ("institutions", Canonicalizer._institution),

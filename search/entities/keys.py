@@ -22,3 +22,19 @@ def name_key(name: str) -> str:
     """Case, accents, hyphens, spacing and transliteration folded away."""
     words = re.findall(r"\w+", fold(name.casefold()))
     return " ".join(_token_key(w) for w in words)
+
+
+# Shorter compact keys are initials and acronyms ("A. B." and "Ab"), not spellings of one name.
+_COMPACT_MIN = 6
+
+
+def compact_key(key: str) -> str:
+    """A ``name_key`` without its spaces, where "Gian Carlo" meets
+    "Giancarlo", "De Luca" "Deluca" and "D'Amico" "Damico"; a short key
+    stays as it is, and so does one with an initial ("Nicola S" is not
+    "Nicolas", "Ferrari S" not "Ferraris")."""
+    joined = key.replace(" ", "")
+    words = key.split()
+    # An initial ends a name; "d amico" is D'Amico.
+    short = len(joined) < _COMPACT_MIN or len(words[-1]) == 1
+    return key if short else joined
