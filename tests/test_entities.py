@@ -9,8 +9,11 @@ from click.testing import CliRunner
 
 from cerca.cli import cli
 from search import create_index, open_index, update_index
-from search.entities.canonical import Canonicalizer, Corrections, name_key, resolve_aliases
+from search.entities.canonical import Canonicalizer
+from search.entities.corrections import Corrections
+from search.entities.keys import name_key
 from search.entities.ner import MODEL_DIR, EntityEnricher, recognise
+from search.entities.surface import resolve_aliases
 from search.models import SearchRequest
 from search.query.pipeline import search
 from tests.conftest import SEEDS
@@ -220,7 +223,8 @@ def test_entities_in_parallel_match_one_process(tmp_path, site_index_dir):
 
 
 @pytest.mark.parametrize(("family", "label", "text", "with_rule", "without"), [
-    ("curated", "PER", "Tass", ("ORG", "Tass"), ("PER", "Tass")),
+    ("curated", "ORG", "Fiamme Gialle", ("ORG", "Guardia di Finanza"), ("ORG", "Fiamme Gialle")),
+    ("known_orgs", "PER", "Calzedonia", ("ORG", "Calzedonia"), ("PER", "Calzedonia")),
     ("institutions", "LOC", "Liceo Tassoni", ("ORG", "Liceo Tassoni"), ("LOC", "Liceo Tassoni")),
     ("non_entities", "ORG", "Aurus President", None, ("ORG", "Aurus President")),
 ])

@@ -11,9 +11,12 @@ from click.testing import CliRunner
 from cerca.cli import cli
 from search import create_index, update_index
 from search.entities.bodies import body_mentions, scanned
-from search.entities.canonical import Canonicalizer, Corrections, clean, name_key
+from search.entities.canonical import Canonicalizer
 from search.entities.context import AFTER_ARTICLE, INITIAL, SPEAKER, in_context
+from search.entities.corrections import Corrections
+from search.entities.keys import name_key
 from search.entities.ner import EntityEnricher, ner_text
+from search.entities.surface import clean
 from search.ingest.readers import make_article
 from search.models import SearchRequest
 from search.query.pipeline import search

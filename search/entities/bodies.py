@@ -56,6 +56,8 @@ BODIES = (
          ("Norm", "Radiomobile", "Nucleo Radiomobile", "Norm dei Carabinieri",
           "Nucleo Operativo Radiomobile")),
     Body("Squadra Volante", r"squadra volante", ("Volante", "Volanti")),
+    # Public agencies local news quotes by acronym (GUIDELINES: ORG).
+    Body("Ausl", r"ausl|azienda usl"), Body("Inps", r"inps"), Body("Arpae", r"arpae"),
     # Trade and farmers' associations, quoted in most local business news.
     *(Body(name, name.casefold()) for name in (
         "Confcommercio", "Confesercenti", "Confartigianato", "Confindustria",

@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from search.analysis import STOPWORDS, fold
+from search.analysis import fold
 from search.entities import bodies, places
 from search.entities.archive import Evidence, shouted
 from search.entities.context import (
@@ -46,81 +46,15 @@ from search.entities.lists import (
     vehicle_makes,
 )
 from search.entities.rules import applied
-from search.entities.words import STREET_NOUNS, common_word, first_names, surnames, title_case
-
-_EDGE = re.compile(r"^[\W_]+|[\W_]+$")
-_LEADING_ARTICLE = re.compile(r"^(?:(?:il|lo|la|i|gli|le)\s+|l['’]\s*)", re.IGNORECASE)
-# "provincia di Modena", "frazione Albareto": the territory is the place it
-# names (capitalised, "Provincia di Modena" is the body).
-_TERRITORY = re.compile(r"^(?:provincia|frazione|comune|città|regione)\s+(?:di\s+)?(?=[A-ZÀ-Ý])")
-# "Centro Ottico di", "Servizio di Igiene Pubblica della", "Grande Sala dell'".
-_TRAILING_FUNCTION = re.compile(
-    r"(?:\s+(?:di|del|dello|della|dei|degli|delle|da|dal|dallo|dalla|dai|dagli|dalle|a|al|"
-    r"allo|alla|ai|agli|alle|in|nel|nello|nella|nei|negli|nelle|su|sul|sullo|sulla|sui|sugli|"
-    r"sulle|per|con|tra|fra|e|ed|o|il|lo|la|i|gli|le|un|uno|una)"
-    r"|\s+(?:dell|all|dall|nell|sull|coll|d|l|un)['’]?)+$")
-
-
-# Where a span runs on into its sentence: a sentence end, a verb or other
-# lower-case word then an article ("Comune lancia un allarme"), or an article
-# then a lower-case word after a name ("Comune le scuole"). "Striscia la
-# Notizia" and "Comitato per la sicurezza" are names.
-_ARTICLES = r"(?:(?:il|lo|la|i|gli|le|un|uno|una)\s|l['’])"
-_CONNECTORS = r"(?:di|del|dello|della|dei|degli|delle|per|e|ed|con|su|tra|fra|a|da|in|o|d['’])"
-_RUN_ON = re.compile(
-    rf"(?<=[a-zà-ÿ]{{2}})(?P<a>)\.\s"
-    rf"|\s(?P<b>)(?!{_CONNECTORS}\s)[a-zà-ÿ][\w’']*\s{_ARTICLES}\s?\w"
-    rf"|[A-ZÀ-Ý][\w’']*(?P<c>)\s(?:il|lo|la|i|gli|le|un|uno|una)\s[a-zà-ÿ]")
-
-
-def clean(surface: str) -> str:
-    text = " ".join(_EDGE.sub("", surface).split())
-    text = _TERRITORY.sub("", _LEADING_ARTICLE.sub("", text)) if text else text
-    if run_on := _RUN_ON.search(text):
-        cut = next(run_on.start(g) for g in "abc" if run_on.group(g) is not None)
-        text = _EDGE.sub("", text[:cut])
-    return _TRAILING_FUNCTION.sub("", text)
-
-
-# Capitalised at the start of a sentence, but never names.
-PRONOUNS = frozenset(
-    "entrambi entrambe tutti tutte ciascuno ciascuna nessuno nessuna alcuni alcune molti "
-    "molte altri altre egli ella esso essa essi esse lui lei loro costui costei secondo "
-    "oggi ieri domani".split()
+from search.entities.surface import (
+    capitalised_after,
+    clean,
+    is_name,
+    known_org,
+    resolve_aliases,
+    run_on_cut,
 )
-
-
-def is_name(text: str) -> bool:
-    """Names start with a capital; "russo" and "nordcoreano" do not, and
-    "Entrambi" at the start of a sentence is a pronoun."""
-    if len(text) < 2 or not text[0].isupper() or text.replace(" ", "").isdigit():
-        return False
-    lower = fold(text.casefold())
-    return lower not in STOPWORDS and lower not in PRONOUNS
-
-
-def _capitalised_after(text: str) -> bool:
-    """Whether a name in lower case goes on to a capitalised word, as
-    Italian writes a kind before a name: "golfo di Aden", "fiume Po",
-    "liceo Tassoni" ("modenese" does not)."""
-    return any(word[:1].isupper() for word in text.split()[1:])
-
-
-def resolve_aliases(mentions: list[tuple[str, str]]) -> dict[str, str]:
-    """Short person mentions -> the full name they abbreviate in this article."""
-    persons = {m for label, m in mentions if label == "PER"}
-    tokens = {m: m.replace("-", " ").split() for m in persons}
-    resolved = {}
-    for short in persons:
-        words = tokens[short]
-        longer = [
-            full for full in persons
-            if len(tokens[full]) > len(words)
-            and (tokens[full][:len(words)] == words or tokens[full][-len(words):] == words)
-        ]
-        if longer:
-            resolved[short] = max(longer, key=lambda f: (len(tokens[f]), f))
-    return resolved
+from search.entities.words import STREET_NOUNS, common_word, first_names, surnames, title_case
 
 
 @dataclass
@@ -167,7 +101,7 @@ class Canonicalizer:
             return body  # "carabinieri", "polizia municipale": lower case, still a body
         if not text or "lower_case" in self.on and not is_name(text) and not (
                 is_name(text[:1].upper() + text[1:])
-                and (label == "ORG" or _capitalised_after(text))):
+                and (label == "ORG" or capitalised_after(text))):
             return None  # "russo", "modenese"; a body in lower case ("il governo") is a body
         if name_key(text) in self.corrections.suppress:
             return None
@@ -199,6 +133,24 @@ class Canonicalizer:
         return self._corrected(m)
 
     # The steps, in the order _STEPS applies them.
+    def _run_on(self, m: _Mention) -> None:
+        if (cut := run_on_cut(m.label, m.text)) != m.text:
+            m.text, m.key, m.folded = cut, name_key(cut), fold(cut.casefold())
+
+    def named_part(self, label: str, surface: str) -> str:
+        """The part of a mention's text its value is named from."""
+        text = clean(surface)
+        return run_on_cut(label, text) if "run_ons" in self.on else text
+
+    def _org_by_name(self, m: _Mention) -> None:
+        """A person who is an organisation the KIND Wikipedia list or the
+        bodies' table knows, and no first name or surname ("Calzedonia"),
+        or one with its seat ("Coldiretti Modena")."""
+        head = m.text.split(" ", 1)[0]
+        if m.label == "PER" and (known_org(m.text) if " " not in m.text
+                                 else known_org(head) and head.casefold() not in first_names()):
+            m.label = "ORG"
+
     def _common_word(self, m: _Mention) -> bool:
         return m.curated or " " in m.text or places.is_italian_place(m.text) or not (
             m.context == INITIAL and self._common(m.text) or self._mostly_lower(m.text))
@@ -333,6 +285,8 @@ Step = Callable[[Canonicalizer, _Mention], "bool | None"]
 # (family, step): the rule families a mention goes through, in order; None
 # is always applied.
 _STEPS: tuple[tuple[str | None, Step], ...] = (
+    ("run_ons", Canonicalizer._run_on),
+    ("known_orgs", Canonicalizer._org_by_name),
     ("common_words", Canonicalizer._common_word),
     ("things", Canonicalizer._thing),
     ("variants", Canonicalizer._variant),

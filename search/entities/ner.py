@@ -22,11 +22,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from search.entities.canonical import Canonicalizer, clean
+from search.entities.canonical import Canonicalizer
 from search.entities.context import in_context
 from search.entities.corrections import Corrections
 from search.entities.mentions import Mention, media_mentions, scans
 from search.entities.rules import applied
+from search.entities.surface import clean
 from search.models import Article
 
 if TYPE_CHECKING:  # the indexer's pool or cluster, passed in
@@ -36,7 +37,7 @@ MODEL_DIR = Path(__file__).resolve().parent / "ner_model"
 CACHE_NAME = "entities.sqlite"
 BATCH_SIZE = 64
 # Bump when canonicalisation rules change, so the next index run re-derives.
-CANON_VERSION = "4"
+CANON_VERSION = "5"
 # Mentions are cached as [label, text, start]; a new format never reads an old one.
 CACHE_FORMAT = "2"
 

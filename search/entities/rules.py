@@ -18,6 +18,8 @@ RULES: dict[str, str] = {
     "businesses": "the capitalised words after a kind of business name it ('ditta Caselli')",
     "media": "news agencies found in the text where the model missed them",
     # What the name itself says (canonical.py).
+    "run_ons": "a span cut to its name ('Anche Silvia', 'Mario Rossi Cgil')",
+    "known_orgs": "a 'person' the KIND Wikipedia list knows as an organisation ('Calzedonia')",
     "curated": "bodies and news agencies: one ORG name (bodies.py, lists.media)",
     "aliases": "a short mention resolves to the full name in the article",
     "non_entities": "known non-names, products and page furniture dropped",

@@ -13,11 +13,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from search.entities.canonical import Canonicalizer, clean, resolve_aliases
+from search.entities.canonical import Canonicalizer
 from search.entities.context import in_context
 from search.entities.corrections import Corrections
 from search.entities.mentions import Mention, media_spans, scans
 from search.entities.ner import EntityEnricher, recognise
+from search.entities.surface import clean, resolve_aliases
 from search.ingest import newsroom, read_path
 from search.ingest.dates import find_dates, infer_date
 from search.ingest.readers import InputError, metadata_date
@@ -130,7 +131,7 @@ def span_entities(text: str, found: list[Mention], canon: Canonicalizer) -> list
         alias = aliases.get(clean(name))
         value = canon.value(label, alias or name, "" if alias else context)
         if value:
-            start, end = _named_part(text, start, end, clean(name))
+            start, end = _named_part(text, start, end, canon.named_part(label, name))
             entities.append({"start": start, "end": end, "text": text[start:end],
                              "label": value[0], "canonical": value[1]})
     return entities
