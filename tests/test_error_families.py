@@ -24,6 +24,8 @@ def canon() -> Canonicalizer:
     ("PER", "Maria Luisa Rossi", ("PER", "Maria Luisa Rossi")),  # two first names stay
     ("PER", "Enzo Ferrari", ("PER", "Enzo Ferrari")),  # a surname that is a company stays
     ("PER", "De Luca", ("PER", "De Luca")),  # a surname's particle stays
+    ("PER", "Leonardo da Vinci", ("PER", "Leonardo da Vinci")),
+    ("PER", "Little Tony", ("PER", "Little Tony")),  # a frequent word is no function word
 ])
 def test_a_run_on_span_is_cut_to_its_name(label, span, value):
     assert canon().value(label, span) == value

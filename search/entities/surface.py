@@ -13,7 +13,7 @@ import re
 from search.analysis import STOPWORDS, fold
 from search.entities import bodies, places
 from search.entities.lists import org_names, place_names
-from search.entities.words import PARTICLES, common_word, first_names, surnames
+from search.entities.words import PARTICLES, first_names, surnames
 
 _EDGE = re.compile(r"^[\W_]+|[\W_]+$")
 _LEADING_ARTICLE = re.compile(r"^(?:(?:il|lo|la|i|gli|le)\s+|l['’]\s*)", re.IGNORECASE)
@@ -99,9 +99,10 @@ def run_on_cut(label: str, text: str) -> str:
     # A particle opens a surname ("De Luca"), not a run-on.
     if label == "PER" and len(words) >= 2 and _first(words[1]) and not _first(words[0]) \
             and words[0].casefold() not in PARTICLES \
-            and (common_word(words[0]) or _place_word(words[0])):
+            and (fold(words[0].casefold()) in STOPWORDS or _place_word(words[0])):
         words = words[1:]
-    if label == "PER" and len(words) >= 3 and known_org(words[-1]):
+    if label == "PER" and len(words) >= 3 and known_org(words[-1]) \
+            and words[-2].casefold() not in PARTICLES:  # "Leonardo da Vinci"
         words = words[:-1]
     if label == "ORG" and len(words) >= 3 and _first(words[-2]) \
             and known_org(" ".join(words[:-2])):
