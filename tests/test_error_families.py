@@ -77,3 +77,10 @@ def test_a_lower_case_kind_before_a_name_is_a_name():
     """"golfo di Aden", "liceo Tassoni": Italian writes the kind in lower case."""
     assert canon().value("LOC", "golfo di Aden") == ("LOC", "golfo di Aden")
     assert canon().value("PER", "modenese") is None
+
+
+def test_a_company_stays_one_when_the_archive_votes_it_a_person():
+    voted = canon()
+    for _ in range(3):
+        voted.observe("x", [("PER", "Calzedonia")])
+    assert voted.value("PER", "Calzedonia") == ("ORG", "Calzedonia")

@@ -286,11 +286,11 @@ Step = Callable[[Canonicalizer, _Mention], "bool | None"]
 # is always applied.
 _STEPS: tuple[tuple[str | None, Step], ...] = (
     ("run_ons", Canonicalizer._run_on),
-    ("known_orgs", Canonicalizer._org_by_name),
     ("common_words", Canonicalizer._common_word),
     ("things", Canonicalizer._thing),
     ("variants", Canonicalizer._variant),
     (None, Canonicalizer._typed),
+    ("known_orgs", Canonicalizer._org_by_name),  # after the vote: "Calzedonia" is no person
     ("streets", Canonicalizer._street),
     ("institutions", Canonicalizer._institution),
     ("places", Canonicalizer._place),
