@@ -42,15 +42,16 @@ def best_sentence(text: str, found: Found, keys: dict[str, str],
                   weights: dict[str, float]) -> float:
     """The largest sum of word weights that one sentence (or the title) holds."""
     best = sum(weights[w] for w in {keys[m.key] for m in found.in_title})
-    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
     words: set[str] = set()
-    sentence = 0
+    before = None
     for m in found.in_body:
-        while sentence < len(ends) and m.start >= ends[sentence]:
+        # A sentence ends between two matches: only the text between them
+        # is searched, not the whole article.
+        if before is not None and _SENTENCE_END.search(text, before, m.start):
             best = max(best, sum(weights[w] for w in words))
             words.clear()
-            sentence += 1
         words.add(keys[m.key])
+        before = m.start
     return max(best, sum(weights[w] for w in words))
 
 
