@@ -33,7 +33,16 @@ from whoosh.filedb.compound import CompoundStorage
 from whoosh.util.numeric import byte_to_length
 
 
+# A term with fewer postings than this keeps them in its term info instead
+# of a block of its own (most terms occur once): a smaller index, and less
+# to pickle and compress at commit.
+INLINE_LIMIT = 2
+
+
 class CercaCodec(W3Codec):
+    def __init__(self, blocklimit=128, compression=3, inlinelimit=INLINE_LIMIT) -> None:
+        super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=inlinelimit)
+
     def per_document_reader(self, storage, segment):
         return LengthListReader(storage, segment)
 
@@ -99,6 +108,20 @@ class BulkPostingsWriter(W3PostingsWriter):
                     self._minlength = shortest
                 self._maxlength = max(self._maxlength, *known)
             done = end
+
+
+    def finish_postings(self):
+        """Whoosh's, with short lists inlined: W3 calls ``set_inline``,
+        which its term info lacks (``set_inlined``)."""
+        if self._blockcount or len(self._ids) >= self._inlinelimit:
+            return super().finish_postings()
+        terminfo, self._terminfo = self._terminfo, None
+        terminfo.add_block(self)
+        # Read back as a block's would be: None where the format has no values.
+        values = [None] * len(self._ids) if self._format.fixed_value_size() == 0 \
+            else self._values
+        terminfo.set_inlined(self._ids, self._weights, values)
+        return terminfo
 
 
 class CercaSegment(W3Segment):
