@@ -32,7 +32,6 @@ from whoosh.codec.whoosh3 import (
 from whoosh.filedb.compound import CompoundStorage
 from whoosh.util.numeric import byte_to_length
 
-
 # A term with fewer postings than this keeps them in its term info instead
 # of a block of its own (most terms occur once): a smaller index, and less
 # to pickle and compress at commit.

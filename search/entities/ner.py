@@ -68,7 +68,6 @@ MAX_NER_CHARS = 200_000
 def _load():
     """The NER pipeline, loaded from the installed package, only what NER needs."""
     import spacy
-
     from thinc.api import NumpyOps
     from threadpoolctl import threadpool_limits
 
