@@ -1,11 +1,16 @@
-"""Whoosh's W3 codec and posting pool, with costs taken out; the files they
-write are the same.
+"""Whoosh's W3 codec and posting pool, with costs taken out; W3 reads what
+they write.
 
 * Writing: Whoosh hands each posting to the posting writer one call at a
   time, checking order and types, and asks each posting's field length
   with a column lookup and a seek. ``BulkFieldWriter`` adds a term's
   postings a block at a time and ``LengthListReader`` decodes a field's
-  length column once (tests compare the files with Whoosh's own).
+  length column once (with Whoosh's inline limit, tests compare the files
+  with Whoosh's own).
+* Inlining: W3 writes a block of its own for every term, even one found
+  once (most terms), because its inlining calls a method its term info
+  lacks. ``BulkPostingsWriter`` inlines lists shorter than
+  ``INLINE_LIMIT``, which W3's reader has always read.
 * Reading: a compound segment opened through a memory map is copied into
   memory file by file (Whoosh's BufferFile wraps each in a BytesIO), once
   per searcher: a whole index per serving thread. ``CercaSegment`` reads
