@@ -15,19 +15,19 @@ import json
 import multiprocessing
 import multiprocessing.pool
 import os
-import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from search.entities.bodies import body_mentions
-from search.entities.canonical import Canonicalizer, Corrections, clean
-from search.entities.context import business_mentions, in_context
-from search.entities.lists import media_spellings
+from search.entities.canonical import Canonicalizer
+from search.entities.context import in_context
+from search.entities.corrections import Corrections
+from search.entities.mentions import Mention, media_mentions, scans
+from search.entities.rules import applied
+from search.entities.surface import clean
 from search.models import Article
 
 if TYPE_CHECKING:  # the indexer's pool or cluster, passed in
@@ -37,17 +37,9 @@ MODEL_DIR = Path(__file__).resolve().parent / "ner_model"
 CACHE_NAME = "entities.sqlite"
 BATCH_SIZE = 64
 # Bump when canonicalisation rules change, so the next index run re-derives.
-CANON_VERSION = "4"
+CANON_VERSION = "6"
 # Mentions are cached as [label, text, start]; a new format never reads an old one.
 CACHE_FORMAT = "2"
-
-
-@dataclass
-class Mention:
-    start: int
-    end: int
-    text: str
-    label: str
 
 
 _loading = threading.Lock()
@@ -68,10 +60,22 @@ MAX_NER_CHARS = 200_000
 def _load():
     """The NER pipeline, loaded from the installed package, only what NER needs."""
     import spacy
+    from thinc.api import NumpyOps
+    from threadpoolctl import threadpool_limits
 
     from search.entities import gazetteer  # noqa: F401 - registers the model's gazetteer pipe
 
-    return spacy.load(MODEL_DIR)
+    model = spacy.load(MODEL_DIR)
+    # The layers multiply through numpy's BLAS (OpenBLAS) instead of blis:
+    # the same entities on DICE in about a tenth less time (AVX-512). One
+    # BLAS thread, since the indexer already runs one NER process per core.
+    threadpool_limits(1)
+    ops = NumpyOps(use_blis=False)
+    for _, pipe in model.pipeline:
+        if hasattr(pipe, "model"):
+            for layer in pipe.model.walk():
+                layer.ops = ops
+    return model
 
 
 def model_version() -> str:
@@ -118,25 +122,6 @@ def _pieces(text: str) -> list[tuple[int, int]]:
         start = cut + 1
     spans.append((start, len(text)))
     return spans
-
-
-def media_spans(text: str) -> list[Mention]:
-    """Every mention of a news agency or broadcaster: a gazetteer, since
-    the model misses many."""
-    return [Mention(m.start(), m.end(), m.group(), "ORG")
-            for name in media_names()
-            for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text)]
-
-
-def media_mentions(text: str) -> list[tuple[str, str]]:
-    """Each news agency the text names, once per spelling, as (label, name)."""
-    return [("ORG", name) for name in dict.fromkeys(m.text for m in media_spans(text))]
-
-
-@functools.cache
-def media_names() -> tuple[str, ...]:
-    """Every spelling in the media list, matched case-sensitively ("Kcna", "KCNA")."""
-    return tuple(sorted(set(media_spellings()), key=len, reverse=True))
 
 
 def ner_text(article: Article) -> str:
@@ -240,7 +225,7 @@ class EntityEnricher:
 
     def __init__(
         self, index_dir: str | os.PathLike | None, corrections: Corrections | None = None,
-        jobs: int = 1, pool: Executor | None = None,
+        jobs: int = 1, pool: Executor | None = None, disabled: frozenset[str] = frozenset(),
     ) -> None:
         self.jobs = jobs
         # A pool (or cluster) given is used (the indexer extracts web pages
@@ -251,7 +236,8 @@ class EntityEnricher:
         # No folder: a cache in memory, for a run that stores nothing (extract).
         self.cache = EntityCache(Path(index_dir) / CACHE_NAME if index_dir else None)
         self.corrections = corrections or Corrections()
-        self.canon = Canonicalizer(self.corrections, self.cache.registry())
+        self.on = applied(disabled)  # rule families (rules.RULES); the ablation switches some off
+        self.canon = Canonicalizer(self.corrections, self.cache.registry(), disabled=disabled)
         self.model = model_version()
         self.version = f"{self.model}/{CANON_VERSION}/{self.corrections.digest}"
         self.recognised = 0  # texts sent through NER (cache misses), for reports
@@ -287,7 +273,7 @@ class EntityEnricher:
             # Evidence counts only what names an entity: "via Guercino" is
             # a street, so it does not make the painter a place.
             text = ner_text(article)
-            self.canon.observe(text, [m[:2] for m in in_context(text, raw[id(article)])])
+            self.canon.observe(text, [m[:2] for m in in_context(text, raw[id(article)], self.on)])
             if article.dateline:
                 evidence.add_dateline(article.dateline)
             for author in article.author.split(", "):
@@ -323,6 +309,7 @@ class EntityEnricher:
 
     def _name(self, article: Article, raw: list[tuple]) -> None:
         """Fill the article's persons, places and orgs from its mentions."""
+        mentions: list[tuple]
         if article.entities_given:
             mentions = [(label, name, "") for label, names in
                         (("PER", article.persons), ("LOC", article.places),
@@ -332,10 +319,11 @@ class EntityEnricher:
             lead = _title_lead(article)
             # A title taken from the first sentence still has the dateline.
             raw = [m for m in raw if len(m) < 3 or m[2] >= lead]
-            raw = self._bylines(article, text, raw)
-            mentions = in_context(text, raw + body_mentions(text) + business_mentions(text)) + [
-                (label, name, "") for label, name in media_mentions(text)]
-        if article.dateline:
+            if "bylines" in self.on:
+                raw = self._bylines(article, text, raw)
+            mentions = in_context(text, raw + scans(text, self.on), self.on) + [
+                (label, name, "") for label, name in media_mentions(text) if "media" in self.on]
+        if article.dateline and "datelines" in self.on:
             place = self.canon.value("LOC", article.dateline)
             if place and place[0] == "LOC":
                 article.dateline = place[1]
