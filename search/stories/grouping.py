@@ -12,6 +12,7 @@ compared with everything: the cost grows with the archive, not its square.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import math
 from collections import defaultdict
@@ -23,8 +24,19 @@ from datasketch import LeanMinHash, MinHashLSH
 
 from search.stories.features import NUM_PERM, SCHEME, SEED, Features
 
-# A copy: most of the shorter text's word 3-shingles are in the longer one.
+# A copy: most of the shorter text's word 3-shingles are in the longer one;
 COPY_CONTAINMENT = 0.55
+# or a shortened or extended version: most of the shorter text's content
+# words, in its order, are in the other, with many of its shingles kept;
+SHORTER_IN_ORDER = 0.7
+SHORTER_SHINGLES = 0.4
+# or a note rewritten sentence by sentence, nothing added: two texts of
+# about the same length telling their content words largely in one order.
+RETOLD_IN_ORDER = 0.4
+RETOLD_LENGTH = 0.9
+RETOLD_WORDS = 0.3  # content-word similarity below which no rewrite is looked for
+# The content words' containment (estimated) below which no copy is looked for.
+COPY_WORDS = 0.4
 MIN_SHINGLES = 15  # below this a text is too short to call anything a copy of it
 MIN_WORDS = 15  # ... or to tell an event by its words
 # Candidates: content-word similarity (estimated) worth a look.
@@ -63,8 +75,36 @@ def _contained(jaccard, n_a, n_b):
 
 
 def containment(a: Features, b: Features) -> float:
-    """How much of the shorter text's shingles the other holds (estimated)."""
-    return float(_contained(_estimate(a.shingles, b.shingles), a.n_shingles, b.n_shingles))
+    """How much of the shorter text's shingles the other holds."""
+    shared = len(np.intersect1d(a.shingles, b.shingles, assume_unique=True))
+    return shared / max(1, min(len(a.shingles), len(b.shingles)))
+
+
+def in_order(a: Features, b: Features) -> int:
+    """How many content words two texts tell in the same order (difflib's
+    matching blocks, a close lower bound of their longest common run)."""
+    matcher = difflib.SequenceMatcher(None, a.stems.tolist(), b.stems.tolist(), autojunk=False)
+    return sum(block.size for block in matcher.get_matching_blocks())
+
+
+def copy_score(a: Features, b: Features, words: float) -> float | None:
+    """The shingle containment of two texts if one is a copy of the other
+    (see ``COPY_CONTAINMENT`` and below it), None otherwise; ``words`` is
+    their content-word similarity."""
+    if min(len(a.shingles), len(b.shingles)) < MIN_SHINGLES or other_numbers(a, b):
+        return None
+    contained = containment(a, b)
+    if contained >= COPY_CONTAINMENT:
+        return contained
+    short, long = sorted((len(a.stems), len(b.stems)))
+    retold = short >= RETOLD_LENGTH * long and words >= RETOLD_WORDS
+    if contained < SHORTER_SHINGLES and not retold:
+        return None
+    common = in_order(a, b)
+    if (contained >= SHORTER_SHINGLES and common >= SHORTER_IN_ORDER * short) or (
+            retold and common >= RETOLD_IN_ORDER * long):
+        return contained
+    return None
 
 
 def other_numbers(a: Features, b: Features) -> bool:
@@ -144,23 +184,19 @@ def related_pairs(items: Mapping[str, Features]) -> list[Pair]:
         return []
     pairs = candidates(feats)
     i, j = pairs.T
-    n_shingles = np.array([f.n_shingles for f in feats])
     n_words = np.array([f.n_words for f in feats])
-    shingles = _similarities(np.stack([f.shingles for f in feats]), pairs)
     words = _similarities(np.stack([f.words for f in feats]), pairs)
-    contained = _contained(shingles, n_shingles[i], n_shingles[j])
-    copy = (np.minimum(n_shingles[i], n_shingles[j]) >= MIN_SHINGLES) & (
-        contained >= COPY_CONTAINMENT)
-    for k in np.flatnonzero(copy):
-        copy[k] = not other_numbers(feats[i[k]], feats[j[k]])
-    found = [Pair(keys[a], keys[b], "copy", round(1.0 + float(c), 6))
-             for a, b, c in zip(i[copy], j[copy], contained[copy], strict=True)]
-    maybe = ~copy & (np.minimum(n_words[i], n_words[j]) >= MIN_WORDS) & (words >= 0.2)
+    maybe_copy = _contained(words, n_words[i], n_words[j]) >= COPY_WORDS
+    maybe_event = (np.minimum(n_words[i], n_words[j]) >= MIN_WORDS) & (words >= 0.2)
     rare = {n: len(m) for n, m in names_index(feats).items() if 2 <= len(m) <= NAME_DF_MAX}
-    total = len(feats)
-    for a, b, w in zip(i[maybe], j[maybe], words[maybe], strict=True):
-        score = same_event(feats[a], feats[b], float(w), rare, total)
-        if score is not None:
+    found = []
+    for k in np.flatnonzero(maybe_copy | maybe_event):
+        a, b, w = int(i[k]), int(j[k]), float(words[k])
+        copied = copy_score(feats[a], feats[b], w) if maybe_copy[k] else None
+        if copied is not None:
+            found.append(Pair(keys[a], keys[b], "copy", round(1.0 + copied, 6)))
+        elif maybe_event[k] and (score := same_event(feats[a], feats[b], w, rare,
+                                                     len(feats))) is not None:
             found.append(Pair(keys[a], keys[b], "same_event", round(score, 6)))
     found.sort(key=lambda p: (p.relation != "copy", -p.score, p.a, p.b))
     return found

@@ -22,7 +22,7 @@ from pathlib import Path
 from search.stories.features import Features
 
 CACHE = "stories.sqlite"
-TABLE = "features_v3"  # a new name whenever the features change
+TABLE = "features_v4"  # a new name whenever the features change
 VERSION = 1
 # Older generations' files kept for servers still reading them.
 KEEP = 3
@@ -77,7 +77,7 @@ class FeatureCache:
     def __init__(self, path: Path) -> None:
         self.db = sqlite3.connect(Path(path) / CACHE)
         self.db.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} (hash TEXT PRIMARY KEY, "
-                        "shingles BLOB, n_shingles INTEGER, words BLOB, n_words INTEGER, "
+                        "shingles BLOB, stems BLOB, words BLOB, n_words INTEGER, "
                         "names TEXT, persons TEXT, day INTEGER, numbers TEXT)")
 
     def get(self, digests: Iterable[str]) -> dict[str, Features]:
