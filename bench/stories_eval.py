@@ -22,11 +22,15 @@ import argparse
 import csv
 import hashlib
 import json
+import tempfile
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
-from search.stories.features import features
-from search.stories.grouping import _estimate, containment, group
+from search.stories import regroup
+from search.stories.archive import StoryArchive
+from search.stories.features import Features, features
+from search.stories.grouping import Grouping, _estimate, containment
 
 DICE = Path(__file__).resolve().parents[2] / "shared" / "data" / "dice"
 HERE = Path(__file__).resolve().parent
@@ -41,6 +45,20 @@ def load_archive() -> dict[str, dict]:
 
 def entities(doc: dict, label: str) -> list[str]:
     return [e["text"] for e in doc.get("entities", []) if e["label"] == label]
+
+
+def stories_of(items: Mapping[str, Features], batch: int = 1000) -> Grouping:
+    """The stories of ``items`` (id -> features) as an indexing run finds
+    them: stored in an archive a batch at a time, then grouped."""
+    with tempfile.TemporaryDirectory() as work:
+        archive = StoryArchive(Path(work) / "stories.sqlite")
+        keys = sorted(items)
+        for start in range(0, len(keys), batch):
+            archive.put({k: items[k] for k in keys[start:start + batch]})
+        try:
+            return regroup(archive, {k: k for k in keys})
+        finally:
+            archive.close()
 
 
 def scores(pairs: list[tuple[bool, bool]]) -> tuple[float, float, int]:
@@ -81,7 +99,7 @@ def main() -> None:
     items = {i: features(d["text"], entities(d, "PER"), entities(d, "LOC"), entities(d, "ORG"),
                          None) for i, d in archive.items()}
     feature_s = time.perf_counter() - started
-    grouping = group(items)
+    grouping = stories_of(items)
     group_s = time.perf_counter() - started - feature_s
     story_of, copy_of = {}, {}
     for sid, members in grouping.stories.items():
