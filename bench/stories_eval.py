@@ -24,7 +24,7 @@ import hashlib
 import json
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from search.stories import regroup
@@ -47,16 +47,27 @@ def entities(doc: dict, label: str) -> list[str]:
     return [e["text"] for e in doc.get("entities", []) if e["label"] == label]
 
 
-def stories_of(items: Mapping[str, Features], batch: int = 1000) -> Grouping:
-    """The stories of ``items`` (id -> features) as an indexing run finds
-    them: stored in an archive a batch at a time, then grouped."""
+def stored(items: Iterable[tuple[str, Features]], path: Path,
+           batch: int = 1000) -> StoryArchive:
+    """An archive at ``path`` holding ``items`` ((id, features), the id
+    standing for the content hash), stored a batch at a time as a run does."""
+    archive = StoryArchive(path)
+    pending: dict[str, Features] = {}
+    for key, f in items:
+        pending[key] = f
+        if len(pending) == batch:
+            archive.put(pending)
+            pending = {}
+    archive.put(pending)
+    return archive
+
+
+def stories_of(items: Mapping[str, Features]) -> Grouping:
+    """The stories of ``items`` (id -> features) as an indexing run finds them."""
     with tempfile.TemporaryDirectory() as work:
-        archive = StoryArchive(Path(work) / "stories.sqlite")
-        keys = sorted(items)
-        for start in range(0, len(keys), batch):
-            archive.put({k: items[k] for k in keys[start:start + batch]})
+        archive = stored(items.items(), Path(work) / "stories.sqlite")
         try:
-            return regroup(archive, {k: k for k in keys})
+            return regroup(archive, {k: k for k in items})
         finally:
             archive.close()
 

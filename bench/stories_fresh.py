@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import json
 import random
+import tempfile
+from pathlib import Path
 
-from stories_eval import HERE, entities, load_archive
+from stories_eval import HERE, entities, load_archive, stored
 
 from search.stories.features import features
-from search.stories.grouping import _estimate, candidates, containment, in_order
+from search.stories.grouping import NAME_DF_MAX, _estimate, containment, in_order
 
 PER_STRATUM = 15
 SEED = 2424
@@ -40,21 +42,24 @@ def main() -> None:
     archive = load_archive()
     labelled = [json.loads(line) for line in open(HERE / "stories_pairs.jsonl", encoding="utf-8")]
     used = {p["a"] for p in labelled} | {p["b"] for p in labelled}
-    keys = sorted(archive)
-    feats = [features(archive[k]["text"], entities(archive[k], "PER"),
-                      entities(archive[k], "LOC"), entities(archive[k], "ORG"), None)
-             for k in keys]
+    feats = {k: features(d["text"], entities(d, "PER"), entities(d, "LOC"),
+                         entities(d, "ORG"), None) for k, d in archive.items()}
+    with tempfile.TemporaryDirectory() as work:
+        store = stored(feats.items(), Path(work) / "stories.sqlite")
+        store.count_names(NAME_DF_MAX)
+        pairs = sorted(store.candidates(store.pending()))
+        store.close()
     bands: dict[str, list[tuple[str, str, float]]] = {}
-    for i, j in candidates(feats).tolist():
-        a, b = feats[i], feats[j]
-        if keys[i] in used or keys[j] in used or min(len(a.stems), len(b.stems)) < 15:
+    for x, y in pairs:
+        a, b = feats[x], feats[y]
+        if x in used or y in used or min(len(a.stems), len(b.stems)) < 15:
             continue
         sh = containment(a, b)
         words = _estimate(a.words, b.words)
         order = in_order(a, b) / max(len(a.stems), len(b.stems)) if words >= 0.2 else 0.0
         band = stratum(sh, order, words)
         if band:
-            bands.setdefault(band, []).append((keys[i], keys[j], round(sh, 4)))
+            bands.setdefault(band, []).append((x, y, round(sh, 4)))
     rng = random.Random(SEED)
     taken: set[str] = set()
     for band in sorted(bands):

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["StoryStep", "read_stories", "regroup"]
 
 BATCH = 1000  # features stored at a time, so a run never holds them all
-JUDGED = 2000  # pending articles compared with the archive at a time
+JUDGED = 500  # pending articles compared with the archive at a time
 
 
 def regroup(archive: StoryArchive, live: Mapping[str, str]) -> Grouping:
