@@ -56,10 +56,6 @@ class StoryArchive:
 
     def __init__(self, path) -> None:
         self.db = sqlite3.connect(path)
-        # A cache the next run checks against the index: WAL keeps it whole
-        # through a crash without a sync at every commit.
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
         v = VERSION
         self.db.executescript(f"""
             CREATE TABLE IF NOT EXISTS features_{v} (hash TEXT PRIMARY KEY, shingles BLOB,
