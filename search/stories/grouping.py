@@ -25,7 +25,7 @@ from search.stories.features import Features
 COPY_CONTAINMENT = 0.55
 # or a shortened or extended version: most of the shorter text's content
 # words, in its order, are in the other, with many of its shingles kept;
-SHORTER_IN_ORDER = 0.7
+SHORTER_IN_ORDER = 0.65
 SHORTER_SHINGLES = 0.4
 # or a note rewritten sentence by sentence, nothing added: two texts of
 # about the same length telling their content words largely in one order.
