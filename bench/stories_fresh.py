@@ -46,7 +46,7 @@ def main() -> None:
                          entities(d, "ORG"), None) for k, d in archive.items()}
     with tempfile.TemporaryDirectory() as work:
         store = stored(feats.items(), Path(work) / "stories.sqlite")
-        store.count_names(NAME_DF_MAX)
+        store.count(NAME_DF_MAX)
         pairs = sorted(store.candidates(store.pending()))
         store.close()
     bands: dict[str, list[tuple[str, str, float]]] = {}

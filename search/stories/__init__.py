@@ -38,7 +38,7 @@ def regroup(archive: StoryArchive, live: Mapping[str, str]) -> Grouping:
     pending = archive.pending()
     total = archive.size()
     edges = []
-    archive.count_names(NAME_DF_MAX)
+    archive.count(NAME_DF_MAX)
     for start in range(0, len(pending), JUDGED):
         pairs = archive.candidates(pending[start:start + JUDGED])
         feats = archive.features(h for pair in pairs for h in pair)

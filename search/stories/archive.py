@@ -27,6 +27,11 @@ CANDIDATE_LSH = 0.3
 _LSH = MinHashLSH(threshold=CANDIDATE_LSH, num_perm=NUM_PERM)
 BANDS: list[tuple[int, int]] = list(_LSH.hashranges)
 ROWS = _LSH.r
+# A band key shared by more articles than this is boilerplate (a footer, a
+# template, a text of a few common words), like a common name: it finds no
+# candidates, so an archive of near-identical texts is not compared all
+# with all.
+BUCKET_MAX = 100
 CHUNK = 500  # the number of hashes in one SQL statement
 
 
@@ -117,17 +122,22 @@ class StoryArchive:
                                 edges)
             self.db.execute(f"DELETE FROM pending_{self.v}")
 
-    def count_names(self, name_df_max: int) -> None:
-        """Note the names in at most ``name_df_max`` articles, for ``candidates``."""
+    def count(self, name_df_max: int) -> None:
+        """Note the names in at most ``name_df_max`` articles and the band
+        keys in more than ``BUCKET_MAX``, for ``candidates``."""
         with self.db:
             self.db.execute("CREATE TEMP TABLE IF NOT EXISTS rare (name TEXT PRIMARY KEY)")
+            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS crowded (key INTEGER PRIMARY KEY)")
             self.db.execute("DELETE FROM temp.rare")
+            self.db.execute("DELETE FROM temp.crowded")
             self.db.execute(f"INSERT INTO temp.rare SELECT name FROM names_{self.v} "
                             "GROUP BY name HAVING COUNT(*) <= ?", (name_df_max,))
+            self.db.execute(f"INSERT INTO temp.crowded SELECT key FROM bands_{self.v} "
+                            "GROUP BY key HAVING COUNT(*) > ?", (BUCKET_MAX,))
 
     def candidates(self, hashes: list[str]) -> list[tuple[str, str]]:
         """Pairs (a, b), a < b, with at least one of ``hashes``: a shared LSH
-        band, or a rare name in common (``count_names``). A pair of two
+        band key, not crowded, or a rare name in common (``count``). A pair of two
         pending articles comes with the first of them only."""
         v = self.v
         # Two pending articles are paired once, from the first of them.
@@ -139,6 +149,7 @@ class StoryArchive:
                 SELECT min(n.hash, o.hash), max(n.hash, o.hash) FROM bands_{v} n JOIN bands_{v} o
                     ON o.key = n.key AND o.hash != n.hash
                     WHERE n.hash IN ({marks}) AND {once}
+                        AND n.key NOT IN (SELECT key FROM temp.crowded)
                 UNION
                 SELECT min(n.hash, o.hash), max(n.hash, o.hash) FROM names_{v} n
                     JOIN temp.rare USING (name)
