@@ -13,11 +13,15 @@ generation being committed (``store.py``).
 
 from __future__ import annotations
 
+import pickle
+import sqlite3
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from search.models import Article
+from search.sqlite_disk import disk_errors
 from search.stories.archive import CACHE, StoryArchive
 from search.stories.features import Features, features
 from search.stories.grouping import NAME_DF_MAX, Grouping, group, judge
@@ -28,7 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = ["StoryStep", "read_stories", "regroup"]
 
-BATCH = 1000  # features stored at a time, so a run never holds them all
+BATCH = 1000  # features spilled and stored at a time, so a run never holds them all
 JUDGED = 500  # pending articles compared with the archive at a time
 
 
@@ -54,21 +58,43 @@ class StoryStep:
 
     def __init__(self, index: Index) -> None:
         self.index = index
-        self.archive = StoryArchive(Path(index.path) / CACHE)
-        self.batch: dict[str, Features] = {}  # content hash -> features, not yet stored
-        self.stored: set[str] = set()
+        self._archive: StoryArchive | None = None  # opened at the commit
+        self.batch: dict[str, Features] = {}  # content hash -> features, not yet spilled
+        # The run's features wait outside the index folder until the commit,
+        # so a failed run (a full disk) leaves nothing of them behind.
+        self.spill: IO[bytes] = tempfile.TemporaryFile()
+
+    @property
+    def archive(self) -> StoryArchive:
+        if self._archive is None:
+            with disk_errors():
+                self._archive = StoryArchive(Path(self.index.path) / CACHE)
+        return self._archive
 
     def add(self, article: Article, digest: str) -> None:
         """An article written by this run, its entities found."""
         self.batch[digest] = features(article.text, article.persons, article.places,
                                       article.orgs, article.date)
         if len(self.batch) >= BATCH:
-            self._flush()
+            self._spill()
 
-    def _flush(self) -> None:
-        self.archive.put(self.batch)
-        self.stored.update(self.batch)
+    def _spill(self) -> None:
+        if self.batch:
+            pickle.dump([(d, f.to_row()) for d, f in self.batch.items()], self.spill)
         self.batch = {}
+
+    def _store(self) -> None:
+        """Move the spilled features into the archive, a batch at a time."""
+        self._spill()
+        self.spill.seek(0)
+        while True:
+            try:
+                rows = pickle.load(self.spill)
+            except EOFError:
+                break
+            self.archive.put({d: Features.from_row(row) for d, row in rows})
+        self.spill.seek(0)
+        self.spill.truncate()
 
     def missing(self, generation: int) -> bool:
         return not story_file(self.index.path, generation).exists()
@@ -76,13 +102,13 @@ class StoryStep:
     def commit(self, live: Mapping[str, str], generation: int) -> None:
         """Group the archive ``live`` (id -> content hash) once this run is
         committed, and write it as ``generation``'s stories."""
-        self._flush()
-        digests = set(live.values())
-        known = self.archive.known()
-        self.archive.forget(known - digests)
-        unknown = {i: d for i, d in sorted(live.items()) if d not in known}
-        self._from_index(unknown)
-        write_stories(self.index.path, generation, regroup(self.archive, live).stories)
+        with disk_errors():
+            self._store()
+            known = self.archive.known()
+            self.archive.forget(known - set(live.values()))
+            self._from_index({i: d for i, d in sorted(live.items()) if d not in known})
+            grouping = regroup(self.archive, live)
+        write_stories(self.index.path, generation, grouping.stories)
 
     def _from_index(self, ids: Mapping[str, str]) -> None:
         """Store the features of indexed articles the archive lacks (an
@@ -97,8 +123,15 @@ class StoryStep:
                                               fields.get("places") or [], fields.get("orgs") or [],
                                               date.date() if date else None)
                 if len(self.batch) >= BATCH:
-                    self._flush()
-        self._flush()
+                    self._spill()
+        self._store()
 
     def close(self) -> None:
-        self.archive.close()
+        """Close the archive; after a failed run (a full disk) that must not
+        raise over the run's own error."""
+        self.spill.close()
+        if self._archive is not None:
+            try:
+                self._archive.close()
+            except sqlite3.Error:
+                pass
