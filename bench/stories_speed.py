@@ -10,10 +10,13 @@
 2. Query: a fixed query mix (bench/queries.py) on that index, each query
    with ``collapse=story`` and ``collapse=none`` in turn (full pages:
    facets, snippets); p50 and p95 of each, and their ratio.
-3. Scale: the story step alone (features, then grouping) on each size of
-   bench/corpus.py's corpus (100k: DICE and shuffled copies of it, so each
-   article has about nine copies), each in its own process: seconds and
-   peak RSS beside the same process reading the corpus without stories.
+3. Scale: the story step alone (features stored a batch at a time, then
+   candidates, judging and grouping) on each size of bench/corpus.py's
+   corpus (100k: DICE and shuffled copies of it, so each article has about
+   nine copies, a harder archive than a real one), each in its own
+   process: seconds and peak RSS beside the same process reading the
+   corpus without stories. Then an incremental run: 1% more articles
+   (further copies) added to that archive and grouped again.
 """
 
 from __future__ import annotations
@@ -93,19 +96,32 @@ def query_cost(path: Path, n: int) -> None:
 
 
 def scale_child(size: int, with_stories: bool) -> None:
-    from search.stories.features import features
-    from search.stories.grouping import group
+    from stories_eval import stored
 
-    docs = list(corpus.grown(corpus.dice(), size))
+    from search.stories import regroup
+    from search.stories.features import features
+
+    grown = list(corpus.grown(corpus.dice(), size + size // 100))
+    docs, extra = grown[:size], grown[size:]
     before = _rss_mb()
     started = time.perf_counter()
-    found = 0
+    found, again, edges = 0, 0.0, 0
     if with_stories:
-        items = {d["id"]: features(d["text"], [], [], [], None) for d in docs}
-        found = len(group(items).stories)
+        with tempfile.TemporaryDirectory() as work:
+            archive = stored(((d["id"], features(d["text"], [], [], [], None)) for d in docs),
+                             Path(work) / "stories.sqlite")
+            live = {d["id"]: d["id"] for d in docs}
+            found = len(regroup(archive, live).stories)
+            edges = len(archive.edges())
+            resumed = time.perf_counter()
+            archive.put({d["id"]: features(d["text"], [], [], [], None) for d in extra})
+            regroup(archive, live | {d["id"]: d["id"] for d in extra})
+            again = time.perf_counter() - resumed
+            archive.close()
+    seconds = time.perf_counter() - started - again
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": time.perf_counter() - started, "stories": found,
-                      "rss_mb": peak, "step_mb": max(0.0, peak - before)}))
+    print(json.dumps({"seconds": seconds, "stories": found, "edges": edges, "again": again,
+                      "added": len(extra), "rss_mb": peak, "step_mb": max(0.0, peak - before)}))
 
 
 def _rss_mb() -> float:
@@ -124,9 +140,11 @@ def scale(sizes: list[int]) -> None:
             runs[with_stories] = json.loads(out.stdout.strip().splitlines()[-1])
         s, base = runs[True], runs[False]
         print(f"{size} articles: story step {s['seconds']:.1f} s "
-              f"({1000 * s['seconds'] / size:.2f} ms/article), {s['stories']} stories; "
+              f"({1000 * s['seconds'] / size:.2f} ms/article), {s['stories']} stories, "
+              f"{s['edges']} related pairs; "
               f"peak RSS {s['rss_mb']:.0f} MB beside {base['rss_mb']:.0f} MB without; "
-              f"the step itself grew it by {s['step_mb']:.0f} MB")
+              f"the step itself grew it by {s['step_mb']:.0f} MB; then {s['added']} more "
+              f"articles: {s['again']:.1f} s")
 
 
 def main() -> None:

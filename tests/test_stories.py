@@ -235,3 +235,29 @@ def test_cli_follows_collapse(stories_index_dir):
     assert "6 risultati, 4 notizie" in text and "1 altra versione" in text
     bad = runner.invoke(cli, ["search", "", "--index", str(stories_index_dir), "--collapse", "x"])
     assert bad.exit_code == 1 and "collapse" in bad.output
+
+
+def test_an_incremental_run_finds_the_stories_of_a_full_build_and_forgets_the_deleted(tmp_path):
+    """Articles brought in two runs, then one removed: each run compares
+    only its new articles with the stored ones, and the stories are those
+    a single run over the same articles finds."""
+    folder = _copy_folder(tmp_path)
+    records = _records(folder)
+    later = [r for r in records if r["id"] in (COPY[1], SAME_EVENT[1])]
+    _write(folder, [r for r in records if r not in later])
+    path = tmp_path / "ix"
+    index_paths(path, [folder], entities=False)
+    assert read_stories(path, open_index(path).generation) == {}
+    (folder / "later.jsonl").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in later), encoding="utf-8")
+    index_paths(path, [folder], entities=False)
+    whole = tmp_path / "whole"
+    index_paths(whole, [STORIES], entities=False)
+    assert read_stories(path, open_index(path).generation) == read_stories(
+        whole, open_index(whole).generation)
+    kept = next(r for r in later if r["id"] == COPY[1])  # the same-event article leaves
+    (folder / "later.jsonl").write_text(json.dumps(kept, ensure_ascii=False) + "\n",
+                                        encoding="utf-8")
+    index_paths(path, [folder], entities=False)
+    left = read_stories(path, open_index(path).generation)
+    assert [sorted(m for m, _ in members) for members in left.values()] == [sorted(COPY)]

@@ -8,7 +8,6 @@ through NER twice, and corrections re-derive facets from the cache.
 
 from __future__ import annotations
 
-import errno
 import functools
 import hashlib
 import json
@@ -17,8 +16,7 @@ import multiprocessing.pool
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +27,7 @@ from search.entities.mentions import Mention, media_mentions, scans
 from search.entities.rules import applied
 from search.entities.surface import clean
 from search.models import Article
+from search.sqlite_disk import disk_errors
 
 if TYPE_CHECKING:  # the indexer's pool or cluster, passed in
     from search.indexing.executor import Executor
@@ -169,7 +168,7 @@ class EntityCache:
         return found
 
     def put(self, items: dict[str, list[tuple]]) -> None:
-        with _disk_errors():
+        with disk_errors():
             self.db.executemany(
                 "INSERT OR REPLACE INTO mentions VALUES (?, ?)",
                 [(h, json.dumps(m, ensure_ascii=False)) for h, m in items.items()],
@@ -180,7 +179,7 @@ class EntityCache:
                 self.db.execute("SELECT label, key, shown FROM names")}
 
     def save_registry(self, registry: dict[tuple[str, str], str]) -> None:
-        with _disk_errors():
+        with disk_errors():
             self.db.executemany(
                 "INSERT OR IGNORE INTO names VALUES (?, ?, ?)",
                 [(label, key, shown) for (label, key), shown in registry.items()],
@@ -197,21 +196,6 @@ class EntityCache:
             pass
         finally:
             self.db.close()
-
-
-@contextmanager
-def _disk_errors() -> Iterator[None]:
-    """sqlite's "database or disk is full" (and failed I/O) as the OSError
-    the indexer reports in one line, like a full disk under the index."""
-    try:
-        yield
-    except sqlite3.OperationalError as exc:
-        code = getattr(exc, "sqlite_errorcode", None)
-        if code == sqlite3.SQLITE_FULL:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)) from None
-        if code is not None and code & 0xFF == sqlite3.SQLITE_IOERR:  # extended codes too
-            raise OSError(errno.EIO, str(exc)) from None
-        raise
 
 
 class EntityEnricher:

@@ -5,25 +5,52 @@ text reposted, lightly edited, shortened or extended) and the same event
 (different texts about one incident, its follow-ups included). Each
 article belongs to one story; the search collapses a story to its best
 hit (``search.query.collapse``). ``StoryStep`` is the indexing run's part:
-it gathers the features of the articles it writes and, just before the
-commit, groups the whole archive and writes the stories of the
+it stores the features of the articles it writes and, just before the
+commit, compares only them with the archive (``archive.py``), regroups
+every story from the stored edges and writes the stories of the
 generation being committed (``store.py``).
 """
 
 from __future__ import annotations
 
+import pickle
+import sqlite3
+import tempfile
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 from search.models import Article
+from search.sqlite_disk import disk_errors
+from search.stories.archive import CACHE, StoryArchive
 from search.stories.features import Features, features
-from search.stories.grouping import group
-from search.stories.store import FeatureCache, read_stories, story_file, write_stories
+from search.stories.grouping import NAME_DF_MAX, Grouping, group, judge
+from search.stories.store import read_stories, story_file, write_stories
 
 if TYPE_CHECKING:
     from search.index import Index
 
-__all__ = ["StoryStep", "read_stories"]
+__all__ = ["StoryStep", "read_stories", "regroup"]
+
+BATCH = 1000  # features spilled and stored at a time, so a run never holds them all
+JUDGED = 500  # pending articles compared with the archive at a time
+
+
+def regroup(archive: StoryArchive, live: Mapping[str, str]) -> Grouping:
+    """Compare the archive's pending articles with every other, store the
+    edges found, and group the archive ``live`` (id -> content hash)."""
+    pending = archive.pending()
+    total = archive.size()
+    edges = []
+    archive.count(NAME_DF_MAX)
+    for start in range(0, len(pending), JUDGED):
+        pairs = archive.candidates(pending[start:start + JUDGED])
+        feats = archive.features(h for pair in pairs for h in pair)
+        counts = archive.name_counts(n for f in feats.values() for n in f.names)
+        rare = {n: c for n, c in counts.items() if 2 <= c <= NAME_DF_MAX}
+        edges += [(p.a, p.b, p.relation, p.score) for p in judge(pairs, feats, rare, total)]
+    archive.judged(edges)
+    return group(live, archive.edges(), archive.days())
 
 
 class StoryStep:
@@ -31,13 +58,43 @@ class StoryStep:
 
     def __init__(self, index: Index) -> None:
         self.index = index
-        self.cache = FeatureCache(index.path)
-        self.fresh: dict[str, Features] = {}  # content hash -> features
+        self._archive: StoryArchive | None = None  # opened at the commit
+        self.batch: dict[str, Features] = {}  # content hash -> features, not yet spilled
+        # The run's features wait outside the index folder until the commit,
+        # so a failed run (a full disk) leaves nothing of them behind.
+        self.spill: IO[bytes] = tempfile.TemporaryFile()
+
+    @property
+    def archive(self) -> StoryArchive:
+        if self._archive is None:
+            with disk_errors():
+                self._archive = StoryArchive(Path(self.index.path) / CACHE)
+        return self._archive
 
     def add(self, article: Article, digest: str) -> None:
         """An article written by this run, its entities found."""
-        self.fresh[digest] = features(article.text, article.persons, article.places,
+        self.batch[digest] = features(article.text, article.persons, article.places,
                                       article.orgs, article.date)
+        if len(self.batch) >= BATCH:
+            self._spill()
+
+    def _spill(self) -> None:
+        if self.batch:
+            pickle.dump([(d, f.to_row()) for d, f in self.batch.items()], self.spill)
+        self.batch = {}
+
+    def _store(self) -> None:
+        """Move the spilled features into the archive, a batch at a time."""
+        self._spill()
+        self.spill.seek(0)
+        while True:
+            try:
+                rows = pickle.load(self.spill)
+            except EOFError:
+                break
+            self.archive.put({d: Features.from_row(row) for d, row in rows})
+        self.spill.seek(0)
+        self.spill.truncate()
 
     def missing(self, generation: int) -> bool:
         return not story_file(self.index.path, generation).exists()
@@ -45,31 +102,36 @@ class StoryStep:
     def commit(self, live: Mapping[str, str], generation: int) -> None:
         """Group the archive ``live`` (id -> content hash) once this run is
         committed, and write it as ``generation``'s stories."""
-        known = self.cache.get(d for d in set(live.values()) if d not in self.fresh)
-        known.update(self.fresh)
-        unknown = {i: d for i, d in live.items() if d not in known}
-        if unknown:
-            known.update(self._from_index(unknown))
-        computed = set(self.fresh) | set(unknown.values())
-        self.cache.put({d: f for d, f in known.items() if d in computed})
-        self.cache.keep(set(live.values()))
-        write_stories(self.index.path, generation,
-                      group({i: known[d] for i, d in live.items()}).stories)
+        with disk_errors():
+            self._store()
+            known = self.archive.known()
+            self.archive.forget(known - set(live.values()))
+            self._from_index({i: d for i, d in sorted(live.items()) if d not in known})
+            grouping = regroup(self.archive, live)
+        write_stories(self.index.path, generation, grouping.stories)
 
-    def _from_index(self, ids: Mapping[str, str]) -> dict[str, Features]:
-        """Features of indexed articles not in the cache (an index from
-        before stories), read from their stored fields."""
-        found: dict[str, Features] = {}
+    def _from_index(self, ids: Mapping[str, str]) -> None:
+        """Store the features of indexed articles the archive lacks (an
+        index from before stories), read from their stored fields."""
         with self.index.searcher() as searcher:
             for doc_id, digest in ids.items():
                 fields = searcher.document(id=doc_id)
-                if fields is None:
+                if fields is None or digest in self.batch:
                     continue
                 date = fields.get("date")
-                found[digest] = features(fields.get("body", ""), fields.get("persons") or [],
-                                         fields.get("places") or [], fields.get("orgs") or [],
-                                         date.date() if date else None)
-        return found
+                self.batch[digest] = features(fields.get("body", ""), fields.get("persons") or [],
+                                              fields.get("places") or [], fields.get("orgs") or [],
+                                              date.date() if date else None)
+                if len(self.batch) >= BATCH:
+                    self._spill()
+        self._store()
 
     def close(self) -> None:
-        self.cache.close()
+        """Close the archive; after a failed run (a full disk) that must not
+        raise over the run's own error."""
+        self.spill.close()
+        if self._archive is not None:
+            try:
+                self._archive.close()
+            except sqlite3.Error:
+                pass

@@ -2,9 +2,11 @@
 
 Computed from the fields the index stores (title, text, canonical
 entities, date), so an article read again from the index gives the same
-features as when it was indexed. Two MinHash signatures (datasketch):
-word 3-shingles of the text, which tell a copy, and the set of the
-text's content words, which says how close two different texts are.
+features as when it was indexed. A MinHash signature (datasketch) of the
+set of the text's content words finds the candidates and says how close
+two different texts are; the exact hashes of its word 3-shingles and its
+content words in text order tell a copy, for the few candidate pairs
+close enough to be one.
 Only the first ``FEATURE_CHARS`` of a text count: far beyond any news
 article, so a text of tens of MB costs no more than that.
 """
@@ -44,8 +46,8 @@ _HASH = zlib.crc32
 class Features:
     """One article as the story step compares it."""
 
-    shingles: np.ndarray  # MinHash hash values of its word 3-shingles
-    n_shingles: int
+    shingles: np.ndarray  # the sorted, distinct hashes of its word 3-shingles
+    stems: np.ndarray  # the hashes of its content words, in text order
     words: np.ndarray  # MinHash hash values of its content words
     n_words: int
     names: tuple[str, ...]  # canonical persons, places, orgs, folded, sorted
@@ -55,16 +57,16 @@ class Features:
     # filled in again (a weekly bulletin) keeps its words, not its numbers.
     numbers: tuple[str, ...] = ()
 
-    def to_row(self) -> tuple[bytes, int, bytes, int, str, str, int, str]:
-        return (self.shingles.astype("<u4").tobytes(), self.n_shingles,
+    def to_row(self) -> tuple[bytes, bytes, bytes, int, str, str, int, str]:
+        return (self.shingles.astype("<u4").tobytes(), self.stems.astype("<u4").tobytes(),
                 self.words.astype("<u4").tobytes(), self.n_words,
                 "\x1f".join(self.names), "\x1f".join(self.persons), self.day,
                 "\x1f".join(self.numbers))
 
     @classmethod
     def from_row(cls, row: tuple) -> Features:
-        shingles, n_shingles, words, n_words, names, persons, day, numbers = row
-        return cls(np.frombuffer(shingles, dtype="<u4"), n_shingles,
+        shingles, stems, words, n_words, names, persons, day, numbers = row
+        return cls(np.frombuffer(shingles, dtype="<u4"), np.frombuffer(stems, dtype="<u4"),
                    np.frombuffer(words, dtype="<u4"), n_words,
                    tuple(n for n in names.split("\x1f") if n),
                    tuple(n for n in persons.split("\x1f") if n), day,
@@ -77,6 +79,10 @@ def _signature(tokens: set[bytes]) -> np.ndarray:
     if tokens:
         m.update_batch(list(tokens))
     return m.hashvalues.astype(np.uint32)
+
+
+def _hashes(tokens: list[bytes]) -> np.ndarray:
+    return np.fromiter(map(_HASH, tokens), dtype=np.uint32, count=len(tokens))
 
 
 def _fold(text: str) -> str:
@@ -96,10 +102,11 @@ def features(text: str, persons: list[str], places: list[str], orgs: list[str],
     a new headline), its canonical entities and its date."""
     text = text[:FEATURE_CHARS]
     words = _WORD.findall(_fold(text.casefold()))
-    shingles = {" ".join(words[i:i + 3]).encode() for i in range(len(words) - 2)}
-    content = {w[:STEM].encode() for w in words if len(w) >= MIN_WORD and not w.isdigit()}
+    shingles = _hashes([" ".join(words[i:i + 3]).encode() for i in range(len(words) - 2)])
+    stems = [w[:STEM].encode() for w in words if len(w) >= MIN_WORD and not w.isdigit()]
+    content = set(stems)
     names = sorted({_norm(n) for n in [*persons, *places, *orgs] if _norm(n)})
     full = sorted({_norm(p) for p in persons if len(_norm(p).split()) >= 2})
     numbers = sorted({n.replace(".", "").replace(",", "") for n in _NUMBER.findall(text)})
-    return Features(_signature(shingles), len(shingles), _signature(content), len(content),
+    return Features(np.unique(shingles), _hashes(stems), _signature(content), len(content),
                     tuple(names), tuple(full), date.toordinal() if date else 0, tuple(numbers))

@@ -1,17 +1,16 @@
 """Which articles are copies of each other, and which tell the same event.
 
-Every run groups the whole archive again from each article's cached
-features (``features.py``), so stories depend only on the set of articles,
-never on the order files were read, on ``--jobs`` or on the runs before.
-Candidates come from datasketch's MinHash LSH over content words and
-from rare names shared (the same person, shop or street); each candidate
-pair is then judged on its own, and the pairs kept are joined strongest
-first, a story never growing past ``MAX_STORY`` articles. Nothing is
-compared with everything: the cost grows with the archive, not its square.
+Candidates come from the stored LSH bands over content words and from
+rare names shared (the same person, shop or street, ``archive.py``); each
+candidate pair is judged on its own (``judge``), and the pairs kept, the
+edges, are joined strongest first, a story never growing past
+``MAX_STORY`` articles (``group``). Nothing is compared with everything:
+the cost grows with the archive, not its square.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import math
 from collections import defaultdict
@@ -19,16 +18,24 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import LeanMinHash, MinHashLSH
 
-from search.stories.features import NUM_PERM, SCHEME, SEED, Features
+from search.stories.features import Features
 
-# A copy: most of the shorter text's word 3-shingles are in the longer one.
+# A copy: most of the shorter text's word 3-shingles are in the longer one;
 COPY_CONTAINMENT = 0.55
+# or a shortened or extended version: most of the shorter text's content
+# words, in its order, are in the other, with many of its shingles kept;
+SHORTER_IN_ORDER = 0.65
+SHORTER_SHINGLES = 0.4
+# or a note rewritten sentence by sentence, nothing added: two texts of
+# about the same length telling their content words largely in one order.
+RETOLD_IN_ORDER = 0.4
+RETOLD_LENGTH = 0.9
+RETOLD_WORDS = 0.3  # content-word similarity below which no rewrite is looked for
+# The content words' containment (estimated) below which no copy is looked for.
+COPY_WORDS = 0.4
 MIN_SHINGLES = 15  # below this a text is too short to call anything a copy of it
 MIN_WORDS = 15  # ... or to tell an event by its words
-# Candidates: content-word similarity (estimated) worth a look.
-CANDIDATE_LSH = 0.3
 # Same event: close vocabulary, and rare names in common.
 NAME_DF_MAX = 25  # a name in more articles than this says nothing of one event
 MAX_STORY = 40
@@ -63,8 +70,36 @@ def _contained(jaccard, n_a, n_b):
 
 
 def containment(a: Features, b: Features) -> float:
-    """How much of the shorter text's shingles the other holds (estimated)."""
-    return float(_contained(_estimate(a.shingles, b.shingles), a.n_shingles, b.n_shingles))
+    """How much of the shorter text's shingles the other holds."""
+    shared = len(np.intersect1d(a.shingles, b.shingles, assume_unique=True))
+    return shared / max(1, min(len(a.shingles), len(b.shingles)))
+
+
+def in_order(a: Features, b: Features) -> int:
+    """How many content words two texts tell in the same order (difflib's
+    matching blocks, a close lower bound of their longest common run)."""
+    matcher = difflib.SequenceMatcher(None, a.stems.tolist(), b.stems.tolist(), autojunk=False)
+    return sum(block.size for block in matcher.get_matching_blocks())
+
+
+def copy_score(a: Features, b: Features, words: float) -> float | None:
+    """The shingle containment of two texts if one is a copy of the other
+    (see ``COPY_CONTAINMENT`` and below it), None otherwise; ``words`` is
+    their content-word similarity."""
+    if min(len(a.shingles), len(b.shingles)) < MIN_SHINGLES or other_numbers(a, b):
+        return None
+    contained = containment(a, b)
+    if contained >= COPY_CONTAINMENT:
+        return contained
+    short, long = sorted((len(a.stems), len(b.stems)))
+    retold = short >= RETOLD_LENGTH * long and words >= RETOLD_WORDS
+    if contained < SHORTER_SHINGLES and not retold:
+        return None
+    common = in_order(a, b)
+    if (contained >= SHORTER_SHINGLES and common >= SHORTER_IN_ORDER * short) or (
+            retold and common >= RETOLD_IN_ORDER * long):
+        return contained
+    return None
 
 
 def other_numbers(a: Features, b: Features) -> bool:
@@ -92,39 +127,6 @@ def same_event(a: Features, b: Features, words: float, rare: Mapping[str, int],
     return None
 
 
-def candidates(feats: list[Features]) -> np.ndarray:
-    """Pairs worth judging, as rows (i, j), i < j, of positions in
-    ``feats``: close content words by LSH (datasketch), or a rare name in
-    common. Copies have close words too, so one LSH finds both."""
-    n = len(feats)
-    lsh = MinHashLSH(threshold=CANDIDATE_LSH, num_perm=NUM_PERM)
-    hashes = {i: LeanMinHash(seed=SEED, hashvalues=f.words, scheme=SCHEME)
-              for i, f in enumerate(feats) if f.n_words}
-    with lsh.insertion_session() as session:
-        for i, m in hashes.items():
-            session.insert(i, m)
-    codes = [np.zeros(0, dtype=np.int64)]
-    for i, m in hashes.items():
-        found = np.array(lsh.query(m), dtype=np.int64)
-        codes.append(i * n + found[found > i])
-    for members in names_index(feats).values():
-        if 2 <= len(members) <= NAME_DF_MAX:
-            m = np.array(members, dtype=np.int64)
-            a, b = np.triu_indices(len(m), 1)
-            codes.append(m[a] * n + m[b])
-    unique = np.unique(np.concatenate(codes))
-    return np.stack([unique // n, unique % n], axis=1)
-
-
-def names_index(feats: list[Features]) -> dict[str, list[int]]:
-    """Name -> the positions of the articles naming it, in order."""
-    index: dict[str, list[int]] = defaultdict(list)
-    for i, f in enumerate(feats):
-        for name in f.names:
-            index[name].append(i)
-    return index
-
-
 def _similarities(signatures: np.ndarray, pairs: np.ndarray) -> np.ndarray:
     """The estimated Jaccard similarity of each pair, a block at a time."""
     out = np.empty(len(pairs))
@@ -134,35 +136,33 @@ def _similarities(signatures: np.ndarray, pairs: np.ndarray) -> np.ndarray:
     return out
 
 
-def related_pairs(items: Mapping[str, Features]) -> list[Pair]:
-    """Every pair judged a copy or the same event, strongest first. The
-    signatures of all candidates are compared at once (numpy); names only
+def judge(pairs: list[tuple[str, str]], feats: Mapping[str, Features],
+          rare: Mapping[str, int], total: int) -> list[Pair]:
+    """The candidate ``pairs`` (of keys of ``feats``) judged a copy or the
+    same event; ``rare`` gives the article count of each name rare enough
+    to tell an event, ``total`` the archive's size. The content-word
+    signatures of all pairs are compared at once (numpy); the texts only
     for the pairs whose words are close enough to matter."""
-    keys = sorted(items)
-    feats = [items[k] for k in keys]
-    if len(feats) < 2:
+    if not pairs:
         return []
-    pairs = candidates(feats)
-    i, j = pairs.T
-    n_shingles = np.array([f.n_shingles for f in feats])
-    n_words = np.array([f.n_words for f in feats])
-    shingles = _similarities(np.stack([f.shingles for f in feats]), pairs)
-    words = _similarities(np.stack([f.words for f in feats]), pairs)
-    contained = _contained(shingles, n_shingles[i], n_shingles[j])
-    copy = (np.minimum(n_shingles[i], n_shingles[j]) >= MIN_SHINGLES) & (
-        contained >= COPY_CONTAINMENT)
-    for k in np.flatnonzero(copy):
-        copy[k] = not other_numbers(feats[i[k]], feats[j[k]])
-    found = [Pair(keys[a], keys[b], "copy", round(1.0 + float(c), 6))
-             for a, b, c in zip(i[copy], j[copy], contained[copy], strict=True)]
-    maybe = ~copy & (np.minimum(n_words[i], n_words[j]) >= MIN_WORDS) & (words >= 0.2)
-    rare = {n: len(m) for n, m in names_index(feats).items() if 2 <= len(m) <= NAME_DF_MAX}
-    total = len(feats)
-    for a, b, w in zip(i[maybe], j[maybe], words[maybe], strict=True):
-        score = same_event(feats[a], feats[b], float(w), rare, total)
-        if score is not None:
-            found.append(Pair(keys[a], keys[b], "same_event", round(score, 6)))
-    found.sort(key=lambda p: (p.relation != "copy", -p.score, p.a, p.b))
+    keys = sorted(feats)
+    position = {k: n for n, k in enumerate(keys)}
+    order = [feats[k] for k in keys]
+    index = np.array([(position[x], position[y]) for x, y in pairs], dtype=np.int64)
+    i, j = index.T
+    n_words = np.array([f.n_words for f in order])
+    words = _similarities(np.stack([f.words for f in order]), index)
+    maybe_copy = _contained(words, n_words[i], n_words[j]) >= COPY_WORDS
+    maybe_event = (np.minimum(n_words[i], n_words[j]) >= MIN_WORDS) & (words >= 0.2)
+    found = []
+    for k in np.flatnonzero(maybe_copy | maybe_event):
+        (x, y), w = pairs[k], float(words[k])
+        copied = copy_score(feats[x], feats[y], w) if maybe_copy[k] else None
+        if copied is not None:
+            found.append(Pair(x, y, "copy", round(1.0 + copied, 6)))
+        elif maybe_event[k] and (score := same_event(feats[x], feats[y], w, rare,
+                                                     total)) is not None:
+            found.append(Pair(x, y, "same_event", round(score, 6)))
     return found
 
 
@@ -181,10 +181,16 @@ def story_id(members: Iterable[str], days: Mapping[str, int]) -> str:
     return hashlib.sha1(first.encode()).hexdigest()[:12]
 
 
-def group(items: Mapping[str, Features]) -> Grouping:
-    """The stories of an archive from its articles' features."""
-    parent = {key: key for key in items}
-    size = dict.fromkeys(items, 1)
+def group(articles: Mapping[str, str], edges: Iterable[tuple[str, str, str, float]],
+          days: Mapping[str, int]) -> Grouping:
+    """The stories of the archive ``articles`` (id -> content hash) from
+    the ``edges`` between content hashes, strongest first, and the day of
+    each hash. Articles of one text are copies of each other."""
+    ids_of: dict[str, list[str]] = defaultdict(list)
+    for doc_id, digest in sorted(articles.items()):
+        ids_of[digest].append(doc_id)
+    parent = {key: key for key in articles}
+    size = dict.fromkeys(articles, 1)
     copy_parent = dict(parent)
 
     def root(table: dict[str, str], key: str) -> str:
@@ -193,19 +199,26 @@ def group(items: Mapping[str, Features]) -> Grouping:
             key = table[key]
         return key
 
-    for pair in related_pairs(items):
-        ra, rb = root(parent, pair.a), root(parent, pair.b)
+    def join(a: str, b: str, copy: bool) -> None:
+        ra, rb = root(parent, a), root(parent, b)
         if ra != rb:
             if size[ra] + size[rb] > MAX_STORY:
-                continue
+                return
             parent[ra] = rb
             size[rb] += size[ra]
-        if pair.relation == "copy":
-            copy_parent[root(copy_parent, pair.a)] = root(copy_parent, pair.b)
+        if copy:
+            copy_parent[root(copy_parent, a)] = root(copy_parent, b)
+
+    for same in ids_of.values():
+        for other in same[1:]:
+            join(other, same[0], True)
+    for a, b, relation, _ in edges:
+        if a in ids_of and b in ids_of:
+            join(ids_of[a][0], ids_of[b][0], relation == "copy")
     members: dict[str, list[str]] = defaultdict(list)
-    for key in items:
+    for key in articles:
         members[root(parent, key)].append(key)
-    days = {key: f.day for key, f in items.items()}
+    day = {key: days.get(digest, 0) for key, digest in articles.items()}
     stories: dict[str, list[tuple[str, int]]] = {}
     for group_members in members.values():
         if len(group_members) < 2:
@@ -213,5 +226,5 @@ def group(items: Mapping[str, Features]) -> Grouping:
         numbers: dict[str, int] = {}  # copy groups, numbered within the story
         entries = [(m, numbers.setdefault(root(copy_parent, m), len(numbers)))
                    for m in sorted(group_members)]
-        stories[story_id(group_members, days)] = entries
+        stories[story_id(group_members, day)] = entries
     return Grouping(dict(sorted(stories.items())))
