@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -14,6 +15,8 @@ from search.entities.ner import MODEL_DIR, EntityEnricher, recognise
 from search.models import SearchRequest
 from search.query.pipeline import search
 from tests.conftest import SEEDS
+
+NER_DATA = Path(__file__).parent / "data" / "ner"
 
 
 def canon(**corrections) -> Canonicalizer:
@@ -32,6 +35,14 @@ def test_model_finds_persons_and_places():
     [mentions] = recognise(["Il presidente Vladimir Putin è arrivato a Pechino ieri sera."])
     found = {(m.text, m.label) for m in mentions}
     assert ("Vladimir Putin", "PER") in found and ("Pechino", "LOC") in found
+
+
+def test_model_finds_the_persons_places_and_bodies_of_a_local_news_article():
+    text = (NER_DATA / "modena-sciopero.txt").read_text("utf-8")
+    gold = json.loads((NER_DATA / "gold.json").read_text("utf-8"))
+    [mentions] = recognise([text])
+    found = {(m.text, m.label) for m in mentions}
+    assert {(name, label) for label, names in gold.items() for name in names} <= found
 
 
 def test_short_mentions_resolve_to_the_full_name_in_the_article():
