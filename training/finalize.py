@@ -114,7 +114,7 @@ if a.dice_labels:
     meta["description"] = meta["description"].replace(
         "trained from scratch on KIND Wikinews train",
         "trained from scratch on KIND Wikinews train (less a held-out slice of 88 articles) and 520 "
-        "DICE local-news articles labelled by hand for Cerca (training/dice_labels)",
+        "DICE local-news articles labelled by hand for Cerca (training/dice_labels),",
     )
     meta["sources"].insert(1, {
         "name": "DICE PER/LOC/ORG labels made for Cerca (training/dice_labels), on DICE article texts",
