@@ -22,6 +22,8 @@ ap.add_argument("--all-chapters", action="store_true",
 ap.add_argument("--dice-labels", action="store_true",
                 help="trained on the hand-labelled DICE articles too (v1.2; CC BY-NC-SA 4.0)")
 a = ap.parse_args()
+if a.dice_labels and a.license != "CC BY-NC-SA 4.0":
+    ap.error('a model trained on the DICE labels is --license "CC BY-NC-SA 4.0" (share alike)')
 src, dst = Path(a.src), Path(a.dst)
 licence_text = (dst / "LICENSE").read_bytes() if (dst / "LICENSE").exists() else None
 if dst.exists():
