@@ -23,8 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from search.entities.archive import shouted  # noqa: E402
-from search.entities.canonical import clean, name_key  # noqa: E402
+from search.entities.keys import name_key  # noqa: E402
 from search.entities.ner import EntityEnricher  # noqa: E402
+from search.entities.surface import clean  # noqa: E402
 from search.ingest.readers import read_jsonl  # noqa: E402
 from search.models import Article  # noqa: E402
 

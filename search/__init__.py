@@ -15,7 +15,7 @@ import only what this module exports, turn their input into a
     page = entity(index, "person", "Vladimir Putin", SearchRequest())
 """
 
-from search.entities.canonical import Corrections
+from search.entities.corrections import Corrections
 from search.index import Index, IndexBusy, IndexMissing, IndexProblem, create_index, open_index
 from search.indexing import IndexReport, count_units, index_paths, update_index
 from search.indexing.extract import extract_files, extract_records

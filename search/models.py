@@ -17,13 +17,16 @@ SORTS: tuple[str, ...] = ("relevance", "date")
 @dataclass(frozen=True)
 class NameFacet:
     """A facet over names, written once: its key in URLs and JSON, its
-    KEYWORD field (also the ``SearchRequest`` field it filters on) and its
-    Italian heading. The keys that exclude a value and every table of keys,
-    fields and labels derive from ``NAME_FACETS``."""
+    KEYWORD field (also the ``SearchRequest`` field it filters on), its
+    Italian heading, one value's heading and the noun with its article
+    ("la persona"). The keys that exclude a value and every table of keys,
+    fields and labels (the pages' too) derive from ``NAME_FACETS``."""
 
     key: str
     field: str
     label: str
+    one: str
+    noun: str
 
     @property
     def not_key(self) -> str:
@@ -35,10 +38,10 @@ class NameFacet:
 
 
 NAME_FACETS: tuple[NameFacet, ...] = (
-    NameFacet("person", "persons", "Persone"),
-    NameFacet("place", "places", "Luoghi"),
-    NameFacet("org", "orgs", "Organizzazioni"),
-    NameFacet("author", "authors", "Firme"),
+    NameFacet("person", "persons", "Persone", "Persona", "la persona"),
+    NameFacet("place", "places", "Luoghi", "Luogo", "il luogo"),
+    NameFacet("org", "orgs", "Organizzazioni", "Organizzazione", "l'organizzazione"),
+    NameFacet("author", "authors", "Firme", "Firma", "la firma"),
 )
 FACETS: tuple[str, ...] = (*(f.key for f in NAME_FACETS), "date")
 FACET_LABELS: dict[str, str] = {f.key: f.label for f in NAME_FACETS}
@@ -179,10 +182,9 @@ class SearchRequest:
 
     @property
     def has_filters(self) -> bool:
-        return bool(
-            self.persons or self.places or self.orgs or self.not_persons
-            or self.not_places or self.not_orgs or self.authors or self.not_authors
-            or self.date_from or self.date_to
+        return any(getattr(self, f.field) or getattr(self, f.not_field)
+                   for f in NAME_FACETS) or bool(
+            self.date_from or self.date_to
             or self.date_sources or self.mentioned_from or self.mentioned_to
         )
 

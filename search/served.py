@@ -97,6 +97,8 @@ class ServedIndex:
                                    folder, type(exc).__name__, exc, current.folder)
                 self._failed = (folder, time.monotonic() + RETRY_SECONDS)
                 return
+            if current is not None:
+                index.cache.keep_segments_of(current.index.cache)
             with self._lock:
                 self._current = _Opened(folder, index)
                 if current is not None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -232,3 +233,15 @@ def test_snippets_mark_everything_they_show_once_and_in_order(dice, q):
             for word in re.findall(r"\w+", html.unescape(unmarked)):
                 assert not set(match_keys(word)) & terms, (hit.id, word, "not marked")
         assert hit.snippet.startswith("… ") == bool(text.find(_plain(fragments[0])) > 0)
+
+
+def test_folding_a_text_whole_keeps_every_character_as_folding_it_alone():
+    """Snippets fold a text lowered whole (snippets._fold_chars); that must
+    give each character what the per-character table gives, offsets kept."""
+    from search.query.snippets import _FOLD_TABLE, _fold_chars
+
+    chars = [chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000]
+    assert [_fold_chars(c) for c in chars] == [c.translate(_FOLD_TABLE) for c in chars]
+    text = "ΟΔΥΣΣΕΥΣ a İstanbul, «Città» É L’ÀNCORA ẞ ǅ"
+    assert _fold_chars(text) == text.translate(_FOLD_TABLE)
+    assert len(_fold_chars(text)) == len(text)

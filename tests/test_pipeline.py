@@ -222,3 +222,34 @@ def test_caches_fed_by_request_text_are_bounded():
         fold(f"digitato {i}")
     info = fold.cache_info()
     assert info.maxsize is not None and info.currsize <= info.maxsize
+
+
+def test_a_segment_part_is_read_once_across_generations(tmp_path):
+    """A generation that adds a segment reads only that segment's part; the
+    parts of an empty index's reader (no segment) are built, not kept."""
+    from tests.conftest import make_index
+
+    index = make_index(tmp_path, [{"id": "a", "text": "Il consiglio comunale di Modena."}])
+    read: list[str] = []
+
+    def part(leaf) -> int:
+        read.append(leaf.segment().segment_id())
+        return leaf.doc_count_all()
+
+    def total(searcher) -> int:
+        return sum(index.cache.segment(leaf, "probe", part)
+                   for leaf, _ in searcher.reader().leaf_readers())
+
+    with index.searcher() as searcher:
+        assert index.cache.get(searcher, "probe total", total) == 1
+    more = tmp_path / "more.jsonl"
+    more.write_text(json.dumps({"id": "b", "text": "La giunta di Carpi."}) + "\n", "utf-8")
+    update_index(index, [tmp_path / "articles.jsonl", more], entities=False)
+    with index.searcher() as searcher:
+        segments = [leaf.segment().segment_id() for leaf, _ in searcher.reader().leaf_readers()]
+        assert index.cache.get(searcher, "probe total", total) == 2
+    assert len(segments) == 2 and read == segments  # the first was not read again
+
+    empty = create_index(tmp_path / "empty")
+    for _ in range(2):  # facets read through the cache, twice
+        assert search(empty, SearchRequest(q="consiglio")).facets["person"] == []

@@ -16,7 +16,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from search import DEFAULT_SECONDS, Index, ServedIndex, web_url
+from search import DEFAULT_SECONDS, NAME_FACETS, Index, ServedIndex, web_url
 from webapp.serving import CercaFlask
 
 
@@ -84,6 +84,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.add_template_global(article_url)
     app.add_template_global(bar_chart)
     app.jinja_env.globals["entity_paths"] = ENTITY_PATHS
+    app.jinja_env.globals["name_facets"] = NAME_FACETS
 
     @app.after_request
     def security_headers(response):

@@ -141,46 +141,49 @@ def api_search():
     return _conditional(jsonify(result.to_dict()), index)
 
 
-@bp.get("/api/articles/<article_id:article_id>", merge_slashes=False)
-def api_article(article_id: str):
-    """One article.
+def _one(title: str, summary: str, param: str, answer: str, schema: str):
+    """The OpenAPI docstring of a view that answers one thing by its id
+    (or 404), written once for every such view."""
+    def document(view):
+        view.__doc__ = f"""{title}
     ---
     get:
-      summary: An article's metadata, cleaned text, entities and dates
-      parameters: [{name: article_id, in: path, required: true, schema: {type: string}}]
+      summary: {summary}
+      parameters: [{{name: {param}, in: path, required: true, schema: {{type: string}}}}]
       responses:
-        200: {description: The article, content: {application/json: {schema: StoredArticle}}}
+        200: {{description: {answer}, content: {{application/json: {{schema: {schema}}}}}}}
         404: NotFound
         414: UriTooLong
         503: NoIndex
     """
+        return view
+    return document
+
+
+def _found(index, value, missing_it: str, missing_en: str):
+    """``value`` as JSON, or a 404 saying what was not found."""
+    if value is None:
+        return error_response(404, "not_found", missing_it, missing_en)
+    return _conditional(jsonify(value.to_dict()), index)
+
+
+@bp.get("/api/articles/<article_id:article_id>", merge_slashes=False)
+@_one("One article.", "An article's metadata, cleaned text, entities and dates",
+      "article_id", "The article", "StoredArticle")
+def api_article(article_id: str):
     index = _index()
-    article = get_article(index, article_id)
-    if article is None:
-        return error_response(404, "not_found", f"Articolo «{article_id[:100]}» non trovato.",
-                              f"Article {article_id[:100]!r} not found.")
-    return _conditional(jsonify(article.to_dict()), index)
+    return _found(index, get_article(index, article_id),
+                  f"Articolo «{article_id[:100]}» non trovato.",
+                  f"Article {article_id[:100]!r} not found.")
 
 
 @bp.get("/api/story/<story_id>")
+@_one("One story.", "Every article of one story, by date (copies share a group)",
+      "story_id", "The story", "Story")
 def api_story(story_id: str):
-    """One story.
-    ---
-    get:
-      summary: Every article of one story, by date (copies share a group)
-      parameters: [{name: story_id, in: path, required: true, schema: {type: string}}]
-      responses:
-        200: {description: The story, content: {application/json: {schema: Story}}}
-        404: NotFound
-        414: UriTooLong
-        503: NoIndex
-    """
     index = _index()
-    found = story(index, story_id) if STORY_ID.fullmatch(story_id) else None
-    if found is None:
-        return error_response(404, "not_found", f"Storia «{story_id[:100]}» non trovata.",
-                              f"Story {story_id[:100]!r} not found.")
-    return _conditional(jsonify(found.to_dict()), index)
+    return _found(index, story(index, story_id) if STORY_ID.fullmatch(story_id) else None,
+                  f"Storia «{story_id[:100]}» non trovata.", f"Story {story_id[:100]!r} not found.")
 
 
 @bp.get("/api/facets/<name>")

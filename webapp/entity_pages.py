@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 
-from search import InvalidRequest, entity
+from search import ENTITY_TYPES, NAME_FACETS, InvalidRequest, entity
 from webapp import get_index, query_budget
 from webapp.errors import error_response
 from webapp.urls import ENTITY_PATHS, Links, entity_api_path, entity_path, search_request
@@ -18,8 +18,8 @@ bp = Blueprint("entities", __name__)
 
 TYPES = {word: type for type, word in ENTITY_PATHS.items()}
 # What the page calls each type, and its articles ("Nessuna persona «X»").
-NOUNS = {"person": "persona", "place": "luogo", "org": "organizzazione"}
-COMPANY_LABELS = {"person": "Persone", "place": "Luoghi", "org": "Organizzazioni"}
+NOUNS = ENTITY_PATHS  # the word in its URL is the name of its type
+COMPANY_LABELS = {f.key: f.label for f in NAME_FACETS if f.key in ENTITY_TYPES}
 
 
 @bp.get("/<any(persona, luogo, organizzazione):word>/<path:name>")

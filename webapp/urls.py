@@ -23,7 +23,8 @@ DEFAULT_PAGE_SIZE = 10
 OPPOSITE = {**{f.key: f.not_key for f in NAME_FACETS}, **{f.not_key: f.key for f in NAME_FACETS}}
 
 # Entity type -> the first word of its page's path (/persona/<name>).
-ENTITY_PATHS = {"person": "persona", "place": "luogo", "org": "organizzazione"}
+# An entity page's word in its URL, also what the pages call its type.
+ENTITY_PATHS = {f.key: f.one.lower() for f in NAME_FACETS if f.key in ENTITY_TYPES}
 
 
 def entity_path(type: str, name: str) -> str:

@@ -20,8 +20,9 @@ from search.codec import CercaCodec
 from search.curation.edits import FIELDS, Edit, EditRefused, Lists, check, edits_of, rewrite
 from search.curation.lock import exclusive
 from search.curation.store import Store
-from search.entities.canonical import Corrections, name_key
+from search.entities.corrections import Corrections
 from search.entities.forms import PART
+from search.entities.keys import name_key
 from search.index import Index, IndexBusy
 from search.indexing.fields import document
 from search.models import Article, MentionedDate

@@ -16,8 +16,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
-from search.entities.canonical import FIELD_OF, LABELS, Corrections, name_key
+from search.entities.corrections import Corrections
 from search.entities.forms import PART, term_prefix
+from search.entities.keys import FIELD_OF, LABELS, name_key
 
 OPS = ("merge", "rename", "type", "suppress", "split")
 FIELDS = tuple(FIELD_OF.values())  # persons, places, orgs

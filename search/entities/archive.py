@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from search.entities import places
+from search.entities.keys import compact_key
 from search.entities.words import first_names
 
 _WORD = re.compile(r"\w[\w'’]*")
@@ -47,6 +48,7 @@ class Evidence:
     first_words: Counter = field(default_factory=Counter)  # word -> full names it starts
     # casefolded byline -> its forms ("S. TO" 232, "S. to" 4)
     author_forms: dict = field(default_factory=lambda: defaultdict(Counter))
+    variants: dict = field(default_factory=lambda: defaultdict(Counter))  # compact key -> keys
 
     def add_author(self, name: str) -> None:
         self.authors[name] += 1
@@ -72,6 +74,7 @@ class Evidence:
     def add_mention(self, label: str, key: str, spelling: str) -> None:
         self.labels[(key, label)] += 1
         self.spellings[key][spelling] += 1
+        self.variants[compact_key(key)][key] += 1
         words = key.split()
         if label == "PER" and len(words) >= 2:
             if key not in self.surnames[words[-1]]:
@@ -119,7 +122,7 @@ class Evidence:
             return None
         names: Counter = Counter()
         for name, count in found.items():  # "Francesco Menani" counts for "Gian Francesco Menani"
-            names[self.longer_name(name) or name] += count
+            names[self.variant(self.longer_name(name) or name)] += count
         (best, top), *rest = names.most_common(2)
         return best if not rest or top >= 3 * rest[0][1] else None
 
@@ -140,6 +143,15 @@ class Evidence:
         total = sum(counts.values())
         other = max(("ORG", "LOC"), key=lambda label: counts[label])
         return other if total and (counts["ORG"] + counts["LOC"]) * 25 >= total else None
+
+    def variant(self, key: str) -> str:
+        """The archive's most mentioned key among the spellings that differ
+        from ``key`` only in spaces, hyphens and apostrophes ("Giancarlo
+        Muzzarelli" -> "gian carlo muzzarelli", "Deluca" -> "de luca")."""
+        found = self.variants.get(compact_key(key))
+        if not found or len(found) < 2:
+            return key
+        return max(found, key=lambda k: (found[k], k == key, k))
 
     def first_name(self, key: str) -> bool:
         """Whether the archive's full names start with ``key`` three times or more."""

@@ -56,6 +56,8 @@ BODIES = (
          ("Norm", "Radiomobile", "Nucleo Radiomobile", "Norm dei Carabinieri",
           "Nucleo Operativo Radiomobile")),
     Body("Squadra Volante", r"squadra volante", ("Volante", "Volanti")),
+    # Public agencies local news quotes by acronym (GUIDELINES: ORG).
+    Body("Ausl", r"ausl|azienda usl"), Body("Inps", r"inps"), Body("Arpae", r"arpae"),
     # Trade and farmers' associations, quoted in most local business news.
     *(Body(name, name.casefold()) for name in (
         "Confcommercio", "Confesercenti", "Confartigianato", "Confindustria",
@@ -87,6 +89,6 @@ def scanned(text: str) -> str | None:
 
 
 def body_mentions(text: str) -> list[tuple[str, str, int]]:
-    """(ORG, canonical name, start) for each body named in ``text``."""
-    return [("ORG", BODIES[int(str(m.lastgroup)[1:])].name, m.start())
-            for m in _scanner().finditer(text)]
+    """(ORG, name as written, start) for each body named in ``text``;
+    ``scanned`` gives its canonical name."""
+    return [("ORG", m.group(), m.start()) for m in _scanner().finditer(text)]

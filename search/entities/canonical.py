@@ -23,13 +23,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
-import yaml
-
-from search.analysis import STOPWORDS, fold
+from search.analysis import fold
 from search.entities import bodies, places
 from search.entities.archive import Evidence, shouted
 from search.entities.context import (
@@ -39,153 +36,38 @@ from search.entities.context import (
     names_a_thing,
     names_an_institution,
 )
-from search.entities.lists import media, non_entities, org_names, place_names, vehicle_makes
+from search.entities.corrections import Corrections
+from search.entities.keys import FIELD_OF, name_key
+from search.entities.lists import (
+    media,
+    non_entities,
+    org_names,
+    place_names,
+    vehicle_makes,
+)
+from search.entities.rules import applied
+from search.entities.surface import (
+    capitalised_after,
+    clean,
+    is_name,
+    known_org,
+    resolve_aliases,
+    run_on_cut,
+)
 from search.entities.words import STREET_NOUNS, common_word, first_names, surnames, title_case
-
-LABELS = ("PER", "LOC", "ORG")
-FIELD_OF = {"PER": "persons", "LOC": "places", "ORG": "orgs"}
-_EDGE = re.compile(r"^[\W_]+|[\W_]+$")
-_LEADING_ARTICLE = re.compile(r"^(?:(?:il|lo|la|i|gli|le)\s+|l['’]\s*)", re.IGNORECASE)
-# "Centro Ottico di", "Servizio di Igiene Pubblica della", "Grande Sala dell'".
-_TRAILING_FUNCTION = re.compile(
-    r"(?:\s+(?:di|del|dello|della|dei|degli|delle|da|dal|dallo|dalla|dai|dagli|dalle|a|al|"
-    r"allo|alla|ai|agli|alle|in|nel|nello|nella|nei|negli|nelle|su|sul|sullo|sulla|sui|sugli|"
-    r"sulle|per|con|tra|fra|e|ed|o|il|lo|la|i|gli|le|un|uno|una)"
-    r"|\s+(?:dell|all|dall|nell|sull|coll|d|l|un)['’]?)+$")
-
-
-def _token_key(token: str) -> str:
-    """Transliteration variants of one name part: Sergei/Sergej/Sergey,
-    Aleksei/Alexei, Dmitrij/Dmitriy/Dmitry."""
-    token = token.replace("x", "ks")
-    token = re.sub(r"(?:ij|iy)$", "y", token)
-    return re.sub(r"e[ij]$", "ey", token)
-
-
-def name_key(name: str) -> str:
-    """Case, accents, hyphens, spacing and transliteration folded away."""
-    words = re.findall(r"\w+", fold(name.casefold()))
-    return " ".join(_token_key(w) for w in words)
 
 
 @dataclass
-class Corrections:
-    """A user's fixes, applied at the next ``cerca index``.
+class _Mention:
+    """One mention on its way through the rule families."""
 
-    YAML::
-
-        rename:   {"V. Putin": "Vladimir Putin"}   # also merges
-        suppress: ["Aurus President"]
-        label:    {"Russia Today": ORG}            # PER, LOC or ORG
-    """
-
-    rename: dict[str, str] = field(default_factory=dict)
-    suppress: set[str] = field(default_factory=set)
-    label: dict[str, str] = field(default_factory=dict)
-    digest: str = ""
-
-    @classmethod
-    def load(cls, path: str | Path | None) -> Corrections:
-        if not path:
-            return cls()
-        try:
-            text = Path(path).read_text("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = getattr(exc, "strerror", None) or "non è testo UTF-8"
-            raise ValueError(f"file delle correzioni illeggibile: {path} ({reason})") from None
-        try:
-            data = yaml.safe_load(text) or {}
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" alla riga {mark.line + 1}, colonna {mark.column + 1}" if mark else ""
-            raise ValueError(f"file delle correzioni non valido{where}: "
-                             f"{getattr(exc, 'problem', None) or 'YAML non leggibile'}") from None
-        if not isinstance(data, dict):
-            raise ValueError("il file delle correzioni deve contenere rename, suppress o label")
-        labels = {name_key(k): str(v).upper() for k, v in (data.get("label") or {}).items()}
-        if any(v not in LABELS for v in labels.values()):
-            raise ValueError("label: i tipi ammessi sono PER, LOC e ORG")
-        import hashlib
-
-        return cls(
-            rename={name_key(k): str(v) for k, v in (data.get("rename") or {}).items()},
-            suppress={name_key(s) for s in (data.get("suppress") or [])},
-            label=labels,
-            digest=hashlib.sha1(text.encode("utf-8")).hexdigest()[:12],
-        )
-
-
-# Where a span runs on into its sentence: a sentence end, a verb or other
-# lower-case word then an article ("Comune lancia un allarme"), or an article
-# then a lower-case word after a name ("Comune le scuole"). "Striscia la
-# Notizia" and "Comitato per la sicurezza" are names.
-_ARTICLES = r"(?:(?:il|lo|la|i|gli|le|un|uno|una)\s|l['’])"
-_CONNECTORS = r"(?:di|del|dello|della|dei|degli|delle|per|e|ed|con|su|tra|fra|a|da|in|o|d['’])"
-_RUN_ON = re.compile(
-    rf"(?<=[a-zà-ÿ]{{2}})(?P<a>)\.\s"
-    rf"|\s(?P<b>)(?!{_CONNECTORS}\s)[a-zà-ÿ][\w’']*\s{_ARTICLES}\s?\w"
-    rf"|[A-ZÀ-Ý][\w’']*(?P<c>)\s(?:il|lo|la|i|gli|le|un|uno|una)\s[a-zà-ÿ]")
-
-
-def clean(surface: str) -> str:
-    text = " ".join(_EDGE.sub("", surface).split())
-    text = _LEADING_ARTICLE.sub("", text) if text else text
-    if run_on := _RUN_ON.search(text):
-        cut = next(run_on.start(g) for g in "abc" if run_on.group(g) is not None)
-        text = _EDGE.sub("", text[:cut])
-    return _TRAILING_FUNCTION.sub("", text)
-
-
-# Capitalised at the start of a sentence, but never names.
-PRONOUNS = frozenset(
-    "entrambi entrambe tutti tutte ciascuno ciascuna nessuno nessuna alcuni alcune molti "
-    "molte altri altre egli ella esso essa essi esse lui lei loro costui costei secondo "
-    "oggi ieri domani".split()
-)
-
-
-def is_name(text: str) -> bool:
-    """Names start with a capital; "russo" and "nordcoreano" do not, and
-    "Entrambi" at the start of a sentence is a pronoun."""
-    if len(text) < 2 or not text[0].isupper() or text.replace(" ", "").isdigit():
-        return False
-    lower = fold(text.casefold())
-    return lower not in STOPWORDS and lower not in PRONOUNS
-
-
-def resolve_aliases(mentions: list[tuple[str, str]]) -> dict[str, str]:
-    """Short person mentions -> the full name they abbreviate in this article."""
-    persons = {m for label, m in mentions if label == "PER"}
-    tokens = {m: m.replace("-", " ").split() for m in persons}
-    resolved = {}
-    for short in persons:
-        words = tokens[short]
-        longer = [
-            full for full in persons
-            if len(tokens[full]) > len(words)
-            and (tokens[full][:len(words)] == words or tokens[full][-len(words):] == words)
-        ]
-        if longer:
-            resolved[short] = max(longer, key=lambda f: (len(tokens[f]), f))
-    return resolved
-
-
-# The rule families a mention goes through, each of which can be switched
-# off (``Canonicalizer(disabled=...)``, ``extract_records(disabled=...)``) so
-# that bench/ner_ablation.py measures what each one earns.
-RULES = frozenset({
-    "curated",       # bodies and news agencies: one ORG name (bodies.py, lists.media)
-    "media",         # news agencies found in the text where the model missed them
-    "aliases",       # a short mention resolves to the full name in the article
-    "non_entities",  # known non-names, products and page furniture dropped
-    "common_words",  # a capitalised common word ("Probabilmente") dropped
-    "lower_case",    # a name starts with a capital ("russo" is none)
-    "things",        # "Giardini Ducali", "Mercato Albinelli" are no persons
-    "streets",       # streets are no place facet
-    "institutions",  # "Ospedale di Baggiovara" is an organisation
-    "countries",     # a country acting ("la Russia ha deciso") is still a place
-    "type_vote",     # the archive's usual type for a name, Italian towns are places
-})
+    label: str
+    text: str
+    key: str
+    folded: str  # the name as found, before spelling and renaming
+    context: str
+    curated: bool
+    settled: bool = False  # a place or a full name resolved: no later family renames it
 
 
 class Canonicalizer:
@@ -194,6 +76,7 @@ class Canonicalizer:
     ``registry`` maps (label, key) to the spelling shown; it persists across
     runs (the entity cache stores it) so a facet value never changes name.
     ``evidence`` is what the archive says about names (``archive.py``).
+    ``disabled`` switches rule families off (``rules.RULES``).
     """
 
     def __init__(self, corrections: Corrections, registry: dict[tuple[str, str], str],
@@ -201,30 +84,32 @@ class Canonicalizer:
         self.corrections = corrections
         self.registry = registry
         self.evidence = evidence or Evidence()
-        self.on = RULES - disabled  # the rule families applied
+        self.on = applied(disabled)  # the rule families applied
 
     def observe(self, text: str, mentions: Iterable[tuple[str, str]]) -> None:
         """Add one article's text and raw mentions to the archive's evidence."""
         self.evidence.add_text(text)
         for label, surface in mentions:
-            name = self._named(clean(surface))
+            name = self._named(clean(surface), label)
             if name:
                 self.evidence.add_mention(label, name_key(name), name)
 
-    def _named(self, text: str) -> str | None:
+    def _named(self, text: str, label: str) -> str | None:
         """The name a cleaned mention stands for before typing, or None."""
         folded = fold(text.casefold())
         if "curated" in self.on and (body := bodies.scanned(text)):
             return body  # "carabinieri", "polizia municipale": lower case, still a body
-        if not is_name(text) and ("lower_case" in self.on or not text):
-            return None
+        if not text or "lower_case" in self.on and not is_name(text) and not (
+                is_name(text[:1].upper() + text[1:])
+                and (label == "ORG" or capitalised_after(text))):
+            return None  # "russo", "modenese"; a body in lower case ("il governo") is a body
         if name_key(text) in self.corrections.suppress:
             return None
         if "non_entities" in self.on and (
                 folded in non_entities() or (folded + " ").startswith(vehicle_makes())):
             return None
-        if "curated" not in self.on:
-            return text
+        if "curated" not in self.on or not text[0].isupper():
+            return text  # a nickname is capitalised: "la Mobile", never "mobile"
         return bodies.aliases().get(folded) or media().get(folded) or text
 
     def author(self, name: str) -> str:
@@ -233,63 +118,111 @@ class Canonicalizer:
 
     def value(self, label: str, surface: str, context: str = "") -> tuple[str, str] | None:
         """The (label, shown name) of a mention, or None when it names no
-        facet value; ``context`` is what ``context.in_context`` says."""
-        text = self._named(clean(surface))
+        facet value; ``context`` is what ``context.in_context`` says. The
+        mention goes through ``_STEPS`` in order, the families switched
+        off skipped; a step that returns False drops it."""
+        text = self._named(clean(surface), label)
         if not text:
             return None
-        key = name_key(text)
         folded = fold(text.casefold())
-        on = self.on
-        curated = "curated" in on and (folded in bodies.aliases() or folded in media())
-        if "common_words" in on and not curated and " " not in text \
-                and not places.is_italian_place(text) and (
-                context == INITIAL and self._common(text) or self._mostly_lower(text)):
-            return None
-        if "things" in on and not curated and label == "PER" and names_a_thing(text):
-            return None  # "Giardini Ducali"
-        if curated:
-            label = "ORG"
+        curated = "curated" in self.on and (folded in bodies.aliases() or folded in media())
+        m = _Mention(label, text, name_key(text), folded, context, curated)
+        for family, step in _STEPS:
+            if (family is None or family in self.on) and step(self, m) is False:
+                return None
+        return self._corrected(m)
+
+    # The steps, in the order _STEPS applies them.
+    def _run_on(self, m: _Mention) -> None:
+        if (cut := run_on_cut(m.label, m.text)) != m.text:
+            m.text, m.key, m.folded = cut, name_key(cut), fold(cut.casefold())
+
+    def named_part(self, label: str, surface: str) -> str:
+        """The part of a mention's text its value is named from."""
+        text = clean(surface)
+        return run_on_cut(label, text) if "run_ons" in self.on else text
+
+    def _org_by_name(self, m: _Mention) -> None:
+        """A person who is an organisation the KIND Wikipedia list or the
+        bodies' table knows, and no first name or surname ("Calzedonia"),
+        or one with its seat ("Coldiretti Modena")."""
+        head = m.text.split(" ", 1)[0]
+        if m.label == "PER" and (known_org(m.text) if " " not in m.text
+                                 else known_org(head) and head.casefold() not in first_names()):
+            m.label = "ORG"
+
+    def _common_word(self, m: _Mention) -> bool:
+        return m.curated or " " in m.text or places.is_italian_place(m.text) or not (
+            m.context == INITIAL and self._common(m.text) or self._mostly_lower(m.text))
+
+    def _thing(self, m: _Mention) -> bool:
+        return m.curated or m.label != "PER" or not names_a_thing(m.text)  # "Giardini Ducali"
+
+    def _variant(self, m: _Mention) -> None:
+        if not m.curated:
+            m.key = self.evidence.variant(m.key)
+
+    def _typed(self, m: _Mention) -> None:
+        if m.curated:
+            m.label = "ORG"
+            return
+        vote = "type_vote" in self.on and m.context != SPEAKER
+        m.label = self.corrections.label.get(m.key) or (
+            self._label(m.key, m.label, m.text) if vote else m.label)
+        m.text = self._spelling(m.key, m.text)
+
+    def _street(self, m: _Mention) -> bool:
+        return m.label != "LOC" or not _STREET.match(m.text)  # no facet a reader filters on
+
+    def _institution(self, m: _Mention) -> None:
+        if m.label == "LOC" and names_an_institution(m.text):
+            m.label = "ORG"
+
+    def _place(self, m: _Mention) -> None:
+        if m.label == "LOC" and places.is_italian_place(m.text):
+            m.text, m.settled = places.resolve(m.text, self.evidence.home) or m.text, True
+
+    def _exonym(self, m: _Mention) -> None:
+        if not m.settled and m.label == "LOC" and m.folded in place_names():
+            m.text = place_names()[m.folded]  # "Beijing" -> "Pechino"
+
+    def _full_name(self, m: _Mention) -> None:
+        if m.label != "PER" or m.settled:
+            return
+        if " " in m.text:
+            full = self.evidence.longer_name(m.key)
+        elif m.folded in first_names() or self.evidence.first_name(m.key):
+            full = None  # a lone first name ("Luca") is a person, never a surname
         else:
-            label = self.corrections.label.get(key) or (
-                label if context == SPEAKER or "type_vote" not in on
-                else self._label(key, label, text))
-            text = self._spelling(key, text)
-        if "streets" in on and label == "LOC" and _STREET.match(text):
-            return None  # streets are no facet a reader filters on
-        if "institutions" in on and label == "LOC" and names_an_institution(text):
-            label = "ORG"
-        if label == "LOC" and places.is_italian_place(text):
-            text = places.resolve(text, self.evidence.home) or text
-        elif "countries" in on and label in ("LOC", "ORG") and folded in place_names():
-            # "la Russia ha deciso": a country acting is still a place to facet on.
-            label, text = "LOC", place_names()[folded]
-        elif label == "PER" and " " in text:
-            if (longer := self.evidence.longer_name(key)) is not None:
-                text = self._spelling(longer, text)
-        elif label == "PER" and " " not in text:
-            # A lone first name ("Luca") is a person (local news names minors
-            # so), but never the surname of a full name.
-            first = folded in first_names() or self.evidence.first_name(key)
-            full = None if first else self.evidence.full_name(key)
-            if full:
-                text = self._spelling(full, text)
-            elif context == AFTER_ARTICLE:
-                return None  # "il Meucci", "alla Delfini": a school, a library
-            elif "type_vote" in on and context != SPEAKER and folded not in surnames() and (
-                    other := self.evidence.other_label(key)):
-                label = other  # "Hera", a company
-        # Editors correct a value as the facet shows it (search/curation):
-        # its final key, after the spelling and full name were resolved.
-        renamed = self.corrections.rename.get(key) or self.corrections.rename.get(name_key(text))
-        text = renamed or text
+            full = self.evidence.full_name(m.key)
+        if full is not None:
+            m.text, m.settled = self._spelling(full, m.text), True
+
+    def _lone(self, m: _Mention) -> bool:
+        """A lone name the archive has not resolved to a full name."""
+        return m.label == "PER" and not m.settled and " " not in m.text
+
+    def _after_article(self, m: _Mention) -> bool:
+        return not self._lone(m) or m.context != AFTER_ARTICLE  # "il Meucci": a school
+
+    def _other_type(self, m: _Mention) -> None:
+        if self._lone(m) and m.context != SPEAKER and m.folded not in surnames() and (
+                other := self.evidence.other_label(m.key)):
+            m.label = other  # "Hera", a company
+
+    def _corrected(self, m: _Mention) -> tuple[str, str] | None:
+        """Editors correct a value as the facet shows it (search/curation):
+        its final key, after the spelling and full name were resolved."""
+        renamed = self.corrections.rename.get(m.key) or self.corrections.rename.get(
+            name_key(m.text))
+        text = renamed or m.text
         key = name_key(text)
-        label = self.corrections.label.get(key, label)
+        label = self.corrections.label.get(key, m.label)
         if key in self.corrections.suppress:
             return None
-        if curated or renamed:  # a curated or renamed name is shown as written
+        if m.curated or renamed:  # a curated or renamed name is shown as written
             self.registry[(label, key)] = text
-        shown = self.registry.setdefault((label, key), text)
-        return label, shown
+        return label, self.registry.setdefault((label, key), text)
 
     def _mostly_lower(self, word: str) -> bool:
         """Written in lower case three times as often as capitalised in
@@ -300,9 +233,11 @@ class Canonicalizer:
     def _common(self, word: str) -> bool:
         """A capitalised word at a sentence start that is a common word."""
         common = self.evidence.common(word)
-        if common is None:
+        if common is None:  # a known name is no common word, however frequent ("Turchia")
+            folded = fold(word.casefold())
             return (common_word(word) and not places.is_italian_place(word)
-                    and word.casefold() not in first_names())
+                    and word.casefold() not in first_names()
+                    and folded not in place_names() and folded not in org_names())
         return common
 
     def _label(self, key: str, given: str, text: str) -> str:
@@ -310,12 +245,10 @@ class Canonicalizer:
         unless the mention is a first name and a surname."""
         words = text.split()
         label = self.evidence.label(key, given)
+        # "Bruno", "Marzio": first names that a small comune shares.
         if places.is_local_place(text, self.evidence.home) and not (
-                len(words) >= 2 and words[0].casefold() in first_names()):
+                words[0].casefold() in first_names() and (len(words) >= 2 or label == "PER")):
             return "LOC"
-        if label == "LOC" and fold(text.casefold()) in org_names() \
-                and fold(text.casefold()) not in place_names():
-            return "ORG"
         return label
 
     def _spelling(self, key: str, text: str) -> str:
@@ -348,3 +281,21 @@ class Canonicalizer:
 
 
 _STREET = re.compile(rf"(?:{'|'.join(STREET_NOUNS)})\s", re.IGNORECASE)
+Step = Callable[[Canonicalizer, _Mention], "bool | None"]
+# (family, step): the rule families a mention goes through, in order; None
+# is always applied.
+_STEPS: tuple[tuple[str | None, Step], ...] = (
+    ("run_ons", Canonicalizer._run_on),
+    ("common_words", Canonicalizer._common_word),
+    ("things", Canonicalizer._thing),
+    ("variants", Canonicalizer._variant),
+    (None, Canonicalizer._typed),
+    ("known_orgs", Canonicalizer._org_by_name),  # after the vote: "Calzedonia" is no person
+    ("streets", Canonicalizer._street),
+    ("institutions", Canonicalizer._institution),
+    ("places", Canonicalizer._place),
+    ("places", Canonicalizer._exonym),
+    ("full_names", Canonicalizer._full_name),
+    ("after_article", Canonicalizer._after_article),
+    ("type_vote", Canonicalizer._other_type),
+)

@@ -16,6 +16,7 @@ from search.analysis import fold
 from search.entities.archive import is_initial
 from search.entities.lists import org_names, place_names
 from search.entities.places import is_italian_place
+from search.entities.rules import FAMILIES
 from search.entities.words import STREET_NOUNS
 
 # Nouns after which a name names a thing, by kind.
@@ -111,16 +112,18 @@ def names_a_thing(name: str) -> bool:
     return name.split(" ", 1)[0].casefold() in _NOUNS
 
 
-# "il liceo scientifico Tassoni" names the Liceo Tassoni.
-_INSTITUTIONS_SET = frozenset(_INSTITUTIONS)
+# "il liceo scientifico Tassoni" names the Liceo Tassoni. Schools and
+# foundations are bodies; hospitals, prisons, theatres, museums and
+# libraries are facilities, places (training/GUIDELINES.md).
+_BODIES = frozenset("università scuola scuole istituto liceo conservatorio fondazione".split())
 _INSTITUTION_BEFORE = re.compile(
     rf"\b(?P<noun>{'|'.join(_INSTITUTIONS)}){_ADJECTIVES}\s*[«\"“'‘]?\s*$", re.IGNORECASE)
 
 
 def names_an_institution(name: str) -> bool:
-    """Whether a name opens with an institution ("Policlinico", "Ospedale
-    di Baggiovara", "Teatro Storchi"): an organisation, not a place."""
-    return name.split(" ", 1)[0].casefold() in _INSTITUTIONS_SET
+    """Whether a name opens with a school or a foundation ("Liceo Tassoni",
+    "Fondazione Cassa di Risparmio"): an organisation, not a place."""
+    return name.split(" ", 1)[0].casefold() in _BODIES
 
 
 # "supermercato Famila", "la ditta Caselli Serramenti": the capitalised
@@ -144,33 +147,39 @@ def business_mentions(text: str) -> list[tuple[str, str, int]]:
     return found
 
 
-def in_context(text: str, mentions: Iterable[tuple]) -> list[tuple[str, str, str]]:
-    """(label, text, start) mentions -> (label, text, context), without
-    those that name things; context is INITIAL, AFTER_ARTICLE, SPEAKER
-    (the mention is then a person) or "". A
-    name listed right after a dropped one goes with it; one that names an
-    institution becomes it ("liceo Tassoni" -> ORG "Liceo Tassoni")."""
-    found = []
+def in_context(text: str, mentions: Iterable[tuple],
+               on: frozenset[str] = FAMILIES) -> list[tuple[str, str, str, int, int]]:
+    """(label, text, start) mentions -> (label, text, context, start, end),
+    without those that name things; context is INITIAL, AFTER_ARTICLE,
+    SPEAKER (the mention is then a person) or "", start and end -1 where a
+    mention has no offset. A name listed right after a dropped one goes
+    with it; one that names an institution becomes it ("liceo Tassoni" ->
+    ORG "Liceo Tassoni", from the noun's start). ``on``: the rule families
+    applied (``rules.RULES``)."""
+    found: list[tuple[str, str, str, int, int]] = []
     dropped_end = -1
     for m in sorted(mentions, key=lambda m: m[2] if len(m) > 2 else -1):
         start = m[2] if len(m) > 2 else None
         if start is None:
-            found.append((m[0], m[1], ""))
+            found.append((m[0], m[1], "", -1, -1))
             continue
-        if named_thing(text, m[0], m[1], start) or (
-                dropped_end >= 0 and _LIST_GAP.fullmatch(text, dropped_end, start)):
-            dropped_end = start + len(m[1])
+        end = start + len(m[1])
+        if "named_after" in on and (named_thing(text, m[0], m[1], start) or (
+                dropped_end >= 0 and _LIST_GAP.fullmatch(text, dropped_end, start))):
+            dropped_end = end
             if institution := _INSTITUTION_BEFORE.search(text, max(0, start - 50), start):
-                found.append(("ORG", f"{institution['noun'].capitalize()} {m[1]}", ""))
+                noun = institution["noun"].casefold()
+                found.append(("ORG" if noun in _BODIES else "LOC",
+                              f"{noun.capitalize()} {m[1]}", "", institution.start(), end))
             continue
         dropped_end = -1
         label, context = m[0], ""
-        if _SPEECH_BEFORE.search(text, max(0, start - 16), start) and (
+        if "speakers" in on and _SPEECH_BEFORE.search(text, max(0, start - 16), start) and (
                 fold(m[1].casefold()) not in org_names()):  # "spiega Hera": a company
             label, context = "PER", SPEAKER
         elif is_initial(text, start):
             context = INITIAL
         elif " " not in m[1].strip() and _ARTICLE_BEFORE.search(text, max(0, start - 12), start):
             context = AFTER_ARTICLE
-        found.append((label, m[1], context))
+        found.append((label, m[1], context, start, end))
     return found

@@ -17,19 +17,19 @@ import json
 import multiprocessing
 import multiprocessing.pool
 import os
-import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from search.entities.bodies import body_mentions
-from search.entities.canonical import Canonicalizer, Corrections, clean
-from search.entities.context import business_mentions, in_context
-from search.entities.lists import media_spellings
+from search.entities.canonical import Canonicalizer
+from search.entities.context import in_context
+from search.entities.corrections import Corrections
+from search.entities.mentions import Mention, media_mentions, scans
+from search.entities.rules import applied
+from search.entities.surface import clean
 from search.models import Article
 
 if TYPE_CHECKING:  # the indexer's pool or cluster, passed in
@@ -39,17 +39,9 @@ MODEL_DIR = Path(__file__).resolve().parent / "ner_model"
 CACHE_NAME = "entities.sqlite"
 BATCH_SIZE = 64
 # Bump when canonicalisation rules change, so the next index run re-derives.
-CANON_VERSION = "4"
+CANON_VERSION = "5"
 # Mentions are cached as [label, text, start]; a new format never reads an old one.
 CACHE_FORMAT = "2"
-
-
-@dataclass
-class Mention:
-    start: int
-    end: int
-    text: str
-    label: str
 
 
 _loading = threading.Lock()
@@ -88,25 +80,6 @@ def recognise(texts: list[str], model=None) -> list[list[Mention]]:
         [Mention(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents]
         for doc in (model or nlp()).pipe(texts, batch_size=BATCH_SIZE)
     ]
-
-
-def media_spans(text: str) -> list[Mention]:
-    """Every mention of a news agency or broadcaster: a gazetteer, since
-    the model misses many."""
-    return [Mention(m.start(), m.end(), m.group(), "ORG")
-            for name in media_names()
-            for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text)]
-
-
-def media_mentions(text: str) -> list[tuple[str, str]]:
-    """Each news agency the text names, once per spelling, as (label, name)."""
-    return [("ORG", name) for name in dict.fromkeys(m.text for m in media_spans(text))]
-
-
-@functools.cache
-def media_names() -> tuple[str, ...]:
-    """Every spelling in the media list, matched case-sensitively ("Kcna", "KCNA")."""
-    return tuple(sorted(set(media_spellings()), key=len, reverse=True))
 
 
 def ner_text(article: Article) -> str:
@@ -210,7 +183,7 @@ class EntityEnricher:
 
     def __init__(
         self, index_dir: str | os.PathLike | None, corrections: Corrections | None = None,
-        jobs: int = 1, pool: Executor | None = None,
+        jobs: int = 1, pool: Executor | None = None, disabled: frozenset[str] = frozenset(),
     ) -> None:
         self.jobs = jobs
         # A pool (or cluster) given is used (the indexer extracts web pages
@@ -221,7 +194,8 @@ class EntityEnricher:
         # No folder: a cache in memory, for a run that stores nothing (extract).
         self.cache = EntityCache(Path(index_dir) / CACHE_NAME if index_dir else None)
         self.corrections = corrections or Corrections()
-        self.canon = Canonicalizer(self.corrections, self.cache.registry())
+        self.on = applied(disabled)  # rule families (rules.RULES); the ablation switches some off
+        self.canon = Canonicalizer(self.corrections, self.cache.registry(), disabled=disabled)
         self.model = model_version()
         self.version = f"{self.model}/{CANON_VERSION}/{self.corrections.digest}"
         self.recognised = 0  # texts sent through NER (cache misses), for reports
@@ -257,7 +231,7 @@ class EntityEnricher:
             # Evidence counts only what names an entity: "via Guercino" is
             # a street, so it does not make the painter a place.
             text = ner_text(article)
-            self.canon.observe(text, [m[:2] for m in in_context(text, raw[id(article)])])
+            self.canon.observe(text, [m[:2] for m in in_context(text, raw[id(article)], self.on)])
             if article.dateline:
                 evidence.add_dateline(article.dateline)
             for author in article.author.split(", "):
@@ -293,6 +267,7 @@ class EntityEnricher:
 
     def _name(self, article: Article, raw: list[tuple]) -> None:
         """Fill the article's persons, places and orgs from its mentions."""
+        mentions: list[tuple]
         if article.entities_given:
             mentions = [(label, name, "") for label, names in
                         (("PER", article.persons), ("LOC", article.places),
@@ -302,10 +277,11 @@ class EntityEnricher:
             lead = _title_lead(article)
             # A title taken from the first sentence still has the dateline.
             raw = [m for m in raw if len(m) < 3 or m[2] >= lead]
-            raw = self._bylines(article, text, raw)
-            mentions = in_context(text, raw + body_mentions(text) + business_mentions(text)) + [
-                (label, name, "") for label, name in media_mentions(text)]
-        if article.dateline:
+            if "bylines" in self.on:
+                raw = self._bylines(article, text, raw)
+            mentions = in_context(text, raw + scans(text, self.on), self.on) + [
+                (label, name, "") for label, name in media_mentions(text) if "media" in self.on]
+        if article.dateline and "datelines" in self.on:
             place = self.canon.value("LOC", article.dateline)
             if place and place[0] == "LOC":
                 article.dateline = place[1]

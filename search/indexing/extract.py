@@ -8,13 +8,18 @@ corrections and canonical names apply.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from search.entities.canonical import Canonicalizer, Corrections, clean, resolve_aliases
-from search.entities.ner import EntityEnricher, Mention, media_spans, recognise
-from search.ingest import read_path
+from search.entities.canonical import Canonicalizer
+from search.entities.context import in_context
+from search.entities.corrections import Corrections
+from search.entities.mentions import Mention, media_spans, scans
+from search.entities.ner import EntityEnricher, recognise
+from search.entities.surface import clean, resolve_aliases
+from search.ingest import newsroom, read_path
 from search.ingest.dates import find_dates, infer_date
 from search.ingest.readers import InputError, metadata_date
 from search.models import Article, Ignored, Skipped, iso
@@ -64,7 +69,7 @@ def extract_records(
     in input order, or an error object for a bad line. Relative dates
     ("ieri") resolve against the record's date, else one the text gives
     (dateline, lead), else stay unresolved. ``disabled`` switches rule
-    families off (``canonical.RULES``), for the ablation bench."""
+    families off (``rules.RULES``), for the ablation bench."""
     canon = Canonicalizer(corrections or Corrections(), {}, disabled=disabled)
     batch: list[dict[str, Any]] = []
     for number, record in lines:
@@ -104,23 +109,60 @@ def _extract_batch(batch: list[dict[str, Any]], canon: Canonicalizer) -> Iterato
 
 def span_entities(text: str, found: list[Mention], canon: Canonicalizer) -> list[dict[str, Any]]:
     """The entities ``cerca extract`` gives for the model's mentions of a
-    text: with offsets, typed and named by the canonical rules."""
-    mentions = _with_media(text, found) if "media" in canon.on else found
-    aliases = (resolve_aliases([(m.label, clean(m.text)) for m in mentions])
-               if "aliases" in canon.on else {})
-    entities = []
-    for m in mentions:
-        value = canon.value(m.label, aliases.get(clean(m.text), m.text))
+    text: with offsets, typed and named by the rules ``cerca index``
+    applies (the rule families ``canon.on``)."""
+    on = canon.on
+    news = newsroom.read(text)
+    dateline = _dateline(text, news, canon) if "datelines" in on else None
+    # The index's NER reads only the body between dateline and bylines.
+    first, last = ((news.start, news.end) if "bylines" in on
+                   else (dateline[1] if dateline else 0, len(text)))
+    kept = [m for m in found if first <= m.start and m.end <= last]
+    extra = [Mention(start, start + len(name), name, label)
+             for label, name, start in scans(text, on)]
+    if "media" in on:
+        extra += media_spans(text)
+    raw = [(m.label, m.text, m.start) for m in _without_overlaps(kept, extra)]
+    mentions = in_context(text, raw, on)
+    aliases = (resolve_aliases([(label, clean(name)) for label, name, *_ in mentions])
+               if "aliases" in on else {})
+    entities = [dateline[0]] if dateline else []
+    for label, name, context, start, end in mentions:
+        alias = aliases.get(clean(name))
+        value = canon.value(label, alias or name, "" if alias else context)
         if value:
-            entities.append({"start": m.start, "end": m.end, "text": m.text,
+            start, end = _named_part(text, start, end, canon.named_part(label, name))
+            entities.append({"start": start, "end": end, "text": text[start:end],
                              "label": value[0], "canonical": value[1]})
     return entities
 
 
-def _with_media(text: str, mentions: list[Mention]) -> list[Mention]:
-    """The model's mentions plus the news agencies it missed, with offsets,
-    in text order."""
+def _named_part(text: str, start: int, end: int, cleaned: str) -> tuple[int, int]:
+    """The part of a mention its value was named from ("la Procura" ->
+    "Procura", "Rossi della" -> "Rossi"); a full stop cut off ("A. P.")
+    stays in the span."""
+    at = text.find(cleaned, start, end)
+    if at < 0:
+        return start, end
+    cut = at + len(cleaned)
+    return at, (end if not any(c.isalnum() for c in text[cut:end]) else cut)
+
+
+def _dateline(text: str, news: newsroom.News, canon: Canonicalizer) -> tuple[dict, int] | None:
+    """The dateline as a place entity, and where it ends, if it names one."""
+    # newsroom gives the place re-cased ("SAN FELICE" -> "San Felice").
+    found = re.search(re.escape(news.dateline), text[:news.start], re.IGNORECASE) \
+        if news.dateline else None
+    place = canon.value("LOC", news.dateline) if found else None
+    if found is None or place is None or place[0] != "LOC":
+        return None
+    return ({"start": found.start(), "end": found.end(), "text": found.group(),
+             "label": "LOC", "canonical": place[1]}, found.end())
+
+
+def _without_overlaps(mentions: list[Mention], extra: list[Mention]) -> list[Mention]:
+    """The model's mentions plus those the rules found where it found
+    none, in text order."""
     taken = [(m.start, m.end) for m in mentions]
-    extra = [m for m in media_spans(text)
-             if not any(s < m.end and m.start < e for s, e in taken)]
-    return sorted(mentions + extra, key=lambda m: m.start)
+    added = [m for m in extra if not any(s < m.end and m.start < e for s, e in taken)]
+    return sorted(mentions + added, key=lambda m: m.start)

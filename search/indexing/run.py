@@ -88,7 +88,7 @@ def index_paths(
     from search.curation.edits import corrections_of
     from search.curation.lock import exclusive
     from search.curation.store import Store
-    from search.entities.canonical import Corrections
+    from search.entities.corrections import Corrections
 
     given = Corrections.load(str(corrections) if corrections else None) if entities else None
     loaded = None

@@ -39,7 +39,7 @@ class Columns:
     def column(self, searcher: Searcher, field: str) -> facets.FacetColumn:
         """The facet column of ``field``."""
         return self._cache.get(searcher, f"column:{field}",
-                               lambda s: facets.read_column(s, field))
+                               lambda s: facets.read_column(s, field, self._cache))
 
     def lengths(self, searcher: Searcher, field: str) -> np.ndarray:
         """Each document's length in ``field``, for scoring."""

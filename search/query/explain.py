@@ -9,6 +9,8 @@ the snippet would mark it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from whoosh import query as wq
 
 from search.models import MatchedWord
@@ -47,10 +49,23 @@ def matched_words(found: list[tuple[str, list[Match]]], keys: dict[str, str]) ->
     return [MatchedWord(word, list(seen)) for word, seen in forms.items() if seen]
 
 
-def explain(title: str, body: str, keys: dict[str, str]) -> tuple[list[Match], list[MatchedWord]]:
-    """The body's matches (for its snippet) and the hit's matched words."""
+@dataclass(frozen=True)
+class Found:
+    """Where the query's words are in one document's title and body: the
+    rerank, the snippet and "why this result" all start from it."""
+
+    in_title: list[Match]
+    in_body: list[Match]
+
+
+def find_words(title: str, body: str, keys: dict[str, str]) -> Found:
+    """The matches of ``keys`` in a title and a body."""
     terms = frozenset(keys)
     if not terms:
-        return [], []
-    in_body = matches(body, terms)
-    return in_body, matched_words([(title, matches(title, terms)), (body, in_body)], keys)
+        return Found([], [])
+    return Found(matches(title, terms), matches(body, terms))
+
+
+def explain(title: str, body: str, found: Found, keys: dict[str, str]) -> list[MatchedWord]:
+    """The hit's matched words, from its ``found`` matches."""
+    return matched_words([(title, found.in_title), (body, found.in_body)], keys)

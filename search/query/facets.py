@@ -9,13 +9,12 @@ over the matched documents.
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
 from whoosh.searching import Searcher
 
+from search.index import GenerationCache
 from search.models import FacetValue
 
 NO_DATE = "senza data"
@@ -28,6 +27,9 @@ class FacetColumn:
     values: list[str]
     docs: np.ndarray  # concatenated docnums, grouped by value
     starts: np.ndarray  # offset of each value's group in ``docs``
+    # Each value's place in casefolded order (equal when they fold alike):
+    # ties in count are listed by it without a Python sort per search.
+    folded: np.ndarray
 
     def counts(self, matched: np.ndarray) -> np.ndarray:
         """Documents per value among ``matched`` (a boolean mask over docnums)."""
@@ -41,53 +43,45 @@ class FacetColumn:
         return np.diff(np.append(self.starts, len(self.docs)))
 
 
-# Each segment's postings of a facet field, by (segment id, field). Segment
-# files never change (a deletion only marks documents, which the live mask
-# hides), so an index generation that adds a segment (an editor's edit, a
-# small update) reads only that one; the whole field took 12 s on DICE 10k
-# under load, once per generation. Bounded: the oldest go first.
-_SEGMENTS: OrderedDict[tuple[str, str], dict[bytes, np.ndarray]] = OrderedDict()
-_SEGMENTS_KEPT = 48
-_SEGMENTS_LOCK = threading.Lock()
-
-
-def read_column(searcher: Searcher, field: str) -> FacetColumn:
-    """Deleted documents stay in the postings; they never match, so never count."""
+def read_column(searcher: Searcher, field: str, cache: GenerationCache) -> FacetColumn:
+    """Deleted documents stay in the postings; they never match, so never
+    count. Each segment's postings are kept in ``cache``: a generation
+    that adds a segment reads only that one."""
     reader = searcher.reader()
     if field not in searcher.schema:  # an index written before the field existed
-        return FacetColumn([], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+        empty = np.zeros(0, dtype=np.int64)
+        return FacetColumn([], empty, empty, empty)
     found: dict[bytes, list[np.ndarray]] = {}
     for leaf, offset in reader.leaf_readers():
-        for btext, ids in _segment_postings(leaf, field).items():
+        postings = cache.segment(leaf, f"postings:{field}",
+                                 lambda leaf: _segment_postings(leaf, field))
+        for btext, ids in postings.items():
             found.setdefault(btext, []).append(ids + offset)
     terms = sorted(found)  # the order of the whole index's lexicon
     chunks = [np.concatenate(found[t]) if len(found[t]) > 1 else found[t][0] for t in terms]
     sizes = np.fromiter((len(c) for c in chunks), dtype=np.int64, count=len(chunks))
     starts = np.concatenate(([0], np.cumsum(sizes)[:-1])) if len(chunks) else sizes
     docs = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int64)
-    return FacetColumn([t.decode("utf-8") for t in terms], docs, starts.astype(np.int64))
+    values = [t.decode("utf-8") for t in terms]
+    return FacetColumn(values, docs, starts.astype(np.int64), _fold_ranks(values))
+
+
+def _fold_ranks(values: list[str]) -> np.ndarray:
+    """Each value's rank among the casefolded values; values that fold
+    alike share one."""
+    keys = [v.casefold() for v in values]
+    distinct = {key: rank for rank, key in enumerate(sorted(set(keys)))}
+    return np.fromiter((distinct[k] for k in keys), dtype=np.int64, count=len(keys))
 
 
 def _segment_postings(leaf, field: str) -> dict[bytes, np.ndarray]:
-    """term -> the segment's own docnums, read once per segment."""
-    segment = getattr(leaf, "segment", None)
-    segment = segment() if callable(segment) else None  # None: an empty index's reader
-    key = (segment.segment_id(), field) if segment is not None else None
-    with _SEGMENTS_LOCK:
-        if key is not None and key in _SEGMENTS:
-            _SEGMENTS.move_to_end(key)
-            return _SEGMENTS[key]
+    """term -> the segment's own docnums."""
     postings: dict[bytes, np.ndarray] = {}
     if field in leaf.schema:
         for btext in leaf.lexicon(field):
             ids = np.fromiter(leaf.postings(field, btext).all_ids(), dtype=np.int64)
             if len(ids):
                 postings[btext] = ids
-    if key is not None:
-        with _SEGMENTS_LOCK:
-            _SEGMENTS[key] = postings
-            while len(_SEGMENTS) > _SEGMENTS_KEPT:
-                _SEGMENTS.popitem(last=False)
     return postings
 
 
@@ -107,15 +101,15 @@ def count_values(
 ) -> list[FacetValue]:
     """Values with a count, most frequent first; chosen values always listed."""
     counts = column.counts(matched)
-    order = sorted(
-        (i for i in range(len(column.values)) if counts[i] > 0),
-        key=lambda i: (-counts[i], column.values[i].casefold()),
-    )
+    found = np.flatnonzero(counts > 0)
+    # Most frequent first, then casefolded; lexsort is stable, so values
+    # that fold alike keep the index's order.
+    order = found[np.lexsort((column.folded[found], -counts[found]))]
     if limit is not None:
         order = order[:limit]
     result = [
         FacetValue(column.values[i], int(counts[i]), column.values[i] in selected)
-        for i in order
+        for i in order.tolist()
     ]
     listed = {v.value for v in result}
     for value in selected:

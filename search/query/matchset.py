@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import pickle
+from collections.abc import Callable
 
 import numpy as np
 from whoosh import query as wq
@@ -193,12 +194,14 @@ def weights_at(searcher: Searcher, field: str, text: str | bytes,
     return out
 
 
-def rarest_first(searcher: Searcher, field: str, words: list[str]) -> np.ndarray:
+def rarest_first(searcher: Searcher, field: str, words: list[str],
+                 read: Callable[[bytes], np.ndarray] | None = None) -> np.ndarray:
     """Sorted global docnums with the rarest of ``words``: a superset of
     a phrase's matches, read from the rarest postings first, stopping once
     the next word's postings would cost more than checking positions in
     the documents left (a long pasted quote needs a handful of its words,
-    not the postings of every "di" and "che" in it)."""
+    not the postings of every "di" and "che" in it). ``read``: a term's
+    docnums when the caller has them already (the ranker)."""
     if field not in searcher.schema or not searcher.doc_count_all():
         return np.zeros(0, dtype=np.int64)  # (idf is undefined with no documents)
     reader = searcher.reader()
@@ -210,7 +213,9 @@ def rarest_first(searcher: Searcher, field: str, words: list[str]) -> np.ndarray
         if docs is not None and (reader.doc_frequency(field, to_bytes(word))
                                  > RAREST_READ_RATIO * max(len(docs), 1)):
             break
-        ids = np.unique(leaf_postings(searcher, field, to_bytes(word), weights=False)[0])
+        btext = to_bytes(word)
+        ids = np.unique(read(btext) if read is not None
+                        else leaf_postings(searcher, field, btext, weights=False)[0])
         docs = ids if docs is None else np.intersect1d(docs, ids, assume_unique=True)
         if not len(docs):
             break

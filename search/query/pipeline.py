@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -48,7 +48,7 @@ from search.query import facets as facet_counts
 from search.query.budget import QueryTooCostly
 from search.query.conflation import Vocabulary
 from search.query.expansion import Expander
-from search.query.explain import explain, word_keys
+from search.query.explain import Found, explain, find_words, word_keys
 from search.query.matchset import match_mask
 from search.query.parse import ParsedQuery, parse_query
 from search.query.ranking import Ranker
@@ -144,6 +144,8 @@ class Matches:
     some: np.ndarray  # the same, for the articles with only some of the words
     notices: list[str]  # what was changed to keep the search bounded (Italian)
     keys: dict[str, str]  # highlighting key -> the typed word (explain.py)
+    # docnum -> stored fields and matches, for the rerank and the page.
+    _read: dict[int, tuple[dict, Found]] = field(default_factory=dict, repr=False)
 
     @property
     def total(self) -> int:
@@ -191,7 +193,7 @@ class Matches:
         top = self.ranker.top(ranking, mask, depth)
         if top is None:
             top = [(d, s) for d, s in self._every_match(ranking) if mask[d]][:depth]
-        return list(rerank.rerank(self.searcher, top, self.keys)[:wanted])
+        return list(rerank.rerank(self.searcher, top, self.keys, self.read)[:wanted])
 
     def _every_match(self, ranking: wq.Query) -> list[tuple[int, float]]:
         # Every match, not a top-N collector: Whoosh 2.7.5's collectors swap
@@ -272,25 +274,41 @@ class Matches:
             hits += [self.hit(docnum, score, words="some") for docnum, score in some]
         return hits
 
+    def read(self, docnum: int) -> tuple[dict, Found]:
+        """A document's stored fields and the query's words in it, read
+        once per search: the rerank reads the first ``DEPTH``, the page
+        shows some of them. (An export reads its hits without this.)"""
+        known = self._read.get(docnum)
+        if known is None:
+            fields = self.searcher.stored_fields(docnum)
+            known = (fields, find_words(fields.get("title", ""), fields.get("body", ""),
+                                        self.keys))
+            self._read[docnum] = known
+        return known
+
     def hit(self, docnum: int, score: float | None, shown: bool = True,
             words: WordSet = "all") -> Hit:
         """One hit with its stored fields; a hit ``shown`` on a page also
         gets its snippet and the words it matched (an export needs neither,
         and scanning every text for them would cost most of its time)."""
-        fields = self.searcher.stored_fields(docnum)
+        if shown:
+            fields, found = self.read(docnum)
+        else:
+            fields, found = self.searcher.stored_fields(docnum), Found([], [])
         stories = self.stories()
         members = collapse.members_of(stories, docnum, self.matched,
                                       self.searcher.stored_fields)
         body = fields.get("body", "")
-        in_body, matched = explain(fields.get("title", ""), body, self.keys) if shown else ([], [])
+        title = fields.get("title", "")
+        matched = explain(title, body, found, self.keys) if shown else []
         return Hit(
             id=fields["id"],
-            title=fields.get("title", ""),
+            title=title,
             date=iso(fields.get("date")),
             source=fields.get("source", ""),
             url=web_url(fields.get("url")),
             score=round(float(score or 0.0), 4),
-            snippet=snippet(body, frozenset(self.keys), found=in_body) if shown else "",
+            snippet=snippet(body, frozenset(self.keys), found=found.in_body) if shown else "",
             persons=list(fields.get("persons") or []),
             places=list(fields.get("places") or []),
             orgs=list(fields.get("orgs") or []),

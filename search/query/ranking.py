@@ -82,6 +82,9 @@ class Ranker:
         self.lengths = lengths
         self.n = searcher.doc_count_all()
         self._terms: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        # (field, term) -> its postings: a phrase's words are read for its
+        # bound and again as words of the query otherwise.
+        self._postings: dict[tuple[str, bytes], tuple[np.ndarray, np.ndarray]] = {}
         # id() of a Phrase node -> every document that has it (see matches()).
         self._phrase_matches: dict[int, np.ndarray] = {}
         # id() of a Phrase node -> its bound's (scores, candidates).
@@ -192,7 +195,8 @@ class Ranker:
         words' weights read for those documents only."""
         key = id(q)
         if key not in self._phrase_bounds:
-            docs = rarest_first(self.searcher, q.fieldname, q.words)
+            docs = rarest_first(self.searcher, q.fieldname, q.words,
+                                lambda btext: self._read(q.fieldname, btext)[0])
             exact = len(docs) <= CHECK_AT_ONCE
             weights: np.ndarray | None = None
             if exact:
@@ -202,8 +206,7 @@ class Ranker:
             field = q.fieldname
             for i, word in enumerate(q.words if len(docs) else ()):
                 btext = self.searcher.schema[field].to_bytes(word)
-                tf = weights[i] if weights is not None else weights_at(
-                    self.searcher, field, btext, docs)
+                tf = weights[i] if weights is not None else self._weights_at(field, btext, docs)
                 score[docs] += self._bm25(field, btext, docs, tf)
             self._phrase_bounds[key] = (score, _mask(self.n, docs))
         score, match = self._phrase_bounds[key]
@@ -226,10 +229,30 @@ class Ranker:
         btext = schema_field.to_bytes(text)
         if (field, btext) not in searcher.reader():
             return score, match
-        ids, weights = leaf_postings(searcher, field, btext)
+        ids, weights = self._read(field, btext)
         match[ids] = True
         score[ids] = self._bm25(field, btext, ids, weights)
         return score, match
+
+    def _read(self, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+        """A term's postings (sorted global docnums, weights), read once."""
+        key = (field, btext)
+        if key not in self._postings:
+            self._postings[key] = leaf_postings(self.searcher, field, btext)
+        return self._postings[key]
+
+    def _weights_at(self, field: str, btext: bytes, docs: np.ndarray) -> np.ndarray:
+        """A term's weight in each of the sorted ``docs``: from its postings
+        when read already, else from only the blocks that hold ``docs`` (a
+        common word of a phrase is not read whole)."""
+        known = self._postings.get((field, btext))
+        if known is None:
+            return weights_at(self.searcher, field, btext, docs)
+        ids, weights = known
+        if not len(ids):
+            return np.zeros(len(docs))
+        at = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
+        return np.where(ids[at] == docs, weights[at], 0.0)
 
     def _bm25(self, field: str, btext: bytes, ids: np.ndarray,
               weights: np.ndarray) -> np.ndarray:

@@ -13,10 +13,14 @@ form a word matches counts ("nucleari" in "nucleare").
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from whoosh.searching import Searcher
 
-from search.query.snippets import matches
+from search.query.explain import Found
+
+# A document's stored fields and where the query's words are in it.
+Read = Callable[[int], tuple[dict, Found]]
 
 DEPTH = 50
 WEIGHT = 0.5
@@ -34,27 +38,28 @@ def word_weights(searcher: Searcher, keys: dict[str, str]) -> dict[str, float]:
     return weights
 
 
-def best_sentence(text: str, title: str, keys: dict[str, str],
+def best_sentence(text: str, found: Found, keys: dict[str, str],
                   weights: dict[str, float]) -> float:
     """The largest sum of word weights that one sentence (or the title) holds."""
-    terms = frozenset(keys)
-    best = sum(weights[w] for w in {keys[m.key] for m in matches(title, terms)})
-    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    best = sum(weights[w] for w in {keys[m.key] for m in found.in_title})
     words: set[str] = set()
-    sentence = 0
-    for m in matches(text, terms):
-        while sentence < len(ends) and m.start >= ends[sentence]:
+    before = None
+    for m in found.in_body:
+        # A sentence ends between two matches: only the text between them
+        # is searched, not the whole article.
+        if before is not None and _SENTENCE_END.search(text, before, m.start):
             best = max(best, sum(weights[w] for w in words))
             words.clear()
-            sentence += 1
         words.add(keys[m.key])
+        before = m.start
     return max(best, sum(weights[w] for w in words))
 
 
 def rerank(searcher: Searcher, ranked: list[tuple[int, float]],
-           keys: dict[str, str]) -> list[tuple[int, float]]:
+           keys: dict[str, str], read: Read) -> list[tuple[int, float]]:
     """``ranked`` (docnum, score), best first, with its first ``DEPTH``
-    rescored by their best sentence; unchanged for a one-word query."""
+    rescored by their best sentence; unchanged for a one-word query.
+    ``read`` gives each document's text and matches (kept for the page)."""
     weights = word_weights(searcher, keys)
     total = sum(weights.values())
     if len(weights) < MIN_WORDS or not ranked or total <= 0:
@@ -63,8 +68,8 @@ def rerank(searcher: Searcher, ranked: list[tuple[int, float]],
     bonus = WEIGHT * head[0][1] / total
     rescored = []
     for docnum, score in head:
-        fields = searcher.stored_fields(docnum)
-        held = best_sentence(fields.get("body", ""), fields.get("title", ""), keys, weights)
+        fields, found = read(docnum)
+        held = best_sentence(fields.get("body", ""), found, keys, weights)
         rescored.append((docnum, score + bonus * held))
     rescored.sort(key=lambda pair: (-pair[1], pair[0]))
     return rescored + tail

@@ -1,0 +1,86 @@
+"""The error families of issue 23, each with the general mechanism that fixes it
+(training/GUIDELINES.md decides what a facet should show)."""
+
+from __future__ import annotations
+
+import pytest
+
+from search.entities.canonical import Canonicalizer
+from search.entities.context import INITIAL
+from search.entities.corrections import Corrections
+from search.entities.mentions import Mention
+from search.indexing.extract import span_entities
+
+
+def canon() -> Canonicalizer:
+    return Canonicalizer(Corrections(), {})
+
+
+@pytest.mark.parametrize(("label", "span", "value"), [
+    ("PER", "Romagna Stefano Bonaccini", ("PER", "Stefano Bonaccini")),  # a place before
+    ("PER", "Anche Silvia", ("PER", "Silvia")),  # a function word before
+    ("PER", "Mario Rossi Cgil", ("PER", "Mario Rossi")),  # the union after
+    ("ORG", "Cgil Mario Rossi", ("ORG", "Cgil")),  # the person after the body
+    ("PER", "Maria Luisa Rossi", ("PER", "Maria Luisa Rossi")),  # two first names stay
+    ("PER", "Enzo Ferrari", ("PER", "Enzo Ferrari")),  # a surname that is a company stays
+    ("PER", "De Luca", ("PER", "De Luca")),  # a surname's particle stays
+    ("PER", "Leonardo da Vinci", ("PER", "Leonardo da Vinci")),
+    ("PER", "Little Tony", ("PER", "Little Tony")),  # a frequent word is no function word
+])
+def test_a_run_on_span_is_cut_to_its_name(label, span, value):
+    assert canon().value(label, span) == value
+
+
+def test_a_run_on_span_keeps_the_name_s_offsets_in_extract():
+    text = "Lo ha detto anche il presidente della Regione Emilia-Romagna Stefano Bonaccini."
+    start = text.index("Romagna")
+    found = span_entities(text, [Mention(start, len(text) - 1, text[start:-1], "PER")], canon())
+    assert [(e["text"], e["canonical"]) for e in found] == [
+        ("Stefano Bonaccini", "Stefano Bonaccini")]
+
+
+@pytest.mark.parametrize("name", ["Giulia", "Luca", "Silvia"])
+def test_a_first_name_alone_is_a_person_even_opening_a_sentence(name):
+    """Local news names victims and minors by first name."""
+    assert canon().value("PER", name, INITIAL) == ("PER", name)
+
+
+@pytest.mark.parametrize(("label", "span", "value"), [
+    ("PER", "Calzedonia", ("ORG", "Calzedonia")),  # a company (KIND Wikipedia ORG list)
+    ("PER", "Coldiretti Modena", ("ORG", "Coldiretti Modena")),  # a body with its seat
+    ("PER", "Arpae", ("ORG", "Arpae")),  # a public agency
+    ("LOC", "Ausl", ("ORG", "Ausl")),
+    ("ORG", "Gazzetta", ("ORG", "Gazzetta")),  # the newspaper itself
+    ("ORG", "Cgil", ("ORG", "Cgil")),  # a union
+])
+def test_companies_bodies_and_the_paper_are_organisations(label, span, value):
+    assert canon().value(label, span) == value
+
+
+@pytest.mark.parametrize(("label", "span"), [
+    ("LOC", "Madonna"),  # a figure of worship
+    ("LOC", "Parmigiano Reggiano"),  # a product
+    ("ORG", "Furto"),  # a capitalised common noun opening a sentence
+    ("ORG", "Rapina"),
+])
+def test_what_is_no_place_or_body_is_no_facet_value(label, span):
+    assert canon().value(label, span, INITIAL) is None
+
+
+def test_a_territory_written_out_is_its_place():
+    """"in provincia di Modena" -> Modena (GUIDELINES); capitalised, it is the body."""
+    assert canon().value("LOC", "provincia di Modena") == ("LOC", "Modena")
+    assert canon().value("ORG", "Provincia di Modena")[0] == "ORG"
+
+
+def test_a_lower_case_kind_before_a_name_is_a_name():
+    """"golfo di Aden", "liceo Tassoni": Italian writes the kind in lower case."""
+    assert canon().value("LOC", "golfo di Aden") == ("LOC", "golfo di Aden")
+    assert canon().value("PER", "modenese") is None
+
+
+def test_a_company_stays_one_when_the_archive_votes_it_a_person():
+    voted = canon()
+    for _ in range(3):
+        voted.observe("x", [("PER", "Calzedonia")])
+    assert voted.value("PER", "Calzedonia") == ("ORG", "Calzedonia")
