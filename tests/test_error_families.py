@@ -74,8 +74,9 @@ def test_a_territory_written_out_is_its_place():
 
 
 def test_a_lower_case_kind_before_a_name_is_a_name():
-    """"golfo di Aden", "liceo Tassoni": Italian writes the kind in lower case."""
-    assert canon().value("LOC", "golfo di Aden") == ("LOC", "golfo di Aden")
+    """"golfo di Aden", "liceo Tassoni": Italian writes the kind in lower case;
+    the facet shows it as a name."""
+    assert canon().value("LOC", "golfo di Aden") == ("LOC", "Golfo di Aden")
     assert canon().value("PER", "modenese") is None
 
 
@@ -84,3 +85,12 @@ def test_a_company_stays_one_when_the_archive_votes_it_a_person():
     for _ in range(3):
         voted.observe("x", [("PER", "Calzedonia")])
     assert voted.value("PER", "Calzedonia") == ("ORG", "Calzedonia")
+
+
+@pytest.mark.parametrize(("span", "value"), [
+    ("governo", ("ORG", "Governo")),  # a body written in lower case is shown as a name
+    ("amministrazione comunale", ("ORG", "Amministrazione comunale")),
+    ("municipale", ("ORG", "Polizia municipale")),  # "polizia di Stato e municipale"
+])
+def test_a_body_in_lower_case_is_shown_as_a_name(span, value):
+    assert canon().value("ORG", span) == value

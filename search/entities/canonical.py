@@ -108,8 +108,9 @@ class Canonicalizer:
         if "non_entities" in self.on and (
                 folded in non_entities() or (folded + " ").startswith(vehicle_makes())):
             return None
-        if "curated" not in self.on or not text[0].isupper():
-            return text  # a nickname is capitalised: "la Mobile", never "mobile"
+        if "curated" not in self.on or not (text[0].isupper() or label == "ORG"):
+            return text  # a nickname is capitalised ("la Mobile", never "mobile"),
+            # unless the model calls it a body: "polizia di Stato e municipale"
         return bodies.aliases().get(folded) or media().get(folded) or text
 
     def author(self, name: str) -> str:
@@ -256,7 +257,7 @@ class Canonicalizer:
         usual = self.evidence.spelling(key) or text
         if shouted(usual):
             return places.resolve(usual) or title_case(usual)
-        return usual
+        return usual[:1].upper() + usual[1:]  # a facet value is a name: "il governo" is Governo
 
     def article(self, mentions: Iterable[tuple],
                 forms: list[tuple[str, str, str, str]] | None = None) -> dict[str, list[str]]:
