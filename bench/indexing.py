@@ -10,13 +10,16 @@ every time) and without, plus plain Whoosh's writer with the same analysis
 (bench/baseline.py). The runs alternate within each repeat, so load on a
 shared machine hits all alike; each runs in its own process with every CPU
 (``--jobs`` left to its default). Prints medians, articles per second, the
-ratio to the "before" run and to plain Whoosh, and the index sizes.
+ratio to the "before" run and to plain Whoosh, and the index sizes; and
+the CPU seconds each run took (its processes together, user and system),
+which a busy machine inflates far less than elapsed time.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -37,11 +40,16 @@ def cerca(tree: Path) -> list[str]:
     return [sys.executable, "-c", code]
 
 
-def timed(cmd: list[str]) -> float:
-    start = time.perf_counter()
+def timed(cmd: list[str]) -> tuple[float, float]:
+    """Elapsed and CPU seconds of ``cmd`` and every process it waited for."""
+    def cpu() -> float:
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
+
+    start, used = time.perf_counter(), cpu()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                    env={**os.environ, "CI": "1"})
-    return time.perf_counter() - start
+    return time.perf_counter() - start, cpu() - used
 
 
 def size_mb(path: Path) -> float:
@@ -74,12 +82,15 @@ def main() -> None:
                 "now, entities": [*cerca(new), "index", str(source), "--index"],
             }
             seconds: dict[str, list[float]] = {name: [] for name in runs}
+            cpu: dict[str, list[float]] = {name: [] for name in runs}
             sizes: dict[str, float] = {}
             for _ in range(args.repeat):
                 for name, cmd in runs.items():
                     target = work / name.replace(", ", "-").replace(" ", "_")
                     shutil.rmtree(target, ignore_errors=True)  # the entity cache with it
-                    seconds[name].append(timed([*cmd, str(target)]))
+                    elapsed, used = timed([*cmd, str(target)])
+                    seconds[name].append(elapsed)
+                    cpu[name].append(used)
                     sizes[name] = size_mb(target)
         finally:
             for tree in (old, new):
@@ -89,13 +100,17 @@ def main() -> None:
     print(f"{args.size} DICE articles, {os.cpu_count()} CPUs, median of {args.repeat}; "
           f"load average at the end {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
     print(f"{'run':22} {'median s':>9} {'art/s':>7} {'vs before':>10} {'vs whoosh':>10} "
-          f"{'index MB':>9}")
+          f"{'index MB':>9} {'vs whoosh':>10} {'CPU s':>7} {'vs before':>10}")
     rate = {name: args.size / statistics.median(s) for name, s in seconds.items()}
+    spent = {name: statistics.median(c) for name, c in cpu.items()}
     for name, s in seconds.items():
         before = name.replace("now", "before")
-        vs_before = f"{rate[name] / rate[before]:9.2f}x" if name.startswith("now") else ""
+        now = name.startswith("now")
+        vs_before = f"{rate[name] / rate[before]:9.2f}x" if now else ""
+        cpu_before = f"{spent[name] / spent[before]:9.2f}x" if now else ""
         print(f"{name:22} {statistics.median(s):9.1f} {rate[name]:7.1f} {vs_before:>10} "
-              f"{rate[name] / rate['whoosh']:9.2f}x {sizes[name]:9.1f}")
+              f"{rate[name] / rate['whoosh']:9.2f}x {sizes[name]:9.1f} "
+              f"{sizes[name] / sizes['whoosh']:9.2f}x {spent[name]:7.1f} {cpu_before:>10}")
 
 
 if __name__ == "__main__":

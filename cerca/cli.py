@@ -528,3 +528,7 @@ def main() -> None:
         sys.exit(1)
     except BrokenPipeError:
         sys.exit(0)
+
+
+if __name__ == "__main__":  # python -m cerca.cli, e.g. under cProfile
+    main()

@@ -1,11 +1,16 @@
-"""Whoosh's W3 codec and posting pool, with costs taken out; the files they
-write are the same.
+"""Whoosh's W3 codec and posting pool, with costs taken out; W3 reads what
+they write.
 
 * Writing: Whoosh hands each posting to the posting writer one call at a
   time, checking order and types, and asks each posting's field length
   with a column lookup and a seek. ``BulkFieldWriter`` adds a term's
   postings a block at a time and ``LengthListReader`` decodes a field's
-  length column once (tests compare the files with Whoosh's own).
+  length column once (with Whoosh's inline limit, tests compare the files
+  with Whoosh's own).
+* Inlining: W3 writes a block of its own for every term, even one found
+  once (most terms), because its inlining calls a method its term info
+  lacks. ``BulkPostingsWriter`` inlines lists shorter than
+  ``INLINE_LIMIT``, which W3's reader has always read.
 * Reading: a compound segment opened through a memory map is copied into
   memory file by file (Whoosh's BufferFile wraps each in a BytesIO), once
   per searcher: a whole index per serving thread. ``CercaSegment`` reads
@@ -32,8 +37,16 @@ from whoosh.codec.whoosh3 import (
 from whoosh.filedb.compound import CompoundStorage
 from whoosh.util.numeric import byte_to_length
 
+# A term with fewer postings than this keeps them in its term info instead
+# of a block of its own (most terms occur once): a smaller index, and less
+# to pickle and compress at commit.
+INLINE_LIMIT = 2
+
 
 class CercaCodec(W3Codec):
+    def __init__(self, blocklimit=128, compression=3, inlinelimit=INLINE_LIMIT) -> None:
+        super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=inlinelimit)
+
     def per_document_reader(self, storage, segment):
         return LengthListReader(storage, segment)
 
@@ -99,6 +112,20 @@ class BulkPostingsWriter(W3PostingsWriter):
                     self._minlength = shortest
                 self._maxlength = max(self._maxlength, *known)
             done = end
+
+
+    def finish_postings(self):
+        """Whoosh's, with short lists inlined: W3 calls ``set_inline``,
+        which its term info lacks (``set_inlined``)."""
+        if self._blockcount or len(self._ids) >= self._inlinelimit:
+            return super().finish_postings()
+        terminfo, self._terminfo = self._terminfo, None
+        terminfo.add_block(self)
+        # Read back as a block's would be: None where the format has no values.
+        values = [None] * len(self._ids) if self._format.fixed_value_size() == 0 \
+            else self._values
+        terminfo.set_inlined(self._ids, self._weights, values)
+        return terminfo
 
 
 class CercaSegment(W3Segment):

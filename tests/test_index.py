@@ -128,27 +128,68 @@ def test_writer_processes_build_the_same_index(tmp_path, articles_copy):
 
 
 def test_cerca_codec_writes_the_files_whoosh_writes(tmp_path, articles_copy):
-    """The bulk posting writer and the length lists change speed, not bytes."""
+    """The bulk posting writer and the length lists change speed, not bytes
+    (with Whoosh's inline limit: Whoosh cannot inline, see the next test)."""
     from whoosh.codec.whoosh3 import W3Codec
 
     from search.codec import CercaCodec
-    from search.indexing.fields import document
-    from search.ingest.sources import find_files, read_path
 
-    docs = [document(a, "digest") for path in find_files(articles_copy)
-            for a in read_path(path, articles_copy) if not hasattr(a, "reason")]
-    docs *= 30  # several blocks per common term
     written = {}
-    for name, codec in (("whoosh", W3Codec()), ("cerca", CercaCodec())):
-        index = create_index(tmp_path / name)
-        writer = index.ix.writer(compound=False, codec=codec)
-        for number, doc in enumerate(docs):
-            writer.add_document(**{**doc, "id": f"{doc['id']}-{number}"})
-        writer.commit()
+    for name, codec in (("whoosh", W3Codec()), ("cerca", CercaCodec(inlinelimit=1))):
+        _write_copies(tmp_path / name, articles_copy, codec)
         written[name] = {p.name.split(".", 1)[1]: p.read_bytes()
                          for p in (tmp_path / name).glob("MAIN_*.*")}
     assert {"pst", "trm"} <= set(written["cerca"])
     assert written["cerca"] == written["whoosh"]
+
+
+def test_inlined_postings_read_as_blocks_do(tmp_path, articles_copy):
+    """A term found once keeps its posting in its term info: every term of
+    every field reads back the same ids, weights and values, the index is
+    smaller, and searches (phrases included) find the same articles."""
+    from search.codec import INLINE_LIMIT, CercaCodec
+
+    assert INLINE_LIMIT > 1
+    sizes, postings, found = {}, {}, {}
+    for name, codec in (("blocks", CercaCodec(inlinelimit=1)), ("inlined", CercaCodec())):
+        index = _write_copies(tmp_path / name, articles_copy, codec, copies=1, first=300)
+        sizes[name] = sum(p.stat().st_size for p in (tmp_path / name).glob("MAIN_*.*"))
+        with index.searcher() as searcher:
+            reader = searcher.reader()
+            postings[name] = {
+                (field, text): [(m.id(), m.weight(), m.value()) for m in _each(
+                    reader.postings(field, text))]
+                for field, text in reader.all_terms()}
+        found[name] = [[h.id for h in search(index, SearchRequest(q=q)).hits] for q in
+                       ("Corea", "missili Pechino", '"Mar del Giappone"', "covid-19", "")]
+    assert postings["inlined"] == postings["blocks"]
+    assert sum(len(p) == 1 for p in postings["blocks"].values()) > 100  # inlined ones
+    assert max(len(p) for p in postings["blocks"].values()) > 256  # several blocks
+    assert sizes["inlined"] < sizes["blocks"]
+    assert found["inlined"] == found["blocks"] and any(found["blocks"])
+
+
+def _write_copies(path, articles, codec, copies: int = 30, first: int = 0):
+    """An index of ``copies`` of each article (several blocks per common
+    term) and ``first`` more of the first, written in one uncompounded
+    segment with ``codec``."""
+    from search.indexing.fields import document
+    from search.ingest.sources import find_files, read_path
+
+    docs = [document(a, "digest") for p in find_files(articles)
+            for a in read_path(p, articles) if not hasattr(a, "reason")]
+    index = create_index(path)
+    writer = index.ix.writer(compound=False, codec=codec)
+    for number, doc in enumerate(docs * copies + docs[:1] * first):
+        writer.add_document(**{**doc, "id": f"{doc['id']}-{number}"})
+    writer.commit()
+    return index
+
+
+def _each(matcher):
+    while matcher.is_active():
+        yield matcher
+        matcher.next()
 
 
 def test_an_index_written_before_the_layout_move_still_opens(tmp_path):

@@ -7,6 +7,9 @@ then commits without that process's segment. Here the process exits
 quietly with the error's ``errno`` as its exit code, and the parent
 raises that error before it writes the table of contents, so the index
 stays as it was and the run says why in one line.
+
+``commit`` also lets the run do its own last work (the stories) while the
+writer processes write their segments, instead of before.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from __future__ import annotations
 import errno
 import os
 import sys
+from collections.abc import Callable
+from typing import Any
 
 from whoosh.multiproc import MpWriter, SubWriterTask
 
@@ -29,6 +34,8 @@ class _QuietTask(SubWriterTask):
 class QuietMpWriter(MpWriter):
     """``MpWriter`` whose failed processes fail the commit (see module doc)."""
 
+    meanwhile: Callable[[], None] | None = None
+
     def _new_task(self) -> SubWriterTask:
         task = _QuietTask(self.storage, self.indexname, self.jobqueue, self.resultqueue,
                           self.subargs, self.multisegment)
@@ -42,3 +49,21 @@ class QuietMpWriter(MpWriter):
                 code = task.exitcode if task.exitcode > 0 else errno.EIO
                 raise OSError(code, os.strerror(code))
         super()._commit_toc(segments)
+
+    def _merge_segments(self, mergetype, optimize, merge):
+        # MpWriter's commit calls this once it has told its processes to
+        # finish, and waits for them after.
+        if self.meanwhile is not None:
+            work, self.meanwhile = self.meanwhile, None
+            work()
+        return super()._merge_segments(mergetype, optimize, merge)
+
+
+def commit(writer: Any, meanwhile: Callable[[], None]) -> None:
+    """Commit ``writer``; ``meanwhile`` runs here before the new generation
+    is published, while the writer processes (if any) finish their segments."""
+    if isinstance(writer, QuietMpWriter):
+        writer.meanwhile = meanwhile
+    else:
+        meanwhile()
+    writer.commit()

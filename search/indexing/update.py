@@ -33,7 +33,7 @@ from search.index import (
 )
 from search.indexing.executor import Executor
 from search.indexing.fields import content_hash, document
-from search.indexing.mpwriter import QuietMpWriter
+from search.indexing.mpwriter import QuietMpWriter, commit
 from search.indexing.read import Progress, read_articles
 from search.models import Article, Ignored, Skipped
 from search.schema import build_schema
@@ -194,8 +194,10 @@ class Update:
         live = {i: h for i, (h, _) in self.existing.items() if i not in removed} | self.written
         if self.writer is not None:
             _phase(self.progress, "commit")
-            self.stories.commit(live, self.writer.generation)  # before the commit publishing it
-            self.writer.commit()
+            generation = self.writer.generation
+            # The stories are grouped while the segments are written, and
+            # saved before the commit publishes them.
+            commit(self.writer, lambda: self.stories.commit(live, generation))
             self.writer = None
         elif self.stories.missing(self.index.generation):
             self.stories.commit(live, self.index.generation)
