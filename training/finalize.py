@@ -1,6 +1,9 @@
 """Copy a trained pipeline (e.g. runs/F_final/model-best) to the shipped model dir and set its meta.
 
 Usage: python training/finalize.py runs/F_final/model-best model
+
+A LICENSE file already in the destination is kept: it is the repository's text, not the run's.
+`--dice-labels` (v1.2) records the DICE labels (training/dice_labels) among the training data.
 """
 
 import argparse
@@ -16,11 +19,18 @@ ap.add_argument("--version", default="1.0.0")
 ap.add_argument("--license", default="CC BY-NC 4.0")
 ap.add_argument("--all-chapters", action="store_true",
                 help="trained on the other KIND chapters and the Wikipedia ORG list too (v1.2)")
+ap.add_argument("--dice-labels", action="store_true",
+                help="trained on the hand-labelled DICE articles too (v1.2; CC BY-NC-SA 4.0)")
 a = ap.parse_args()
+if a.dice_labels and a.license != "CC BY-NC-SA 4.0":
+    ap.error('a model trained on the DICE labels is --license "CC BY-NC-SA 4.0" (share alike)')
 src, dst = Path(a.src), Path(a.dst)
+licence_text = (dst / "LICENSE").read_bytes() if (dst / "LICENSE").exists() else None
 if dst.exists():
     shutil.rmtree(dst)
 shutil.copytree(src, dst)
+if licence_text is not None:
+    (dst / "LICENSE").write_bytes(licence_text)
 meta_path = dst / "meta.json"
 meta = json.loads(meta_path.read_text(encoding="utf8"))
 meta.update(
@@ -101,6 +111,22 @@ if a.all_chapters:
     meta["notes"] = meta["notes"].replace(
         "(KIND annotations are CC BY-NC 4.0)",
         "(KIND annotations are CC BY-NC 4.0, the De Gasperi chapter's CC BY-NC-SA 4.0)",
+    )
+if a.dice_labels:
+    meta["description"] = meta["description"].replace(
+        "trained from scratch on KIND Wikinews train",
+        "trained from scratch on KIND Wikinews train (less a held-out slice of 88 articles) and 520 "
+        "DICE local-news articles labelled by hand for Cerca (training/dice_labels),",
+    )
+    meta["sources"].insert(1, {
+        "name": "DICE PER/LOC/ORG labels made for Cerca (training/dice_labels), on DICE article texts",
+        "url": "https://github.com/federicarollo/Italian-Crime-News",
+        "license": "CC BY-NC-SA 4.0",
+    })
+    meta["notes"] = meta["notes"].replace(
+        "(KIND annotations are CC BY-NC 4.0)",
+        "and share-alike: CC BY-NC-SA 4.0, as the DICE labels and texts it was trained on "
+        "(KIND annotations are CC BY-NC 4.0)",
     )
 meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf8")
 print("wrote", dst, "name", meta["lang"] + "_" + meta["name"], meta["version"])

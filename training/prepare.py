@@ -12,7 +12,8 @@ v1.2 options (training/README.md): `--holdout-blocks N` cuts N contiguous runs o
 out of Wikinews train into proxy.spacy (a held-out set never trained or selected on, since KIND's
 WN_test is not available); `--extra NAME:FRACTION` adds an evenly spread FRACTION of another KIND chapter
 (ADG_train, FIC_train, moro_train; moro's bare IO tags are read as one entity per run of a label);
-`--wn-copies K` repeats the Wikinews part K times so news stays dominant. Every `*_dev.tsv` other
+`--wn-copies K` repeats the Wikinews part K times so news stays dominant. `--docbin PATH:COPIES` adds
+DocBins (the DICE labels) to train, `--dev-docbin PATH` to dev, the set the model is selected on. Every `*_dev.tsv` other
 than WN_dev in the input dir is also written as <NAME>.spacy for out-of-domain checks.
 """
 
@@ -125,6 +126,8 @@ def main():
     ap.add_argument("--wn-copies", type=int, default=1)
     ap.add_argument("--docbin", nargs="*", default=[],
                     help="PATH:COPIES, DocBins added to train, e.g. the DICE labels (agreement.py docbin)")
+    ap.add_argument("--dev-docbin", nargs="*", default=[],
+                    help="DocBins added to dev (the model-selection set), e.g. the DICE selection split")
     a = ap.parse_args()
     inp, out = Path(a.input_dir), Path(a.output_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -151,6 +154,8 @@ def main():
     for spec in a.docbin:
         path, _, copies = spec.partition(":")
         splits["train"] += list(DocBin().from_disk(path).get_docs(nlp.vocab)) * int(copies or 1)
+    for path in a.dev_docbin:
+        splits["dev"] += list(DocBin().from_disk(path).get_docs(nlp.vocab))
     if a.holdout_blocks or a.extra:
         for path in sorted(inp.glob("*_dev.tsv")):
             if path.stem != "WN_dev":
