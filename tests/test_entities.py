@@ -25,7 +25,7 @@ def canon(**corrections) -> Canonicalizer:
 
 def test_model_ships_inside_the_package_with_its_licence():
     meta = json.loads((MODEL_DIR / "meta.json").read_text("utf-8"))
-    assert meta["license"] == "CC BY-NC 4.0"
+    assert meta["license"] == "CC BY-NC-SA 4.0"
     assert (MODEL_DIR / "LICENSE").exists()
     size = sum(p.stat().st_size for p in MODEL_DIR.rglob("*") if p.is_file())
     assert size <= 30 * 1024 * 1024
