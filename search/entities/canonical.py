@@ -37,6 +37,7 @@ from search.entities.context import (
     names_an_institution,
 )
 from search.entities.corrections import Corrections
+from search.entities.countries import country
 from search.entities.keys import FIELD_OF, name_key
 from search.entities.lists import (
     media,
@@ -183,6 +184,10 @@ class Canonicalizer:
         if m.label == "LOC" and places.is_italian_place(m.text):
             m.text, m.settled = places.resolve(m.text, self.evidence.home) or m.text, True
 
+    def _country(self, m: _Mention) -> None:
+        if m.label in ("LOC", "ORG") and (name := country(m.folded)):
+            m.label, m.text, m.settled = "LOC", name, True  # "la Romania ha deciso": a place
+
     def _exonym(self, m: _Mention) -> None:
         if not m.settled and m.label == "LOC" and m.folded in place_names():
             m.text = place_names()[m.folded]  # "Beijing" -> "Pechino"
@@ -295,6 +300,7 @@ _STEPS: tuple[tuple[str | None, Step], ...] = (
     ("streets", Canonicalizer._street),
     ("institutions", Canonicalizer._institution),
     ("places", Canonicalizer._place),
+    ("countries", Canonicalizer._country),
     ("places", Canonicalizer._exonym),
     ("full_names", Canonicalizer._full_name),
     ("after_article", Canonicalizer._after_article),

@@ -30,6 +30,7 @@ RULES: dict[str, str] = {
     "streets": "streets are no place facet",
     "institutions": "'Ospedale di Baggiovara' is an organisation",
     "places": "an Italian place keeps its proper name ('Finale' -> 'Finale Emilia')",
+    "countries": "a country is a place, even acting as a state ('la Romania ha deciso')",
     "full_names": "a surname or a short name resolves to the archive's one full name",
     "variants": "spellings of one name ('Giancarlo', 'Gian Carlo') merge",
 }
