@@ -38,8 +38,9 @@ def keys(entry: str) -> set[str]:
     return {name_key(alias) for alias in entry.split("|")}
 
 
-def cerca(index_dir: Path, ids: set[str]) -> dict[str, Article]:
-    enricher = EntityEnricher(index_dir)
+def cerca(index_dir: Path, ids: set[str],
+          disabled: frozenset[str] = frozenset()) -> dict[str, Article]:
+    enricher = EntityEnricher(index_dir, disabled=disabled)
     enricher.prepare(a for a in read_jsonl(DICE) if isinstance(a, Article))
     wanted = [a for a in read_jsonl(DICE) if isinstance(a, Article) and a.id in ids]
     enricher.name(wanted)
@@ -91,11 +92,13 @@ def main() -> None:
                         help="labels to score (facets_check.jsonl: 12 articles labelled "
                              "after the rules were written)")
     parser.add_argument("--show", action="store_true", help="print each article's values")
+    parser.add_argument("--disable", nargs="*", default=[], metavar="FAMILY",
+                        help="rule families to switch off (search/entities/rules.py)")
     args = parser.parse_args()
     gold = [json.loads(line) for line in args.gold.open(encoding="utf-8")]
     ids = {e["id"] for e in gold}
     args.index.mkdir(parents=True, exist_ok=True)
-    articles = cerca(args.index, ids)
+    articles = cerca(args.index, ids, frozenset(args.disable))
     ours = {i: {f: getattr(a, f) for f, _ in FACETS} for i, a in articles.items()}
     systems = {"Cerca": score(gold, ours), "Tint (DICE)": score(gold, tint(ids))}
     print(f"{len(gold)} articles, {sum(len(e[f]) for e in gold for f, _ in FACETS)} entities")

@@ -94,3 +94,21 @@ def test_a_company_stays_one_when_the_archive_votes_it_a_person():
 ])
 def test_a_body_in_lower_case_is_shown_as_a_name(span, value):
     assert canon().value("ORG", span) == value
+
+
+@pytest.mark.parametrize(("body", "seat"), [
+    ("Tribunale di Modena", "Modena"),
+    ("Procura della Repubblica di Modena", "Modena"),  # the last preposition
+    ("Comune di San Felice sul Panaro", "San Felice sul Panaro"),
+    ("Compagnia di Carpi", "Carpi"),
+])
+def test_a_body_s_seat_is_also_a_place(body, seat):
+    """GUIDELINES: "Tribunale di Modena" is an organisation and its town a place."""
+    assert canon().article([("ORG", body)]) == {"persons": [], "places": [seat], "orgs": [body]}
+
+
+@pytest.mark.parametrize("body", ["Guardia di Finanza", "Banca d'Italia", "Tribunale dei minori"])
+def test_a_body_without_a_town_has_no_seat(body):
+    assert canon().article([("ORG", body)])["places"] == []
+    off = Canonicalizer(Corrections(), {}, disabled=frozenset({"seats"}))
+    assert off.article([("ORG", "Tribunale di Modena")])["places"] == []

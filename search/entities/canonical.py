@@ -264,6 +264,17 @@ class Canonicalizer:
             return places.resolve(usual) or title_case(usual)
         return usual[:1].upper() + usual[1:]  # a facet value is a name: "il governo" is Governo
 
+    def _seat(self, found: tuple[str, str]) -> tuple[str, str] | None:
+        """The place a body names as its seat ("Tribunale di Modena",
+        "Compagnia di Carpi"): GUIDELINES makes the town a place too."""
+        label, name = found
+        if label != "ORG" or "seats" not in self.on or not (m := _SEAT.match(name)):
+            return None
+        if not places.is_italian_place(m["seat"]):
+            return None  # "Guardia di Finanza"
+        place = self.value("LOC", m["seat"])
+        return place if place and place[0] == "LOC" else None
+
     def article(self, mentions: Iterable[tuple],
                 forms: list[tuple[str, str, str, str]] | None = None) -> dict[str, list[str]]:
         """persons/places/orgs of one article, most mentioned first; each
@@ -275,17 +286,20 @@ class Canonicalizer:
         first: dict[tuple[str, str], int] = {}
         for i, (label, text, context) in enumerate(mentions):
             found = self.value(label, aliases.get(text, text), "" if text in aliases else context)
-            if found:
-                counts[found] += 1
-                first.setdefault(found, i)
-                if forms is not None:
-                    forms.append((FIELD_OF[found[0]], found[1], text, label))
+            seat = self._seat(found) if found else None
+            for value, written in ((found, text), (seat, seat[1] if seat else "")):
+                if value:
+                    counts[value] += 1
+                    first.setdefault(value, i)
+                    if forms is not None:
+                        forms.append((FIELD_OF[value[0]], value[1], written, value[0]))
         result: dict[str, list[str]] = {name: [] for name in FIELD_OF.values()}
         for label, text in sorted(counts, key=lambda k: (-counts[k], first[k])):
             result[FIELD_OF[label]].append(text)
         return result
 
 
+_SEAT = re.compile(r".*\s(?:di|del|della|dello)\s+(?P<seat>[A-ZÀ-Ý].*)$")  # the last one
 _STREET = re.compile(rf"(?:{'|'.join(STREET_NOUNS)})\s", re.IGNORECASE)
 Step = Callable[[Canonicalizer, _Mention], "bool | None"]
 # (family, step): the rule families a mention goes through, in order; None

@@ -29,6 +29,7 @@ RULES: dict[str, str] = {
     "type_vote": "the archive's usual type for a name; Italian towns are places",
     "streets": "streets are no place facet",
     "institutions": "'Ospedale di Baggiovara' is an organisation",
+    "seats": "a body's seat is also a place ('Tribunale di Modena': Modena)",
     "places": "an Italian place keeps its proper name ('Finale' -> 'Finale Emilia')",
     "countries": "a country is a place, even acting as a state ('la Romania ha deciso')",
     "full_names": "a surname or a short name resolves to the archive's one full name",
