@@ -8,12 +8,10 @@ a company, a party or a club never enters it."""
 from __future__ import annotations
 
 import functools
-import re
 from importlib import resources
 
 from search.analysis import fold
-
-_ARTICLE = re.compile(r"^(?:(?:il|lo|la|i|gli|le)\s+|l['’]\s*)")
+from search.entities.surface import LEADING_ARTICLE
 
 
 @functools.cache
@@ -32,4 +30,4 @@ def _names() -> dict[str, str]:
 def country(folded: str) -> str | None:
     """The Italian name of the country a folded mention names ("gli stati
     uniti", "usa" -> "Stati Uniti"), or None."""
-    return _names().get(_ARTICLE.sub("", folded))
+    return _names().get(LEADING_ARTICLE.sub("", folded))

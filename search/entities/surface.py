@@ -16,7 +16,7 @@ from search.entities.lists import org_names, place_names
 from search.entities.words import PARTICLES, first_names, surnames
 
 _EDGE = re.compile(r"^[\W_]+|[\W_]+$")
-_LEADING_ARTICLE = re.compile(r"^(?:(?:il|lo|la|i|gli|le)\s+|l['’]\s*)", re.IGNORECASE)
+LEADING_ARTICLE = re.compile(r"^(?:(?:il|lo|la|i|gli|le)\s+|l['’]\s*)", re.IGNORECASE)
 # "provincia di Modena", "frazione Albareto": the territory is the place it
 # names (capitalised, "Provincia di Modena" is the body).
 _TERRITORY = re.compile(r"^(?:provincia|frazione|comune|città|regione)\s+(?:di\s+)?(?=[A-ZÀ-Ý])")
@@ -42,7 +42,7 @@ _RUN_ON = re.compile(
 
 def clean(surface: str) -> str:
     text = " ".join(_EDGE.sub("", surface).split())
-    text = _TERRITORY.sub("", _LEADING_ARTICLE.sub("", text)) if text else text
+    text = _TERRITORY.sub("", LEADING_ARTICLE.sub("", text)) if text else text
     if run_on := _RUN_ON.search(text):
         cut = next(run_on.start(g) for g in "abc" if run_on.group(g) is not None)
         text = _EDGE.sub("", text[:cut])
