@@ -13,8 +13,11 @@ they write.
   ``INLINE_LIMIT``, which W3's reader has always read.
 * Reading: a compound segment opened through a memory map is copied into
   memory file by file (Whoosh's BufferFile wraps each in a BytesIO), once
-  per searcher: a whole index per serving thread. ``CercaSegment`` reads
-  its compound file through the operating system instead.
+  per searcher: a whole index per serving thread. Read without the map,
+  every read is a seek and a read call, and a block's pickled header
+  takes one per opcode. ``CercaSegment`` maps its compound file and
+  reads each file in place (``MappedFile``): shared by every searcher and
+  process, no system call per read.
 
 The index's table of contents pickles each segment with its codec, so these
 classes must stay importable under these names for indexes to open.
@@ -35,6 +38,7 @@ from whoosh.codec.whoosh3 import (
     _lenfield,
 )
 from whoosh.filedb.compound import CompoundStorage
+from whoosh.filedb.structfile import BufferFile
 from whoosh.util.numeric import byte_to_length
 
 # A term with fewer postings than this keeps them in its term info instead
@@ -131,7 +135,62 @@ class BulkPostingsWriter(W3PostingsWriter):
 class CercaSegment(W3Segment):
     def open_compound_file(self, storage):
         dbfile = storage.open_file(self.make_filename(self.COMPOUND_EXT))
-        return CompoundStorage(dbfile, use_mmap=False)
+        return MappedCompound(dbfile, use_mmap=storage.supports_mmap)
+
+
+class MappedCompound(CompoundStorage):
+    """A compound segment read from one memory map, each file a view of
+    it: no copy per searcher, no system call per read."""
+
+    def open_file(self, name, *args, **kwargs):
+        if self._source is None:  # no map (a file too large for it)
+            return super().open_file(name, *args, **kwargs)
+        offset, length = self.range(name)
+        return MappedFile(memoryview(self._source)[offset:offset + length], name=name)
+
+
+class MappedFile(BufferFile):
+    """Whoosh's BufferFile over a view, read in place instead of copied
+    into a BytesIO."""
+
+    def __init__(self, buf: memoryview, name: str | None = None) -> None:
+        super().__init__(b"", name=name)
+        self._buf = buf
+        self.file = _View(buf)
+
+
+class _View:
+    """A read-only file over a memoryview. ``peek`` lets ``pickle.load``
+    take a whole pickle in one call rather than an opcode at a time."""
+
+    def __init__(self, buf: memoryview) -> None:
+        self._buf = buf
+        self._pos = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        start = self._pos
+        end = len(self._buf) if size is None or size < 0 else min(start + size, len(self._buf))
+        self._pos = max(start, end)
+        return self._buf[start:end].tobytes()
+
+    def readline(self, size: int | None = -1) -> bytes:  # pickle.load asks for it
+        end = len(self._buf) if size is None or size < 0 else min(self._pos + size, len(self._buf))
+        line = self._buf[self._pos:end].tobytes()
+        cut = line.find(b"\n") + 1
+        line = line[:cut] if cut else line
+        self._pos += len(line)
+        return line
+
+    def peek(self, size: int = 0) -> memoryview:
+        return self._buf[self._pos:self._pos + max(size, 1)]
+
+    def seek(self, where: int, whence: int = 0) -> int:
+        self._pos = where if whence == 0 else self._pos + where if whence == 1 \
+            else len(self._buf) + where
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
 
 
 class LengthListReader(W3PerDocReader):
