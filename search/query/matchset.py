@@ -58,16 +58,35 @@ def _blocks(matcher, weights: bool):
         yield np.array(ids, dtype=np.int64), np.array(values, dtype=np.float64)
         return
     while matcher.is_active():
+        block = _block_ids(matcher)
+        yield block, _block_weights(matcher) if weights else np.zeros(0)
+        matcher._next_block()
+
+
+def _block_ids(matcher) -> np.ndarray:
+    """The current block's docnums, decoded with numpy: W3 undoes their
+    delta coding with a Python generator, one number at a time."""
+    if matcher._ids is not None or matcher._byteids:
         if matcher._ids is None:
             matcher._read_ids()
-        block = np.asarray(matcher._ids, dtype=np.int64)
-        if weights:
-            if matcher._weights is None:
-                matcher._read_weights()
-            yield block, np.asarray(matcher._weights, dtype=np.float64)
-        else:
-            yield block, np.zeros(0)
-        matcher._next_block()
+        return np.asarray(matcher._ids, dtype=np.int64)
+    if matcher._data is None:
+        matcher._read_data()
+    deltas = matcher._data[0]
+    return np.fromiter(itertools.accumulate(deltas), dtype=np.int64, count=len(deltas))
+
+
+def _block_weights(matcher) -> np.ndarray:
+    """The current block's weights, as W3's ``_read_weights`` reads them:
+    none stored is 1.0 each, one number is every posting's."""
+    if matcher._weights is not None:
+        return np.asarray(matcher._weights, dtype=np.float64)
+    if matcher._data is None:
+        matcher._read_data()
+    stored = matcher._data[1]
+    if stored is None or isinstance(stored, float):
+        return np.full(matcher._blocklength, 1.0 if stored is None else stored)
+    return np.fromiter(stored, dtype=np.float64, count=len(stored))
 
 
 def phrase_docs(
@@ -152,9 +171,7 @@ def _at(matcher, docs: np.ndarray, weights: bool) -> dict:
     while matcher.is_active():
         high = int(np.searchsorted(docs, matcher._maxid, side="right"))
         if high > low:
-            if matcher._ids is None:
-                matcher._read_ids()
-            ids = np.asarray(matcher._ids, dtype=np.int64)
+            ids = _block_ids(matcher)
             wanted = docs[low:high]
             at = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
             present = ids[at] == wanted
