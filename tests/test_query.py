@@ -245,6 +245,17 @@ def test_snippet_matching_finds_what_a_word_by_word_scan_finds():
     assert len(naive) >= 12
 
 
+@pytest.mark.parametrize("text", [
+    "Città, PERCHÉ «più» l’uomo – così: È già ŒUVRE",
+    # Every character up to U+3000: some fold to a letter that itself folds.
+    "".join(chr(c) for c in range(0x80, 0x3000) if chr(c) not in "\u0130\u03a3"),
+])
+def test_folding_a_text_folds_each_character_alone_in_place(text):
+    from search.query.snippets import _FOLD_TABLE, _fold_chars
+
+    assert _fold_chars(text) == text.translate(_FOLD_TABLE)
+
+
 @pytest.mark.parametrize(("q", "note"), [
     ("*e", "almeno 2 lettere"), ("??*", "almeno 2 lettere"), ("*a*", "almeno 2 lettere"),
     ("a~5", "al massimo 2"), ("sindaco~3", "al massimo 2"),
