@@ -107,6 +107,7 @@ class Links:
     def __init__(self, request: SearchRequest, base: str = "/") -> None:
         self.request = request
         self.base = base
+        self._entity_query: str | None = None
 
     def url(self, request: SearchRequest, base: str | None = None) -> str:
         qs = query_string(request)
@@ -195,7 +196,11 @@ class Links:
 
     def entity(self, type: str, name: str) -> str:
         """The page of an entity, narrowed by this request's query and filters."""
-        return self.url(replace(self.request, page=1), base=entity_path(type, name))
+        # One query string for every entity of the page (hundreds of facet values).
+        if self._entity_query is None:
+            qs = query_string(replace(self.request, page=1))
+            self._entity_query = f"?{qs}" if qs else ""
+        return entity_path(type, name) + self._entity_query
 
     def with_entities(self, *chosen: tuple[str, str]) -> str:
         """The search page with this request's filters plus (type, name) ones."""
