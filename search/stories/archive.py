@@ -42,6 +42,7 @@ ROWS = _LSH.r
 # with all.
 BUCKET_MAX = 100
 CHUNK = 500  # the number of hashes in one SQL statement
+ROWS_AT_ONCE = 100_000
 # Features of about 2.5 KB an article: pages of 4 KB held one each.
 PAGE = 16384
 
@@ -212,8 +213,9 @@ class StoryArchive:
                     JOIN temp.rare USING (nid)
                     JOIN mentions o ON o.nid = p.nid AND o.id != p.id
                     WHERE {once}"""
-            with closing(db.execute(query)) as rows:
-                found.append(np.array(rows.fetchall(), dtype=np.int64).reshape(-1, 2))
+            with closing(db.execute(query)) as rows:  # a block at a time: no list of millions
+                while block := rows.fetchmany(ROWS_AT_ONCE):
+                    found.append(np.array(block, dtype=np.int64))
         return np.concatenate(found) if found else np.empty((0, 2), dtype=np.int64)
 
     def signatures(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
