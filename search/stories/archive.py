@@ -125,37 +125,30 @@ class StoryArchive:
 
     def _ids(self, hashes: Iterable[str]) -> dict[str, int]:
         """The stored ones of ``hashes``, with their ids."""
-        found: dict[str, int] = {}
-        for chunk in _chunks(list(hashes)):
-            with closing(self.db.execute(f"SELECT hash, id FROM articles "
-                                         f"WHERE hash IN ({_marks(chunk)})", chunk)) as rows:
-                found.update((h, i) for h, i in rows)
-        return found
+        return dict(self._rows("SELECT hash, id FROM articles WHERE hash IN ({})", list(hashes)))
+
+    def _rows(self, query: str, keys: list) -> Iterator[tuple]:
+        """The rows of ``query`` for ``keys`` (its ``{}`` their marks), a chunk at a time."""
+        for chunk in _chunks(keys):
+            with closing(self.db.execute(query.format(_marks(chunk)), chunk)) as rows:
+                yield from rows
 
     def forget(self, gone: Iterable[str]) -> None:
         """Drop articles no longer in the index, and every edge they had."""
-        with self.db:
-            self._drop(list(gone))
-            self.db.execute("DELETE FROM names WHERE nid NOT IN (SELECT nid FROM mentions)")
-
-    def _drop(self, hashes: list[str]) -> None:
-        """Delete the stored articles of ``hashes``, their bands, names and edges."""
         db = self.db
-        for chunk in _chunks(hashes):
-            with closing(db.execute(f"SELECT id, n_words, signature, packed FROM articles "
-                                    f"WHERE hash IN ({_marks(chunk)})", chunk)) as rows:
-                found = {i: Features.unpack(s, n, 0, p) for i, n, s, p in rows}
-            if not found:
-                continue
-            ids = list(found)
-            db.executemany("DELETE FROM bands WHERE key = ? AND id = ?",
-                           [(k, i) for i, f in found.items() for k in band_keys(f)])
-            db.executemany("DELETE FROM mentions WHERE id = ? AND nid = "
-                           "(SELECT nid FROM names WHERE name = ?)",
-                           [(i, name) for i, f in found.items() for name in f.names])
-            for table, column in (("articles", "id"), ("pending", "id"), ("edges", "a"),
-                                  ("edges", "b")):
-                db.execute(f"DELETE FROM {table} WHERE {column} IN ({_marks(ids)})", ids)
+        with db:
+            for chunk in _chunks(list(gone)):
+                found = self.features(self._ids(chunk).values())
+                db.executemany("DELETE FROM bands WHERE key = ? AND id = ?",
+                               [(k, i) for i, f in found.items() for k in band_keys(f)])
+                db.executemany("DELETE FROM mentions WHERE id = ? AND nid = "
+                               "(SELECT nid FROM names WHERE name = ?)",
+                               [(i, name) for i, f in found.items() for name in f.names])
+                ids = list(found)
+                for table, column in (("articles", "id"), ("pending", "id"), ("edges", "a"),
+                                      ("edges", "b")):
+                    db.execute(f"DELETE FROM {table} WHERE {column} IN ({_marks(ids)})", ids)
+            db.execute("DELETE FROM names WHERE nid NOT IN (SELECT nid FROM mentions)")
 
     def pending(self) -> list[int]:
         """The articles stored but not yet compared with the others (this
@@ -234,31 +227,17 @@ class StoryArchive:
         return words, n_words
 
     def hashes(self, ids: Iterable[int]) -> dict[int, str]:
-        found: dict[int, str] = {}
-        for chunk in _chunks(sorted(ids)):
-            with closing(self.db.execute(f"SELECT id, hash FROM articles "
-                                         f"WHERE id IN ({_marks(chunk)})", chunk)) as rows:
-                found.update((i, h) for i, h in rows)
-        return found
+        return dict(self._rows("SELECT id, hash FROM articles WHERE id IN ({})", sorted(ids)))
 
     def features(self, ids: Iterable[int]) -> dict[int, Features]:
-        found: dict[int, Features] = {}
-        for chunk in _chunks(sorted(ids)):
-            with closing(self.db.execute(
-                    f"SELECT id, signature, n_words, day, packed FROM articles "
-                    f"WHERE id IN ({_marks(chunk)})", chunk)) as rows:
-                found.update((i, Features.unpack(*row)) for i, *row in rows)
-        return found
+        return {i: Features.unpack(*row) for i, *row in self._rows(
+            "SELECT id, signature, n_words, day, packed FROM articles WHERE id IN ({})",
+            sorted(ids))}
 
     def name_counts(self, names: Iterable[str]) -> dict[str, int]:
         """How many stored articles give each of ``names``."""
-        counts: dict[str, int] = {}
-        for chunk in _chunks(sorted(set(names))):
-            with closing(self.db.execute(
-                    f"SELECT name, COUNT(*) FROM names JOIN mentions USING (nid) "
-                    f"WHERE name IN ({_marks(chunk)}) GROUP BY nid", chunk)) as rows:
-                counts.update(rows)
-        return counts
+        return dict(self._rows("SELECT name, COUNT(*) FROM names JOIN mentions USING (nid) "
+                               "WHERE name IN ({}) GROUP BY nid", sorted(set(names))))
 
     def size(self) -> int:
         with closing(self.db.execute("SELECT COUNT(*) FROM articles")) as rows:
