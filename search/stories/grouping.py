@@ -34,6 +34,11 @@ RETOLD_LENGTH = 0.9
 RETOLD_WORDS = 0.3  # content-word similarity below which no rewrite is looked for
 # The content words' containment (estimated) below which no copy is looked for.
 COPY_WORDS = 0.4
+# Whatever its shingles share, a text telling this many content words, and
+# more than this share of its own, outside the other's order is a text in
+# its own right (a follow-up, another report), not a copy of the other.
+OWN_WORDS = 100
+OWN_SHARE = 0.5
 MIN_SHINGLES = 15  # below this a text is too short to call anything a copy of it
 MIN_WORDS = 15  # ... or to tell an event by its words
 # Same event: close vocabulary, and rare names in common.
@@ -85,19 +90,23 @@ def in_order(a: Features, b: Features) -> int:
 def copy_score(a: Features, b: Features, words: float) -> float | None:
     """The shingle containment of two texts if one is a copy of the other
     (see ``COPY_CONTAINMENT`` and below it), None otherwise; ``words`` is
-    their content-word similarity."""
+    their content-word similarity. A text with much of its own (``OWN_WORDS``)
+    is no copy, however much the two share."""
     if min(len(a.shingles), len(b.shingles)) < MIN_SHINGLES or other_numbers(a, b):
         return None
     contained = containment(a, b)
-    if contained >= COPY_CONTAINMENT:
-        return contained
     short, long = sorted((len(a.stems), len(b.stems)))
+    if contained >= COPY_CONTAINMENT and short < OWN_WORDS:
+        return contained  # too short to have much of its own
     retold = short >= RETOLD_LENGTH * long and words >= RETOLD_WORDS
     if contained < SHORTER_SHINGLES and not retold:
         return None
     common = in_order(a, b)
-    if (contained >= SHORTER_SHINGLES and common >= SHORTER_IN_ORDER * short) or (
-            retold and common >= RETOLD_IN_ORDER * long):
+    if short - common >= max(OWN_WORDS, OWN_SHARE * short):
+        return None
+    if (contained >= COPY_CONTAINMENT
+            or (contained >= SHORTER_SHINGLES and common >= SHORTER_IN_ORDER * short)
+            or (retold and common >= RETOLD_IN_ORDER * long)):
         return contained
     return None
 
