@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from search.stories.features import Features
+from search.stories.features import Features, stem_hashes
 
 # A copy: most of the shorter text's word 3-shingles are in the longer one;
 COPY_CONTAINMENT = 0.55
@@ -49,6 +49,10 @@ MAX_STORY = 40
 # (unless a person ties them).
 FEW_NUMBERS = 3
 OTHER_NUMBERS = 0.15
+# The ages a text gives ("33enne"), as its content words' hashes: a copy
+# keeps the ages of the people it names, a template filled in for others
+# does not.
+_AGES = np.unique(stem_hashes([f"{n}enne" for n in range(1, 110)]))
 YEAR = 365
 
 
@@ -92,7 +96,8 @@ def copy_score(a: Features, b: Features, words: float) -> float | None:
     (see ``COPY_CONTAINMENT`` and below it), None otherwise; ``words`` is
     their content-word similarity. A text with much of its own (``OWN_WORDS``)
     is no copy, however much the two share."""
-    if min(len(a.shingles), len(b.shingles)) < MIN_SHINGLES or other_numbers(a, b):
+    if (min(len(a.shingles), len(b.shingles)) < MIN_SHINGLES or other_numbers(a, b)
+            or other_ages(a, b)):
         return None
     contained = containment(a, b)
     short, long = sorted((len(a.stems), len(b.stems)))
@@ -117,6 +122,12 @@ def other_numbers(a: Features, b: Features) -> bool:
         return False
     x, y = set(a.numbers), set(b.numbers)
     return len(x & y) / len(x | y) < OTHER_NUMBERS
+
+
+def other_ages(a: Features, b: Features) -> bool:
+    """Whether two texts give ages and none in common (see ``_AGES``)."""
+    x, y = (np.intersect1d(f.stems, _AGES) for f in (a, b))
+    return bool(len(x) and len(y)) and not len(np.intersect1d(x, y))
 
 
 def same_event(a: Features, b: Features, words: float, rare: Mapping[str, int],
