@@ -1,4 +1,4 @@
-"""The copy decision on real DICE pairs (tests/data/stories/copy_rules.jsonl,
+"""The copy decision on real DICE pairs (tests/data/copy_rules/dice.jsonl,
 see tests/data/SOURCE.txt), labelled in bench/stories_fresh2.jsonl: the two
 guards of the copy tests, and an extended version they leave a copy."""
 
@@ -18,7 +18,7 @@ from search.stories.grouping import (
     other_ages,
 )
 
-TEXTS = Path(__file__).resolve().parent / "data" / "stories" / "copy_rules.jsonl"
+TEXTS = Path(__file__).resolve().parent / "data" / "copy_rules" / "dice.jsonl"
 
 
 @pytest.fixture(scope="module")
