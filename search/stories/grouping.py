@@ -39,6 +39,9 @@ COPY_WORDS = 0.4
 # its own right (a follow-up, another report), not a copy of the other.
 OWN_WORDS = 100
 OWN_SHARE = 0.5
+# ... unless this much of its shingles is in the other: then whatever is
+# out of order is the other's paragraphs moved about (nor is it worth ordering).
+OWN_CONTAINED = 0.8
 MIN_SHINGLES = 15  # below this a text is too short to call anything a copy of it
 MIN_WORDS = 15  # ... or to tell an event by its words
 # Same event: close vocabulary, and rare names in common.
@@ -93,16 +96,22 @@ def in_order(a: Features, b: Features) -> int:
 
 def copy_score(a: Features, b: Features, words: float) -> float | None:
     """The shingle containment of two texts if one is a copy of the other
-    (see ``COPY_CONTAINMENT`` and below it), None otherwise; ``words`` is
-    their content-word similarity. A text with much of its own (``OWN_WORDS``)
-    is no copy, however much the two share."""
-    if (min(len(a.shingles), len(b.shingles)) < MIN_SHINGLES or other_numbers(a, b)
-            or other_ages(a, b)):
+    (``copied``), None otherwise; ``words`` is their content-word
+    similarity. Texts giving other ages are never copies (``_AGES``)."""
+    if min(len(a.shingles), len(b.shingles)) < MIN_SHINGLES or other_numbers(a, b):
         return None
+    contained = copied(a, b, words)
+    return None if contained is None or other_ages(a, b) else contained
+
+
+def copied(a: Features, b: Features, words: float) -> float | None:
+    """The shingle containment of two texts if one of the copy tests (see
+    ``COPY_CONTAINMENT`` and below it) holds, None otherwise. A text with
+    much of its own (``OWN_WORDS``) is no copy, however much the two share."""
     contained = containment(a, b)
     short, long = sorted((len(a.stems), len(b.stems)))
-    if contained >= COPY_CONTAINMENT and short < OWN_WORDS:
-        return contained  # too short to have much of its own
+    if contained >= OWN_CONTAINED or (contained >= COPY_CONTAINMENT and short < OWN_WORDS):
+        return contained  # no text of its own
     retold = short >= RETOLD_LENGTH * long and words >= RETOLD_WORDS
     if contained < SHORTER_SHINGLES and not retold:
         return None
