@@ -29,7 +29,7 @@ from datasketch import MinHashLSH
 from search.stories.features import NUM_PERM, Features
 
 CACHE = "stories.sqlite"
-VERSION = 6  # a new number whenever features, bands or rules change: a new file
+VERSION = 7  # a new number whenever features, bands or rules change: a new file
 # Candidates: content-word similarity (estimated) worth a look; datasketch
 # chooses the bands (37 of 3 hash values at 128 permutations).
 CANDIDATE_LSH = 0.3
