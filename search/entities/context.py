@@ -17,7 +17,7 @@ from search.entities.archive import is_initial
 from search.entities.lists import org_names, place_names
 from search.entities.places import is_italian_place
 from search.entities.rules import FAMILIES
-from search.entities.words import STREET_NOUNS
+from search.entities.words import STREET_NOUNS, first_names
 
 # Nouns after which a name names a thing, by kind.
 _STREETS = [*STREET_NOUNS, *"cavalcavia sottopasso rotonda ponte".split()]
@@ -74,6 +74,11 @@ _ARTICLE_BEFORE = re.compile(
 # What may stand between two names in a list ("via Allegri, Ulivi e Marco Polo").
 _LIST_GAP = re.compile(r"(?:\s*,\s*[A-ZÀ-Ý][\w'’]*)*\s*,?\s+(?:e|ed)\s+")
 
+# "in carcere Salvatore Giacco", "il direttore del carcere Gianluca Candiano":
+# prisons are named after their place or a saint, never after a first name
+# and a surname, so such a name after one is the person.
+_PRISON_BEFORE = re.compile(r"\b(?:carcere|cella|prigione|penitenziario)\s*$", re.IGNORECASE)
+
 _NOUNS = frozenset([*_STREETS, *_INSTITUTIONS, *_BUILDINGS, *_SHOPS, *_OBJECTS, *_AREAS])
 
 # "- ha spiegato Sangiorgi -": whoever speaks is a person.
@@ -91,6 +96,10 @@ AFTER_ARTICLE = "article"  # a lone name after "il", "della"...
 def named_thing(text: str, label: str, name: str, start: int) -> bool:
     """Whether the name at ``start`` names a street, building, shop or
     product rather than the person or place it comes from."""
+    words = name.split()
+    if len(words) >= 2 and words[0].casefold() in first_names() \
+            and _PRISON_BEFORE.search(text, max(0, start - 16), start):
+        return False
     if _IN_STREET.search(text, max(0, start - 60), start):
         return True
     if label in ("PER", "LOC") and _NAMED_AFTER.search(text, max(0, start - 50), start):
