@@ -160,3 +160,19 @@ def test_a_prison_named_after_its_place_or_a_saint_is_still_a_place():
 def test_figures_of_worship_are_no_person(name):
     """GUIDELINES: the Madonna, gods and saints as figures of worship are nothing."""
     assert canon().value("PER", name) is None
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Con l'aiuto del cane Thor la finanza ha trovato la droga.", "Thor"),
+    ("I finanzieri, grazie al fiuto del cane antidroga Thor, lo hanno fermato.", "Thor"),
+    ("Ha ritrovato la cagnolina Luna dopo tre giorni.", "Luna"),
+])
+def test_an_animal_s_name_is_no_person(text, name):
+    start = text.index(name)
+    assert in_context(text, [("PER", name, start)]) == []
+
+
+def test_a_person_after_an_animal_in_another_clause_stays():
+    text = "Il cane è scappato e Mario Rossi lo ha cercato."
+    start = text.index("Mario Rossi")
+    assert in_context(text, [("PER", "Mario Rossi", start)])[0][1] == "Mario Rossi"

@@ -34,11 +34,15 @@ _SHOPS = ("mercato supermercato ipermercato negozio profumeria farmacia carrozze
           "gioielleria edizioni").split() + ["casa editrice"]
 _OBJECTS = ("pistola pistole fucile fucili revolver carabina bici bicicletta penna orologio "
             "orologi opera dipinto quadro statua tela pala").split()
+# "il cane antidroga Thor", "la cagnolina Luna": an animal's name, not a person's.
+_ANIMALS = ("cane cani cagnolino cagnolina cagnetta cucciolo cucciola gatto gatta gattino "
+            "gattina micio cavallo cavalla").split()
 # Areas are places, but never persons ("Giardini Ducali", "Parco Ferrari").
 _AREAS = "parco giardini giardino quartiere villaggio rione".split()
 # A saint's name ("San Giovanni Evangelista") is a church's or a painting's.
 _SAINTS = r"san|santa|santo|santi|sante|beato|beata|sant['’]\s*"
-_THINGS = "|".join([*_STREETS, *_INSTITUTIONS, *_BUILDINGS, *_SHOPS, *_OBJECTS, _SAINTS])
+_THINGS = "|".join([*_STREETS, *_INSTITUTIONS, *_BUILDINGS, *_SHOPS, *_OBJECTS, *_ANIMALS,
+                    _SAINTS])
 # Up to two adjectives may stand between ("liceo scientifico Tassoni").
 _ADJECTIVES = (r"(?:\s+(?!(?:che|di|del|della|e|ed|a|da|in|con|per|su|tra|il|lo|la|le|gli|i|"
                r"un|una|non|ha|è|sono|dove|quando|come|chi|anche|poi|già)\b)[a-zà-ÿ]+){0,2}")
