@@ -123,22 +123,6 @@ def test_a_seat_the_archive_never_names_a_place_is_none():
     assert voted.article([("ORG", "Tribunale di Modena")])["places"] == ["Modena"]
 
 
-@pytest.mark.parametrize("name", ["A. B", "M.R.", "G. D. R."])
-def test_initials_alone_are_no_person_facet_value(name):
-    """The press writes initials to withhold a name: twenty "A. B" are twenty people."""
-    assert canon().article([("PER", name), ("PER", "Mario Rossi")])["persons"] == ["Mario Rossi"]
-    off = Canonicalizer(Corrections(), {}, disabled=frozenset({"initials"}))
-    assert off.article([("PER", name)])["persons"] != []
-
-
-def test_initials_alone_stay_a_person_span_in_extract():
-    """The span is a person (GUIDELINES labels it PER); only the facet leaves it out."""
-    text = "Il titolare, A. B., 65enne, è stato denunciato."
-    start = text.index("A. B.")
-    found = span_entities(text, [Mention(start, start + 5, "A. B.", "PER")], canon())
-    assert [e["label"] for e in found] == ["PER"]
-
-
 @pytest.mark.parametrize(("text", "name"), [
     ("Ieri è finito in carcere Salvatore Giacco, 40 anni.", "Salvatore Giacco"),
     ("Il direttore del carcere Gianluca Candiano ha parlato.", "Gianluca Candiano"),

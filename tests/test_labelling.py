@@ -62,14 +62,6 @@ def test_facets_drop_streets_and_bylines_and_add_the_seat_town():
     assert derived["orgs"] == ["Compagnia di Carpi", "Tribunale di Modena"]
 
 
-def test_facets_leave_initials_alone_out_of_the_persons():
-    """GUIDELINES: initials alone ("A. B.") are PER spans but no facet value."""
-    entities = [{"start": 0, "end": 5, "text": t, "label": "PER"}
-                for t in ("A. B.", "M.R.", "Mohamed B.", "Anna Bianchi")]
-    record = {"id": "1", "entities": entities, "dateline": "", "byline": ""}
-    assert facets([record])[0]["persons"] == ["Mohamed B.", "Anna Bianchi"]
-
-
 def test_f1_counts_exact_spans_per_label():
     a = {"id": "1", "dateline": "", "byline": "", "entities": [
         {"start": 0, "end": 5, "label": "LOC"}, {"start": 9, "end": 20, "label": "ORG"}]}

@@ -26,8 +26,6 @@ from label_tool import load_texts, records
 LABELS = ("PER", "LOC", "ORG")
 STREET = re.compile(r"(via|viale|piazza|piazzale|corso|largo|vicolo|strada|stradello|"
                     r"tangenziale|autostrada)\b", re.IGNORECASE)
-# Initials alone ("A. B.", "M.R."): a person of one article, no facet value (GUIDELINES).
-INITIALS = re.compile(r"(?:[A-ZÀ-Ý](?:\.\s*|\s+))+[A-ZÀ-Ý]?\.?")
 SEAT = re.compile(r"\b(?:di|a|del|della|dei|delle)\s+([A-ZÀ-Ý][\w'’ -]*)$")
 
 
@@ -61,8 +59,7 @@ def facets(labelled: list[dict]) -> list[dict]:
         ents = record["entities"]
         byline = record["byline"]
         named = [e["text"] for e in ents if e["label"] == "PER"]
-        persons = [n for n in named if (n != byline or named.count(n) > 1)
-                   and not INITIALS.fullmatch(n)]
+        persons = [n for n in named if n != byline or named.count(n) > 1]
         places = [e["text"] for e in ents if e["label"] == "LOC" and not STREET.match(e["text"])]
         for e in ents:
             seat = SEAT.search(e["text"]) if e["label"] == "ORG" else None

@@ -50,7 +50,6 @@ from search.entities.rules import applied
 from search.entities.surface import (
     capitalised_after,
     clean,
-    initials_only,
     is_name,
     known_org,
     resolve_aliases,
@@ -290,8 +289,6 @@ class Canonicalizer:
         for i, (label, text, context) in enumerate(mentions):
             name = aliases.get(text, text)
             found = self.value(label, name, "" if text in aliases else context)
-            if found and found[0] == "PER" and "initials" in self.on and initials_only(name):
-                continue  # a person of this article only, no facet value ("A. B")
             seat = self._seat(found) if found else None
             for value, written in ((found, text), (seat, seat[1] if seat else "")):
                 if value:

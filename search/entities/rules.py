@@ -33,7 +33,6 @@ RULES: dict[str, str] = {
     "places": "an Italian place keeps its proper name ('Finale' -> 'Finale Emilia')",
     "countries": "a country is a place, even acting as a state ('la Romania ha deciso')",
     "full_names": "a surname or a short name resolves to the archive's one full name",
-    "initials": "initials alone ('A. B.') name someone in one article only: no person facet value",
     "variants": "spellings of one name ('Giancarlo', 'Gian Carlo') merge",
 }
 FAMILIES = frozenset(RULES)

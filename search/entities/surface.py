@@ -124,14 +124,3 @@ def known_org(name: str) -> bool:
     return (folded in org_names() or bodies.scanned(name) is not None) \
         and folded not in surnames() and folded not in first_names()
 
-
-_INITIAL_WORDS = re.compile(r"[.\s]+")
-
-
-def initials_only(name: str) -> bool:
-    """Whether a name is initials alone ("A. B", "M.R."): the press writes
-    them to withhold a name, so they name someone in one article and
-    nobody across the archive (twenty "A. B" are twenty people)."""
-    letters = [w for w in _INITIAL_WORDS.split(name.strip()) if w]
-    return bool(letters) and ("." in name or " " in name.strip()) and all(
-        len(w) == 1 and w.isupper() for w in letters)
