@@ -152,7 +152,7 @@ def test_cerca_codec_writes_what_whoosh_writes_in_fewer_bytes(tmp_path, articles
 
 
 def test_inlined_postings_read_as_blocks_do(tmp_path, articles_copy):
-    """A term found once keeps its posting in its term info: every term of
+    """A term found a few times keeps its postings in its term info: every term of
     every field reads back the same ids, weights and values, the index is
     smaller, and searches (phrases included) find the same articles."""
     from search.codec import INLINE_LIMIT, CercaCodec
