@@ -5,8 +5,8 @@ they write.
   time, checking order and types, and asks each posting's field length
   with a column lookup and a seek. ``BulkFieldWriter`` adds a term's
   postings a block at a time and ``LengthListReader`` decodes a field's
-  length column once (with Whoosh's inline limit, tests compare the files
-  with Whoosh's own).
+  length column once (with Whoosh's inline limit, tests compare what the
+  files read back with Whoosh's own).
 * Inlining: W3 writes a block of its own for every term, even one found
   once (most terms), because its inlining calls a method its term info
   lacks. ``BulkPostingsWriter`` inlines lists shorter than
