@@ -126,8 +126,12 @@ def many_pages_warc(path: Path, n: int) -> None:
     path.write_bytes(warc_records(pages(n)))
 
 
-def tree_rss(pid: int) -> int:
-    """Resident memory, in bytes, of a process and all its descendants."""
+def tree_memory(pid: int) -> int:
+    """Memory, in bytes, that a process and all its descendants hold: the
+    sum of their proportional set sizes (PSS), where a page shared by n of
+    them counts 1/n in each. Summing resident sizes (RSS) would count the
+    model a forked pool shares with its parent once per process, though
+    the machine holds it once."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -141,8 +145,8 @@ def tree_rss(pid: int) -> int:
         current = stack.pop()
         stack += children.get(current, [])
         try:
-            for line in (Path("/proc") / str(current) / "status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            for line in (Path("/proc") / str(current) / "smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
                     total += int(line.split()[1]) * 1024
         except OSError:
             pass
@@ -160,7 +164,7 @@ def run_measured(command: list[str], **kw) -> tuple[int, str, str, float, int]:
     peak = 0
     out, err = "", ""
     while True:
-        peak = max(peak, tree_rss(proc.pid))
+        peak = max(peak, tree_memory(proc.pid))
         try:
             out, err = proc.communicate(timeout=0.1)
             break

@@ -369,11 +369,19 @@ class EntityEnricher:
             result = recognise(texts)
             return lambda: result
         if self._pool is None:
-            self._pool = self._own = multiprocessing.Pool(self.jobs)
+            from search.indexing.processes import shared_pool
+
+            self._pool = self._own = shared_pool(self.jobs, nlp)
         share = -(-len(texts) // self.jobs)
         parts = self._pool.map_async(
             recognise, [texts[i:i + share] for i in range(0, len(texts), share)])
         return lambda: [mentions for part in parts.get() for mentions in part]
+
+    def release_pool(self) -> None:
+        """Stop using the pool given (the run is closing it); what is left
+        to recognise, if anything, runs here or in a pool of its own."""
+        if self._own is None:
+            self._pool = None
 
     def close(self) -> None:
         if self._own is not None:
