@@ -88,11 +88,23 @@ def _request(extra: tuple[str, ...] = ()) -> SearchRequest:
     """The search the URL asks for; a parameter no search reads (or
     ``extra``, the route's own) is a 400 naming the valid ones, since
     ignoring a typo would answer for the whole archive."""
-    try:
-        check_keys(request.args, extra)
-        return search_request(request.args)
-    except InvalidRequest as exc:
-        abort(error_response(400, exc.code, exc.message_it, exc.message_en, exc.valid))
+    check_keys(request.args, extra)
+    return search_request(request.args)
+
+
+@bp.errorhandler(InvalidRequest)
+def _invalid(exc: InvalidRequest) -> Response:
+    """A parameter the caller got wrong, whichever view read it: a 400."""
+    return error_response(400, exc.code, exc.message_it, exc.message_en, exc.valid)
+
+
+def _prefix() -> str:
+    """The ``prefix`` parameter of the facet and entity lists, bounded."""
+    prefix = request.args.get("prefix", "")
+    if len(prefix) > 100:
+        raise InvalidRequest("invalid_prefix", "prefix: al massimo 100 caratteri",
+                             "prefix: at most 100 characters")
+    return prefix
 
 
 def _costly(call: Callable[[], T]) -> T:
@@ -210,14 +222,8 @@ def api_facets(name: str):
                               f"Facetta «{name[:40]}» sconosciuta (usa person, place, org o author).",
                               f"Unknown facet {name[:40]!r} (use person, place, org or author).")
     req = _request(extra=("prefix",))
-    try:
-        limit = parse_int("limit", request.args.get("limit"), 50, 1, 1000)
-    except InvalidRequest as exc:
-        return error_response(400, exc.code, exc.message_it, exc.message_en)
-    prefix = request.args.get("prefix", "")
-    if len(prefix) > 100:
-        return error_response(400, "invalid_prefix", "prefix: al massimo 100 caratteri",
-                              "prefix: at most 100 characters")
+    limit = parse_int("limit", request.args.get("limit"), 50, 1, 1000)
+    prefix = _prefix()
     values = _costly(lambda: facet_values(index, req, name, prefix, limit, query_budget()))
     body = {"facet": name, "values": [{"value": v.value, "count": v.count} for v in values]}
     return _conditional(jsonify(body), index)
@@ -280,15 +286,9 @@ def api_entities():
     index = _index()
     type = request.args.get("type", "")
     _entity_type(type)
-    prefix = request.args.get("prefix", "")
-    if len(prefix) > 100:
-        return error_response(400, "invalid_prefix", "prefix: al massimo 100 caratteri",
-                              "prefix: at most 100 characters")
-    try:
-        req = parse_request({key: request.args.getlist(key) for key in request.args},
-                            default_page_size=ENTITY_LIST_SIZE)
-    except InvalidRequest as exc:
-        return error_response(400, exc.code, exc.message_it, exc.message_en)
+    prefix = _prefix()
+    req = parse_request({key: request.args.getlist(key) for key in request.args},
+                        default_page_size=ENTITY_LIST_SIZE)
     listed = _costly(lambda: entities(index, type, req, prefix, query_budget()))
     return _conditional(jsonify(listed.to_dict()), index)
 
@@ -312,10 +312,7 @@ def api_suggest():
     if len(q) > 200:
         return error_response(400, "query_too_long", "q: al massimo 200 caratteri",
                               "q: at most 200 characters")
-    try:
-        limit = parse_int("limit", request.args.get("limit"), 10, 1, 50)
-    except InvalidRequest as exc:
-        return error_response(400, exc.code, exc.message_it, exc.message_en)
+    limit = parse_int("limit", request.args.get("limit"), 10, 1, 50)
     return _conditional(jsonify({"query": q, "suggestions": autocomplete(index, q, limit)}), index)
 
 

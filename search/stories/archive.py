@@ -20,7 +20,7 @@ from datasketch import MinHashLSH
 from search.stories.features import NUM_PERM, Features
 
 CACHE = "stories.sqlite"
-VERSION = "v5"  # a new suffix whenever features, bands or rules change
+VERSION = "v6"  # a new suffix whenever features, bands or rules change
 # Candidates: content-word similarity (estimated) worth a look; datasketch
 # chooses the bands (37 of 3 hash values at 128 permutations).
 CANDIDATE_LSH = 0.3

@@ -85,6 +85,11 @@ def _hashes(tokens: list[bytes]) -> np.ndarray:
     return np.fromiter(map(_HASH, tokens), dtype=np.uint32, count=len(tokens))
 
 
+def stem_hashes(words: list[str]) -> np.ndarray:
+    """The hashes ``Features.stems`` holds for these content words."""
+    return _hashes([w[:STEM].encode() for w in words])
+
+
 def _fold(text: str) -> str:
     """Accents dropped, as ``analysis.fold`` does, with one regex over the
     whole text (a long text, read character by character, cost a third of

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from search.stories.features import Features
+from search.stories.features import Features, stem_hashes
 
 # A copy: most of the shorter text's word 3-shingles are in the longer one;
 COPY_CONTAINMENT = 0.55
@@ -34,6 +34,14 @@ RETOLD_LENGTH = 0.9
 RETOLD_WORDS = 0.3  # content-word similarity below which no rewrite is looked for
 # The content words' containment (estimated) below which no copy is looked for.
 COPY_WORDS = 0.4
+# Whatever its shingles share, a text telling this many content words, and
+# more than this share of its own, outside the other's order is a text in
+# its own right (a follow-up, another report), not a copy of the other.
+OWN_WORDS = 100
+OWN_SHARE = 0.5
+# ... unless this much of its shingles is in the other: then whatever is
+# out of order is the other's paragraphs moved about (nor is it worth ordering).
+OWN_CONTAINED = 0.8
 MIN_SHINGLES = 15  # below this a text is too short to call anything a copy of it
 MIN_WORDS = 15  # ... or to tell an event by its words
 # Same event: close vocabulary, and rare names in common.
@@ -44,6 +52,10 @@ MAX_STORY = 40
 # (unless a person ties them).
 FEW_NUMBERS = 3
 OTHER_NUMBERS = 0.15
+# The ages a text gives ("33enne"), as its content words' hashes: a copy
+# keeps the ages of the people it names, a template filled in for others
+# does not.
+_AGES = np.unique(stem_hashes([f"{n}enne" for n in range(1, 110)]))
 YEAR = 365
 
 
@@ -84,20 +96,31 @@ def in_order(a: Features, b: Features) -> int:
 
 def copy_score(a: Features, b: Features, words: float) -> float | None:
     """The shingle containment of two texts if one is a copy of the other
-    (see ``COPY_CONTAINMENT`` and below it), None otherwise; ``words`` is
-    their content-word similarity."""
+    (``copied``), None otherwise; ``words`` is their content-word
+    similarity. Texts giving other ages are never copies (``_AGES``)."""
     if min(len(a.shingles), len(b.shingles)) < MIN_SHINGLES or other_numbers(a, b):
         return None
+    contained = copied(a, b, words)
+    return None if contained is None or other_ages(a, b) else contained
+
+
+def copied(a: Features, b: Features, words: float) -> float | None:
+    """The shingle containment of two texts if one of the copy tests (see
+    ``COPY_CONTAINMENT`` and below it) holds, None otherwise. A text with
+    much of its own (``OWN_WORDS``) is no copy, however much the two share."""
     contained = containment(a, b)
-    if contained >= COPY_CONTAINMENT:
-        return contained
     short, long = sorted((len(a.stems), len(b.stems)))
+    if contained >= OWN_CONTAINED or (contained >= COPY_CONTAINMENT and short < OWN_WORDS):
+        return contained  # no text of its own
     retold = short >= RETOLD_LENGTH * long and words >= RETOLD_WORDS
     if contained < SHORTER_SHINGLES and not retold:
         return None
     common = in_order(a, b)
-    if (contained >= SHORTER_SHINGLES and common >= SHORTER_IN_ORDER * short) or (
-            retold and common >= RETOLD_IN_ORDER * long):
+    if short - common >= max(OWN_WORDS, OWN_SHARE * short):
+        return None
+    if (contained >= COPY_CONTAINMENT
+            or (contained >= SHORTER_SHINGLES and common >= SHORTER_IN_ORDER * short)
+            or (retold and common >= RETOLD_IN_ORDER * long)):
         return contained
     return None
 
@@ -108,6 +131,12 @@ def other_numbers(a: Features, b: Features) -> bool:
         return False
     x, y = set(a.numbers), set(b.numbers)
     return len(x & y) / len(x | y) < OTHER_NUMBERS
+
+
+def other_ages(a: Features, b: Features) -> bool:
+    """Whether two texts give ages and none in common (see ``_AGES``)."""
+    x, y = (np.intersect1d(f.stems, _AGES) for f in (a, b))
+    return bool(len(x) and len(y)) and not len(np.intersect1d(x, y))
 
 
 def same_event(a: Features, b: Features, words: float, rare: Mapping[str, int],
