@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from array import array
 from collections.abc import Iterable, Iterator
 from importlib import resources
 from typing import cast
@@ -263,25 +264,39 @@ def match_keys(token: str) -> tuple[str, ...]:
 _TOKEN = re.compile(TOKEN_PATTERN)
 
 
-def terms(text: str, stemmed: bool) -> Iterator[tuple[int, str]]:
-    """(position, term) of ``text`` in order, exactly as
-    ``stemming_analyzer()`` (or ``exact_analyzer()``) would index them:
-    Whoosh's renumbering filters keep the first survivor's original
-    position and count on from there; a name's whole reading shares the
-    position of its last word. A generator: a long text is never held
-    as a list of its words."""
+Positions = dict[str, "array[int]"]  # term -> its positions, in order
+
+
+def positions(text: str) -> tuple[Positions, Positions]:
+    """The stemmed and the exact terms of ``text`` with their positions,
+    exactly as ``stemming_analyzer()`` and ``exact_analyzer()`` would index
+    them, in one pass: the body and the title are indexed both ways, and
+    tokenizing is most of the cost. Whoosh's renumbering filters keep the
+    first survivor's original position and count on from there; a name's
+    whole reading shares the position of its last word. Positions are
+    4-byte arrays: a body of millions of words stays small."""
+    stemmed: Positions = {}
+    exact: Positions = {}
     pos = at = None
     for i, match in enumerate(_TOKEN.finditer(text)):
         kept, whole = token_forms(match.group())
-        for exact, stem_ in kept:
+        for exact_, stem_ in kept:
             pos = i if pos is None else pos + 1
-            if not stemmed:
-                yield pos, exact
-            elif stem_ is not None:
+            _add(exact, exact_, pos)
+            if stem_ is not None:
                 at = pos if at is None else at + 1
-                yield at, stem_
-        if whole and pos is not None and not stemmed:
-            yield pos, whole
+                _add(stemmed, stem_, at)
+        if whole and pos is not None:
+            _add(exact, whole, pos)
+    return stemmed, exact
+
+
+def _add(found: Positions, term: str, position: int) -> None:
+    held = found.get(term)
+    if held is None:
+        found[term] = array("I", (position,))
+    else:
+        held.append(position)
 
 
 def tokenizer() -> RegexTokenizer:

@@ -151,6 +151,23 @@ def test_one_pass_indexing_equals_the_analyzer_chain(stemmed):
         assert sorted(fast.index(text)) == sorted(chain.index(text)), text[:60]
 
 
+def test_the_sibling_field_reads_the_terms_left_for_the_same_text():
+    """The stemmed field reads a text both ways and leaves the exact terms
+    for the next field given the very same string; any other text, or the
+    same text twice the same way, is read afresh."""
+    from whoosh.fields import TEXT
+
+    from search.schema import ItalianText
+
+    fields = {s: ItalianText(stemmed=s) for s in (True, False)}
+    chains = {s: TEXT(analyzer=f.analyzer, phrase=True) for s, f in fields.items()}
+    texts = ["Massimo D'Alema a Roma, poi a Roma", "missili su Pechino", "l'Italia"]
+    order = [(texts[0], True), (texts[0], False), (texts[1], True), (texts[2], False),
+             (texts[1], False), (texts[2], True), (texts[2], True), (texts[2], False)]
+    for text, stemmed in order:
+        assert sorted(fields[stemmed].index(text)) == sorted(chains[stemmed].index(text))
+
+
 # Italian letters, apostrophes, hyphens, digits, punctuation and spaces:
 # the characters where tokenizing, elision and folding can disagree.
 RANDOM_ALPHABET = "aeiouàèéìòùAEIOUÀÈÉbcdlmnpqrstvzBCDLMNQ'’-.,:;!?0123456789 \n\tİßﬁ"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from search.entities.canonical import Canonicalizer
-from search.entities.context import INITIAL
+from search.entities.context import INITIAL, in_context
 from search.entities.corrections import Corrections
 from search.entities.mentions import Mention
 from search.indexing.extract import span_entities
@@ -112,3 +112,51 @@ def test_a_body_without_a_town_has_no_seat(body):
     assert canon().article([("ORG", body)])["places"] == []
     off = Canonicalizer(Corrections(), {}, disabled=frozenset({"seats"}))
     assert off.article([("ORG", "Tribunale di Modena")])["places"] == []
+
+
+def test_a_seat_the_archive_never_names_a_place_is_none():
+    """"Unione Terre di Castelli": a locality Castelli exists, but the archive
+    mentions Castelli as a body's name, never as a place."""
+    voted = canon()
+    voted.observe("x", [("ORG", "Terre di Castelli"), ("ORG", "Castelli"), ("LOC", "Modena")])
+    assert voted.article([("ORG", "Unione Terre di Castelli")])["places"] == []
+    assert voted.article([("ORG", "Tribunale di Modena")])["places"] == ["Modena"]
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Ieri è finito in carcere Salvatore Giacco, 40 anni.", "Salvatore Giacco"),
+    ("Il direttore del carcere Gianluca Candiano ha parlato.", "Gianluca Candiano"),
+])
+def test_a_full_name_after_carcere_is_the_person(text, name):
+    """Prisons are named after their place or a saint, not after a first name and a surname."""
+    start = text.index(name)
+    assert in_context(text, [("PER", name, start)]) == [
+        ("PER", name, "", start, start + len(name))]
+
+
+def test_a_prison_named_after_its_place_or_a_saint_is_still_a_place():
+    text = "Lo hanno portato nel carcere Sant'Anna di Modena."
+    start = text.index("Sant'Anna")
+    assert in_context(text, [("LOC", "Sant'Anna", start)])[0][:2] == ("LOC", "Carcere Sant'Anna")
+
+
+@pytest.mark.parametrize("name", ["Gesù", "Bambin Gesù", "Gesù Cristo", "Dio"])
+def test_figures_of_worship_are_no_person(name):
+    """GUIDELINES: the Madonna, gods and saints as figures of worship are nothing."""
+    assert canon().value("PER", name) is None
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Con l'aiuto del cane Thor la finanza ha trovato la droga.", "Thor"),
+    ("I finanzieri, grazie al fiuto del cane antidroga Thor, lo hanno fermato.", "Thor"),
+    ("Ha ritrovato la cagnolina Luna dopo tre giorni.", "Luna"),
+])
+def test_an_animal_s_name_is_no_person(text, name):
+    start = text.index(name)
+    assert in_context(text, [("PER", name, start)]) == []
+
+
+def test_a_person_after_an_animal_in_another_clause_stays():
+    text = "Il cane è scappato e Mario Rossi lo ha cercato."
+    start = text.index("Mario Rossi")
+    assert in_context(text, [("PER", "Mario Rossi", start)])[0][1] == "Mario Rossi"

@@ -127,24 +127,32 @@ def test_writer_processes_build_the_same_index(tmp_path, articles_copy):
     assert report.removed == 1 and ids(parallel) == ids(serial) - {"roma-metro"}
 
 
-def test_cerca_codec_writes_the_files_whoosh_writes(tmp_path, articles_copy):
-    """The bulk posting writer and the length lists change speed, not bytes
-    (with Whoosh's inline limit: Whoosh cannot inline, see the next test)."""
+def test_cerca_codec_writes_what_whoosh_writes_in_fewer_bytes(tmp_path, articles_copy):
+    """The bulk posting writer, the length lists and the pickle protocol
+    change speed and size, not content (with Whoosh's inline limit: Whoosh
+    cannot inline, see the next test): every term of every field reads back
+    the same ids, weights, values and block statistics, the stored fields
+    are the same bytes, and the postings take less room."""
     from whoosh.codec.whoosh3 import W3Codec
 
     from search.codec import CercaCodec
 
-    written = {}
+    written, postings = {}, {}
     for name, codec in (("whoosh", W3Codec()), ("cerca", CercaCodec(inlinelimit=1))):
-        _write_copies(tmp_path / name, articles_copy, codec)
+        index = _write_copies(tmp_path / name, articles_copy, codec)
         written[name] = {p.name.split(".", 1)[1]: p.read_bytes()
                          for p in (tmp_path / name).glob("MAIN_*.*")}
-    assert {"pst", "trm"} <= set(written["cerca"])
-    assert written["cerca"] == written["whoosh"]
+        postings[name] = _postings(index, blocks=True)
+    assert postings["cerca"] == postings["whoosh"]
+    assert max(len(p) for p in postings["cerca"].values()) > 128  # several blocks
+    assert written["cerca"].keys() == written["whoosh"].keys()
+    same = {k for k in written["cerca"] if k not in ("pst", "trm")}
+    assert {k: written["cerca"][k] for k in same} == {k: written["whoosh"][k] for k in same}
+    assert len(written["cerca"]["pst"]) < len(written["whoosh"]["pst"])
 
 
 def test_inlined_postings_read_as_blocks_do(tmp_path, articles_copy):
-    """A term found once keeps its posting in its term info: every term of
+    """A term found a few times keeps its postings in its term info: every term of
     every field reads back the same ids, weights and values, the index is
     smaller, and searches (phrases included) find the same articles."""
     from search.codec import INLINE_LIMIT, CercaCodec
@@ -154,12 +162,7 @@ def test_inlined_postings_read_as_blocks_do(tmp_path, articles_copy):
     for name, codec in (("blocks", CercaCodec(inlinelimit=1)), ("inlined", CercaCodec())):
         index = _write_copies(tmp_path / name, articles_copy, codec, copies=1, first=300)
         sizes[name] = sum(p.stat().st_size for p in (tmp_path / name).glob("MAIN_*.*"))
-        with index.searcher() as searcher:
-            reader = searcher.reader()
-            postings[name] = {
-                (field, text): [(m.id(), m.weight(), m.value()) for m in _each(
-                    reader.postings(field, text))]
-                for field, text in reader.all_terms()}
+        postings[name] = _postings(index)
         found[name] = [[h.id for h in search(index, SearchRequest(q=q)).hits] for q in
                        ("Corea", "missili Pechino", '"Mar del Giappone"', "covid-19", "")]
     assert postings["inlined"] == postings["blocks"]
@@ -167,6 +170,19 @@ def test_inlined_postings_read_as_blocks_do(tmp_path, articles_copy):
     assert max(len(p) for p in postings["blocks"].values()) > 256  # several blocks
     assert sizes["inlined"] < sizes["blocks"]
     assert found["inlined"] == found["blocks"] and any(found["blocks"])
+
+
+def _postings(index, blocks: bool = False) -> dict:
+    """(field, term) -> its postings as read back: (id, weight, value), and
+    with ``blocks`` each posting's block statistics too."""
+    with index.searcher() as searcher:
+        reader = searcher.reader()
+        return {(field, text): [
+            (m.id(), m.weight(), m.value()) + ((
+                m.block_max_weight(), m.block_min_length(), m.block_max_length())
+                if blocks else ())
+            for m in _each(reader.postings(field, text))]
+            for field, text in reader.all_terms()}
 
 
 def _write_copies(path, articles, codec, copies: int = 30, first: int = 0):

@@ -272,6 +272,8 @@ class Canonicalizer:
             return None
         if not places.is_italian_place(m["seat"]):
             return None  # "Guardia di Finanza"
+        if self.evidence.label(name_key(m["seat"]), "LOC") != "LOC":
+            return None  # "Unione Terre di Castelli": the archive names no place Castelli
         place = self.value("LOC", m["seat"])
         return place if place and place[0] == "LOC" else None
 
@@ -285,7 +287,8 @@ class Canonicalizer:
         counts: Counter[tuple[str, str]] = Counter()
         first: dict[tuple[str, str], int] = {}
         for i, (label, text, context) in enumerate(mentions):
-            found = self.value(label, aliases.get(text, text), "" if text in aliases else context)
+            name = aliases.get(text, text)
+            found = self.value(label, name, "" if text in aliases else context)
             seat = self._seat(found) if found else None
             for value, written in ((found, text), (seat, seat[1] if seat else "")):
                 if value:

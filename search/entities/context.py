@@ -17,7 +17,7 @@ from search.entities.archive import is_initial
 from search.entities.lists import org_names, place_names
 from search.entities.places import is_italian_place
 from search.entities.rules import FAMILIES
-from search.entities.words import STREET_NOUNS
+from search.entities.words import STREET_NOUNS, first_names
 
 # Nouns after which a name names a thing, by kind.
 _STREETS = [*STREET_NOUNS, *"cavalcavia sottopasso rotonda ponte".split()]
@@ -34,11 +34,15 @@ _SHOPS = ("mercato supermercato ipermercato negozio profumeria farmacia carrozze
           "gioielleria edizioni").split() + ["casa editrice"]
 _OBJECTS = ("pistola pistole fucile fucili revolver carabina bici bicicletta penna orologio "
             "orologi opera dipinto quadro statua tela pala").split()
+# "il cane antidroga Thor", "la cagnolina Luna": an animal's name, not a person's.
+_ANIMALS = ("cane cani cagnolino cagnolina cagnetta cucciolo cucciola gatto gatta gattino "
+            "gattina micio cavallo cavalla").split()
 # Areas are places, but never persons ("Giardini Ducali", "Parco Ferrari").
 _AREAS = "parco giardini giardino quartiere villaggio rione".split()
 # A saint's name ("San Giovanni Evangelista") is a church's or a painting's.
 _SAINTS = r"san|santa|santo|santi|sante|beato|beata|sant['’]\s*"
-_THINGS = "|".join([*_STREETS, *_INSTITUTIONS, *_BUILDINGS, *_SHOPS, *_OBJECTS, _SAINTS])
+_THINGS = "|".join([*_STREETS, *_INSTITUTIONS, *_BUILDINGS, *_SHOPS, *_OBJECTS, *_ANIMALS,
+                    _SAINTS])
 # Up to two adjectives may stand between ("liceo scientifico Tassoni").
 _ADJECTIVES = (r"(?:\s+(?!(?:che|di|del|della|e|ed|a|da|in|con|per|su|tra|il|lo|la|le|gli|i|"
                r"un|una|non|ha|è|sono|dove|quando|come|chi|anche|poi|già)\b)[a-zà-ÿ]+){0,2}")
@@ -74,6 +78,11 @@ _ARTICLE_BEFORE = re.compile(
 # What may stand between two names in a list ("via Allegri, Ulivi e Marco Polo").
 _LIST_GAP = re.compile(r"(?:\s*,\s*[A-ZÀ-Ý][\w'’]*)*\s*,?\s+(?:e|ed)\s+")
 
+# "in carcere Salvatore Giacco", "il direttore del carcere Gianluca Candiano":
+# prisons are named after their place or a saint, never after a first name
+# and a surname, so such a name after one is the person.
+_PRISON_BEFORE = re.compile(r"\b(?:carcere|cella|prigione|penitenziario)\s*$", re.IGNORECASE)
+
 _NOUNS = frozenset([*_STREETS, *_INSTITUTIONS, *_BUILDINGS, *_SHOPS, *_OBJECTS, *_AREAS])
 
 # "- ha spiegato Sangiorgi -": whoever speaks is a person.
@@ -91,6 +100,10 @@ AFTER_ARTICLE = "article"  # a lone name after "il", "della"...
 def named_thing(text: str, label: str, name: str, start: int) -> bool:
     """Whether the name at ``start`` names a street, building, shop or
     product rather than the person or place it comes from."""
+    words = name.split()
+    if len(words) >= 2 and words[0].casefold() in first_names() \
+            and _PRISON_BEFORE.search(text, max(0, start - 16), start):
+        return False
     if _IN_STREET.search(text, max(0, start - 60), start):
         return True
     if label in ("PER", "LOC") and _NAMED_AFTER.search(text, max(0, start - 50), start):

@@ -123,3 +123,4 @@ def known_org(name: str) -> bool:
     folded = fold(name.casefold())
     return (folded in org_names() or bodies.scanned(name) is not None) \
         and folded not in surnames() and folded not in first_names()
+
