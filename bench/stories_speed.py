@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -40,18 +39,21 @@ from stories_eval import entities, load_archive  # noqa: E402
 
 import search.stories as stories  # noqa: E402
 from search import SearchRequest, create_index, open_index, search, update_index  # noqa: E402
+from search.stories.archive import CACHE  # noqa: E402
 
 
 def timed(owner: type, name: str, spent: list[float]) -> None:
-    """Add the seconds each call of ``owner.name`` takes to ``spent``."""
+    """Add the seconds each call of ``owner.name`` takes to ``spent``: wall
+    clock, then this process's CPU."""
     original = getattr(owner, name)
 
     def wrapper(*args, **kwargs):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         try:
             return original(*args, **kwargs)
         finally:
             spent[0] += time.perf_counter() - started
+            spent[1] += time.process_time() - cpu
 
     setattr(owner, name, wrapper)
 
@@ -64,16 +66,21 @@ def index_cost(work: Path) -> Path:
             out.write(json.dumps({"id": doc_id, "text": d["text"], "date": d.get("date"),
                                   "persons": entities(d, "PER"), "places": entities(d, "LOC"),
                                   "orgs": entities(d, "ORG")}, ensure_ascii=False) + "\n")
-    spent = [0.0]
+    spent = [0.0, 0.0]
     timed(stories.StoryStep, "add", spent)
     timed(stories.StoryStep, "commit", spent)
     path = work / "ix"
-    started = time.perf_counter()
-    report = update_index(create_index(path), [source])
-    total = time.perf_counter() - started
+    started, cpu = time.perf_counter(), time.process_time()
+    report = update_index(create_index(path), [source])  # one process: --jobs 1
+    total, cpu = time.perf_counter() - started, time.process_time() - cpu
     print(f"indexing {report.added} DICE articles: {total:.1f} s, of which stories "
           f"{spent[0]:.1f} s: +{100 * spent[0] / (total - spent[0]):.1f}% over the run "
-          "without them")
+          f"without them; CPU {cpu:.1f} s, of which stories {spent[1]:.1f} s: "
+          f"+{100 * spent[1] / (cpu - spent[1]):.1f}%")
+    files = [f for f in path.iterdir() if f.is_file()]
+    size = sum(f.stat().st_size for f in files) / 2**20
+    print(f"index folder {size:.1f} MB, of which {CACHE} "
+          f"{(path / CACHE).stat().st_size / 2**20:.1f} MB")
     return path
 
 
@@ -104,8 +111,10 @@ def scale_child(size: int, with_stories: bool) -> None:
     grown = list(corpus.grown(corpus.dice(), size + size // 100))
     docs, extra = grown[:size], grown[size:]
     before = _rss_mb()
-    started = time.perf_counter()
-    found, again, edges = 0, 0.0, 0
+    # The peak from here on: reading the corpus peaked higher than it stays.
+    Path("/proc/self/clear_refs").write_text("5")
+    started, cpu = time.perf_counter(), time.process_time()
+    found, again, again_cpu, edges, stored_mb = 0, 0.0, 0.0, 0, 0.0
     if with_stories:
         with tempfile.TemporaryDirectory() as work:
             archive = stored(((d["id"], features(d["text"], [], [], [], None)) for d in docs),
@@ -113,21 +122,27 @@ def scale_child(size: int, with_stories: bool) -> None:
             live = {d["id"]: d["id"] for d in docs}
             found = len(regroup(archive, live).stories)
             edges = len(archive.edges())
-            resumed = time.perf_counter()
+            resumed, resumed_cpu = time.perf_counter(), time.process_time()
             archive.put({d["id"]: features(d["text"], [], [], [], None) for d in extra})
             regroup(archive, live | {d["id"]: d["id"] for d in extra})
             again = time.perf_counter() - resumed
+            again_cpu = time.process_time() - resumed_cpu
             archive.close()
+            stored_mb = (Path(work) / "stories.sqlite").stat().st_size / 2**20
     seconds = time.perf_counter() - started - again
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "stories": found, "edges": edges, "again": again,
+    cpu = time.process_time() - cpu - again_cpu
+    peak = _rss_mb("VmHWM")
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "stories": found, "edges": edges,
+                      "again": again, "again_cpu": again_cpu, "stored_mb": stored_mb,
                       "added": len(extra), "rss_mb": peak, "step_mb": max(0.0, peak - before)}))
 
 
-def _rss_mb() -> float:
-    """This process's resident memory now."""
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * resource.getpagesize() / 2**20
+def _rss_mb(field: str = "VmRSS") -> float:
+    """This process's resident memory now (or its peak since the last
+    reset, ``VmHWM``)."""
+    with open("/proc/self/status") as f:
+        line = next(line for line in f if line.startswith(field + ":"))
+    return int(line.split()[1]) / 1024
 
 
 def scale(sizes: list[int]) -> None:
@@ -139,12 +154,13 @@ def scale(sizes: list[int]) -> None:
                                  check=True)
             runs[with_stories] = json.loads(out.stdout.strip().splitlines()[-1])
         s, base = runs[True], runs[False]
-        print(f"{size} articles: story step {s['seconds']:.1f} s "
-              f"({1000 * s['seconds'] / size:.2f} ms/article), {s['stories']} stories, "
+        print(f"{size} articles: story step {s['seconds']:.1f} s, CPU {s['cpu']:.1f} s "
+              f"({1000 * s['cpu'] / size:.2f} ms/article), {s['stories']} stories, "
               f"{s['edges']} related pairs; "
               f"peak RSS {s['rss_mb']:.0f} MB beside {base['rss_mb']:.0f} MB without; "
               f"the step itself grew it by {s['step_mb']:.0f} MB; then {s['added']} more "
-              f"articles: {s['again']:.1f} s")
+              f"articles: {s['again']:.1f} s, CPU {s['again_cpu']:.1f} s; "
+              f"stories.sqlite {s['stored_mb']:.1f} MB")
 
 
 def main() -> None:

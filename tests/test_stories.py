@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -21,7 +23,8 @@ from search import (
     story,
     update_index,
 )
-from search.stories.store import read_stories
+from search.stories.archive import CACHE, VERSION
+from search.stories.store import read_stories, story_file
 
 STORIES = Path(__file__).resolve().parent / "data" / "stories"
 COPY = ("dice-10671", "dice-11339")
@@ -261,3 +264,23 @@ def test_an_incremental_run_finds_the_stories_of_a_full_build_and_forgets_the_de
     index_paths(path, [folder], entities=False)
     left = read_stories(path, open_index(path).generation)
     assert [sorted(m for m, _ in members) for members in left.values()] == [sorted(COPY)]
+
+
+def test_an_archive_of_another_version_is_replaced_and_filled_again_from_the_index(tmp_path):
+    """stories.sqlite is a cache: one left by an older Cerca (other tables,
+    another version) is deleted, and the stories come back from the index."""
+    path = tmp_path / "ix"
+    index_paths(path, [STORIES], entities=False)
+    generation = open_index(path).generation
+    built = read_stories(path, generation)
+    (path / CACHE).unlink()
+    with closing(sqlite3.connect(path / CACHE)) as old, old:
+        old.execute("CREATE TABLE features_v5 (hash TEXT PRIMARY KEY, shingles BLOB)")
+        old.execute("PRAGMA user_version = 5")
+    story_file(path, generation).unlink()
+    index_paths(path, [STORIES], entities=False)
+    assert read_stories(path, open_index(path).generation) == built != {}
+    with closing(sqlite3.connect(path / CACHE)) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == VERSION
+        tables = {n for (n,) in db.execute("SELECT name FROM sqlite_schema WHERE type='table'")}
+    assert "features_v5" not in tables and "articles" in tables

@@ -20,11 +20,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+import numpy as np
+
 from search.models import Article
 from search.sqlite_disk import disk_errors
 from search.stories.archive import CACHE, StoryArchive
 from search.stories.features import Features, features
-from search.stories.grouping import NAME_DF_MAX, Grouping, group, judge
+from search.stories.grouping import NAME_DF_MAX, Grouping, group, judge, worth_judging
 from search.stories.store import read_stories, story_file, write_stories
 
 if TYPE_CHECKING:
@@ -45,10 +47,17 @@ def regroup(archive: StoryArchive, live: Mapping[str, str]) -> Grouping:
     archive.count(NAME_DF_MAX)
     for start in range(0, len(pending), JUDGED):
         pairs = archive.candidates(pending[start:start + JUDGED])
-        feats = archive.features(h for pair in pairs for h in pair)
+        # Most candidates are told apart by their signatures alone.
+        ids, index = np.unique(pairs, return_inverse=True)
+        pairs = pairs[worth_judging(*archive.signatures(ids), index.reshape(-1, 2))]
+        feats = archive.features(np.unique(pairs).tolist())
+        hashes = archive.hashes(feats)
         counts = archive.name_counts(n for f in feats.values() for n in f.names)
         rare = {n: c for n, c in counts.items() if 2 <= c <= NAME_DF_MAX}
-        edges += [(p.a, p.b, p.relation, p.score) for p in judge(pairs, feats, rare, total)]
+        by_hash = {hashes[i]: f for i, f in feats.items()}
+        named = sorted((min(hashes[a], hashes[b]), max(hashes[a], hashes[b]))
+                       for a, b in pairs.tolist())
+        edges += [(p.a, p.b, p.relation, p.score) for p in judge(named, by_hash, rare, total)]
     archive.judged(edges)
     return group(live, archive.edges(), archive.days())
 
@@ -80,7 +89,7 @@ class StoryStep:
 
     def _spill(self) -> None:
         if self.batch:
-            pickle.dump([(d, f.to_row()) for d, f in self.batch.items()], self.spill)
+            pickle.dump(self.batch, self.spill, pickle.HIGHEST_PROTOCOL)
         self.batch = {}
 
     def _store(self) -> None:
@@ -92,7 +101,7 @@ class StoryStep:
                 rows = pickle.load(self.spill)
             except EOFError:
                 break
-            self.archive.put({d: Features.from_row(row) for d, row in rows})
+            self.archive.put(rows)
         self.spill.seek(0)
         self.spill.truncate()
 

@@ -6,6 +6,14 @@ content-word signature, its names, and the pairs already judged related
 stored bands and names for their candidates, judges those pairs, and
 regroups every story from the stored edges: its cost follows the articles
 it brings, and no run holds the whole archive's features in memory.
+
+Compact, as it lives beside the index: an article's content hash is
+stored once and every other table refers to it by a small integer; a name
+is stored once too; the features are one blob
+(``Features.pack``) beside the signature, the only part a candidate needs
+before its pair is worth judging. Band keys and name postings have no
+second index: an article's own keys and names are computed again from its
+features when it is looked up or forgotten.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import closing
+from pathlib import Path
 
 import numpy as np
 from datasketch import MinHashLSH
@@ -20,7 +29,7 @@ from datasketch import MinHashLSH
 from search.stories.features import NUM_PERM, Features
 
 CACHE = "stories.sqlite"
-VERSION = "v6"  # a new suffix whenever features, bands or rules change
+VERSION = 7  # a new number whenever features, bands or rules change: a new file
 # Candidates: content-word similarity (estimated) worth a look; datasketch
 # chooses the bands (37 of 3 hash values at 128 permutations).
 CANDIDATE_LSH = 0.3
@@ -33,6 +42,9 @@ ROWS = _LSH.r
 # with all.
 BUCKET_MAX = 100
 CHUNK = 500  # the number of hashes in one SQL statement
+ROWS_AT_ONCE = 100_000
+# Features of about 2.5 KB an article: pages of 4 KB held one each.
+PAGE = 16384
 
 
 _MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9], dtype=np.uint64)
@@ -56,144 +68,211 @@ def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
         yield items[start:start + size]
 
 
+def _marks(chunk: list) -> str:
+    return ",".join("?" * len(chunk))
+
+
 class StoryArchive:
     """The stored features, candidates and edges of one index's articles."""
 
     def __init__(self, path) -> None:
-        self.db = sqlite3.connect(path)
-        v = VERSION
-        self.db.executescript(f"""
-            CREATE TABLE IF NOT EXISTS features_{v} (hash TEXT PRIMARY KEY, shingles BLOB,
-                stems BLOB, words BLOB, n_words INTEGER, names TEXT, persons TEXT,
-                day INTEGER, numbers TEXT);
-            CREATE TABLE IF NOT EXISTS bands_{v} (key INTEGER, hash TEXT,
-                PRIMARY KEY (key, hash)) WITHOUT ROWID;
-            CREATE INDEX IF NOT EXISTS bands_hash_{v} ON bands_{v} (hash);
-            CREATE TABLE IF NOT EXISTS names_{v} (name TEXT, hash TEXT,
-                PRIMARY KEY (name, hash)) WITHOUT ROWID;
-            CREATE INDEX IF NOT EXISTS names_hash_{v} ON names_{v} (hash);
-            CREATE TABLE IF NOT EXISTS edges_{v} (a TEXT, b TEXT, relation TEXT, score REAL,
+        self.db = _open(Path(path))
+        self.db.executescript("""
+            CREATE TABLE IF NOT EXISTS articles (id INTEGER PRIMARY KEY, hash TEXT UNIQUE,
+                day INTEGER, n_words INTEGER, signature BLOB, packed BLOB);
+            CREATE TABLE IF NOT EXISTS bands (key INTEGER, id INTEGER,
+                PRIMARY KEY (key, id)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS names (nid INTEGER PRIMARY KEY, name TEXT UNIQUE);
+            CREATE TABLE IF NOT EXISTS mentions (nid INTEGER, id INTEGER,
+                PRIMARY KEY (nid, id)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS edges (a INTEGER, b INTEGER, relation TEXT, score REAL,
                 PRIMARY KEY (a, b)) WITHOUT ROWID;
-            CREATE INDEX IF NOT EXISTS edges_b_{v} ON edges_{v} (b);
-            CREATE TABLE IF NOT EXISTS pending_{v} (hash TEXT PRIMARY KEY);
+            CREATE INDEX IF NOT EXISTS edges_b ON edges (b);
+            CREATE TABLE IF NOT EXISTS pending (id INTEGER PRIMARY KEY);
+            CREATE TEMP TABLE probe_bands (key INTEGER, id INTEGER);
+            CREATE TEMP TABLE probe_names (nid INTEGER, id INTEGER);
+            CREATE TEMP TABLE rare (nid INTEGER PRIMARY KEY);
+            CREATE TEMP TABLE crowded (key INTEGER PRIMARY KEY);
         """)
-        self.v = v
+        self.db.execute(f"PRAGMA user_version = {VERSION}")
 
     def known(self) -> set[str]:
-        with closing(self.db.execute(f"SELECT hash FROM features_{self.v}")) as rows:
+        with closing(self.db.execute("SELECT hash FROM articles")) as rows:
             return {h for (h,) in rows}
 
     def put(self, items: Mapping[str, Features]) -> None:
-        """Store the features of new articles, with their bands and names."""
-        v = self.v
-        with self.db:
-            self.db.executemany(f"INSERT OR REPLACE INTO features_{v} VALUES "
-                                "(?,?,?,?,?,?,?,?,?)",
-                                [(d, *f.to_row()) for d, f in items.items()])
-            self.db.executemany(f"INSERT OR IGNORE INTO bands_{v} VALUES (?,?)",
-                                [(k, d) for d, f in items.items() for k in band_keys(f)])
-            self.db.executemany(f"INSERT OR IGNORE INTO names_{v} VALUES (?,?)",
-                                [(name, d) for d, f in items.items() for name in f.names])
-            self.db.executemany(f"INSERT OR IGNORE INTO pending_{v} VALUES (?)",
-                                [(d,) for d in items])
+        """Store the features of new articles, with their bands and names; an
+        article already stored (the same content hash) is only compared again."""
+        db = self.db
+        with db:
+            known = self._ids(items)
+            ids = []
+            for digest, f in items.items():
+                if digest in known:
+                    continue
+                cursor = db.execute("INSERT INTO articles VALUES (NULL,?,?,?,?,?)",
+                                    (digest, f.day, f.n_words,
+                                     f.words.astype("<u4").tobytes(), f.pack()))
+                ids.append((cursor.lastrowid, f))
+            db.executemany("INSERT OR IGNORE INTO names (name) VALUES (?)",
+                           [(name,) for _, f in ids for name in f.names])
+            db.executemany("INSERT OR IGNORE INTO bands VALUES (?,?)",
+                           [(k, i) for i, f in ids for k in band_keys(f)])
+            db.executemany("INSERT OR IGNORE INTO mentions SELECT nid, ? FROM names "
+                           "WHERE name = ?", [(i, name) for i, f in ids for name in f.names])
+            db.executemany("INSERT OR IGNORE INTO pending VALUES (?)",
+                           [(i,) for i in [*known.values(), *(i for i, _ in ids)]])
+
+    def _ids(self, hashes: Iterable[str]) -> dict[str, int]:
+        """The stored ones of ``hashes``, with their ids."""
+        return dict(self._rows("SELECT hash, id FROM articles WHERE hash IN ({})", list(hashes)))
+
+    def _rows(self, query: str, keys: list) -> Iterator[tuple]:
+        """The rows of ``query`` for ``keys`` (its ``{}`` their marks), a chunk at a time."""
+        for chunk in _chunks(keys):
+            with closing(self.db.execute(query.format(_marks(chunk)), chunk)) as rows:
+                yield from rows
 
     def forget(self, gone: Iterable[str]) -> None:
         """Drop articles no longer in the index, and every edge they had."""
-        v = self.v
-        with self.db:
+        db = self.db
+        with db:
             for chunk in _chunks(list(gone)):
-                marks = ",".join("?" * len(chunk))
-                for table, column in ((f"features_{v}", "hash"), (f"bands_{v}", "hash"),
-                                      (f"names_{v}", "hash"), (f"pending_{v}", "hash"),
-                                      (f"edges_{v}", "a"),
-                                      (f"edges_{v}", "b")):
-                    self.db.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", chunk)
+                found = self.features(self._ids(chunk).values())
+                db.executemany("DELETE FROM bands WHERE key = ? AND id = ?",
+                               [(k, i) for i, f in found.items() for k in band_keys(f)])
+                db.executemany("DELETE FROM mentions WHERE id = ? AND nid = "
+                               "(SELECT nid FROM names WHERE name = ?)",
+                               [(i, name) for i, f in found.items() for name in f.names])
+                ids = list(found)
+                for table, column in (("articles", "id"), ("pending", "id"), ("edges", "a"),
+                                      ("edges", "b")):
+                    db.execute(f"DELETE FROM {table} WHERE {column} IN ({_marks(ids)})", ids)
+            db.execute("DELETE FROM names WHERE nid NOT IN (SELECT nid FROM mentions)")
 
-    def pending(self) -> list[str]:
+    def pending(self) -> list[int]:
         """The articles stored but not yet compared with the others (this
-        run's, or those of a run that failed before its commit), in order."""
-        with closing(self.db.execute(f"SELECT hash FROM pending_{self.v} ORDER BY hash")) as rows:
-            return [h for (h,) in rows]
+        run's, or those of a run that failed before its commit), by hash."""
+        with closing(self.db.execute(
+                "SELECT id FROM pending JOIN articles USING (id) ORDER BY hash")) as rows:
+            return [i for (i,) in rows]
 
     def judged(self, edges: Iterable[tuple[str, str, str, float]]) -> None:
         """Store the edges found for the pending articles; none is pending now."""
         with self.db:
-            self.db.executemany(f"INSERT OR REPLACE INTO edges_{self.v} VALUES (?,?,?,?)",
-                                edges)
-            self.db.execute(f"DELETE FROM pending_{self.v}")
+            self.db.executemany(
+                "INSERT OR REPLACE INTO edges SELECT x.id, y.id, ?, ? FROM articles x, articles y "
+                "WHERE x.hash = ? AND y.hash = ?",
+                [(relation, score, a, b)
+                 for a, b, relation, score in edges])
+            self.db.execute("DELETE FROM pending")
 
     def count(self, name_df_max: int) -> None:
         """Note the names in at most ``name_df_max`` articles and the band
         keys in more than ``BUCKET_MAX``, for ``candidates``."""
         with self.db:
-            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS rare (name TEXT PRIMARY KEY)")
-            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS crowded (key INTEGER PRIMARY KEY)")
             self.db.execute("DELETE FROM temp.rare")
             self.db.execute("DELETE FROM temp.crowded")
-            self.db.execute(f"INSERT INTO temp.rare SELECT name FROM names_{self.v} "
-                            "GROUP BY name HAVING COUNT(*) <= ?", (name_df_max,))
-            self.db.execute(f"INSERT INTO temp.crowded SELECT key FROM bands_{self.v} "
+            self.db.execute("INSERT INTO temp.rare SELECT nid FROM mentions "
+                            "GROUP BY nid HAVING COUNT(*) <= ?", (name_df_max,))
+            self.db.execute("INSERT INTO temp.crowded SELECT key FROM bands "
                             "GROUP BY key HAVING COUNT(*) > ?", (BUCKET_MAX,))
 
-    def candidates(self, hashes: list[str]) -> list[tuple[str, str]]:
-        """Pairs (a, b), a < b, with at least one of ``hashes``: a shared LSH
-        band key, not crowded, or a rare name in common (``count``). A pair of two
-        pending articles comes with the first of them only."""
-        v = self.v
+    def candidates(self, ids: list[int]) -> np.ndarray:
+        """Pairs of articles (ids, the smaller first), one of them in ``ids``:
+        a shared LSH band key, not crowded, or a rare name in common
+        (``count``). A pair of two pending articles comes with the first of
+        them only."""
+        db = self.db
         # Two pending articles are paired once, from the first of them.
-        once = f"(n.hash < o.hash OR o.hash NOT IN (SELECT hash FROM pending_{v}))"
-        found: list[tuple[str, str]] = []
-        for chunk in _chunks(hashes):
-            marks = ",".join("?" * len(chunk))
+        once = "(p.id < o.id OR o.id NOT IN (SELECT id FROM pending))"
+        found = []
+        for chunk in _chunks(ids):
+            feats = self.features(chunk)
+            with db:
+                db.execute("DELETE FROM temp.probe_bands")
+                db.execute("DELETE FROM temp.probe_names")
+                db.executemany("INSERT INTO temp.probe_bands VALUES (?,?)",
+                               [(k, i) for i, f in feats.items() for k in band_keys(f)])
+                db.executemany("INSERT INTO temp.probe_names SELECT nid, ? FROM names "
+                               "WHERE name = ?", [(i, n) for i, f in feats.items()
+                                                  for n in f.names])
             query = f"""
-                SELECT min(n.hash, o.hash), max(n.hash, o.hash) FROM bands_{v} n JOIN bands_{v} o
-                    ON o.key = n.key AND o.hash != n.hash
-                    WHERE n.hash IN ({marks}) AND {once}
-                        AND n.key NOT IN (SELECT key FROM temp.crowded)
+                SELECT min(p.id, o.id), max(p.id, o.id) FROM temp.probe_bands p JOIN bands o
+                    ON o.key = p.key AND o.id != p.id
+                    WHERE {once} AND p.key NOT IN (SELECT key FROM temp.crowded)
                 UNION
-                SELECT min(n.hash, o.hash), max(n.hash, o.hash) FROM names_{v} n
-                    JOIN temp.rare USING (name)
-                    JOIN names_{v} o ON o.name = n.name AND o.hash != n.hash
-                    WHERE n.hash IN ({marks}) AND {once}"""
-            with closing(self.db.execute(query, [*chunk, *chunk])) as rows:
-                found.extend(rows)  # each pair once: from one chunk, by ``once``
-        return found
+                SELECT min(p.id, o.id), max(p.id, o.id) FROM temp.probe_names p
+                    JOIN temp.rare USING (nid)
+                    JOIN mentions o ON o.nid = p.nid AND o.id != p.id
+                    WHERE {once}"""
+            with closing(db.execute(query)) as rows:  # a block at a time: no list of millions
+                while block := rows.fetchmany(ROWS_AT_ONCE):
+                    found.append(np.array(block, dtype=np.int64))
+        return np.concatenate(found) if found else np.empty((0, 2), dtype=np.int64)
 
-    def features(self, hashes: Iterable[str]) -> dict[str, Features]:
-        found: dict[str, Features] = {}
-        for chunk in _chunks(sorted(set(hashes))):
+    def signatures(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The content-word signatures and sizes of the articles ``ids``
+        (sorted, distinct), in their order."""
+        words = np.empty((len(ids), NUM_PERM), dtype=np.uint32)
+        n_words = np.empty(len(ids), dtype=np.int64)
+        row = 0
+        for chunk in _chunks(ids.tolist()):
             with closing(self.db.execute(
-                    f"SELECT * FROM features_{self.v} WHERE hash IN "
-                    f"({','.join('?' * len(chunk))})", chunk)) as rows:
-                for digest, *row in rows:
-                    found[digest] = Features.from_row(tuple(row))
-        return found
+                    f"SELECT signature, n_words FROM articles WHERE id IN ({_marks(chunk)}) "
+                    "ORDER BY id", chunk)) as rows:
+                for signature, n in rows:
+                    words[row], n_words[row] = np.frombuffer(signature, "<u4"), n
+                    row += 1
+        return words, n_words
+
+    def hashes(self, ids: Iterable[int]) -> dict[int, str]:
+        return dict(self._rows("SELECT id, hash FROM articles WHERE id IN ({})", sorted(ids)))
+
+    def features(self, ids: Iterable[int]) -> dict[int, Features]:
+        return {i: Features.unpack(*row) for i, *row in self._rows(
+            "SELECT id, signature, n_words, day, packed FROM articles WHERE id IN ({})",
+            sorted(ids))}
 
     def name_counts(self, names: Iterable[str]) -> dict[str, int]:
         """How many stored articles give each of ``names``."""
-        counts: dict[str, int] = {}
-        for chunk in _chunks(sorted(set(names))):
-            with closing(self.db.execute(
-                    f"SELECT name, COUNT(*) FROM names_{self.v} WHERE name IN "
-                    f"({','.join('?' * len(chunk))}) GROUP BY name", chunk)) as rows:
-                counts.update(rows)
-        return counts
+        return dict(self._rows("SELECT name, COUNT(*) FROM names JOIN mentions USING (nid) "
+                               "WHERE name IN ({}) GROUP BY nid", sorted(set(names))))
 
     def size(self) -> int:
-        with closing(self.db.execute(f"SELECT COUNT(*) FROM features_{self.v}")) as rows:
+        with closing(self.db.execute("SELECT COUNT(*) FROM articles")) as rows:
             return int(rows.fetchone()[0])
 
     def edges(self) -> list[tuple[str, str, str, float]]:
         """Every stored edge, copies first, strongest first, then by hash:
         the order stories are joined in, the same whatever the runs before."""
         with closing(self.db.execute(
-                f"SELECT a, b, relation, score FROM edges_{self.v} "
-                "ORDER BY relation != 'copy', score DESC, a, b")) as rows:
-            return list(rows)
+                "SELECT x.hash, y.hash, relation, score FROM edges "
+                "JOIN articles x ON x.id = a JOIN articles y ON y.id = b")) as rows:
+            found = [(a, b, relation, score) for a, b, relation, score in rows]
+        return sorted(found, key=lambda e: (e[2] != "copy", -e[3], e[0], e[1]))
 
     def days(self) -> dict[str, int]:
-        with closing(self.db.execute(f"SELECT hash, day FROM features_{self.v}")) as rows:
-            return dict(rows)
+        with closing(self.db.execute("SELECT hash, day FROM articles")) as rows:
+            return {h: day for h, day in rows}
 
     def close(self) -> None:
         self.db.close()
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    """The archive at ``path``; one of another version (or of the tables
+    before versions were numbered) is deleted first: it is only a cache,
+    and a run fills it again from the index."""
+    db = sqlite3.connect(path)
+    with closing(db.execute("PRAGMA user_version")) as rows:
+        version = rows.fetchone()[0]
+    with closing(db.execute("SELECT COUNT(*) FROM sqlite_schema")) as rows:
+        empty = not rows.fetchone()[0]
+    if version == VERSION or empty:
+        if empty:
+            db.execute(f"PRAGMA page_size = {PAGE}")
+        return db
+    db.close()
+    path.unlink()
+    return _open(path)

@@ -57,20 +57,27 @@ class Features:
     # filled in again (a weekly bulletin) keeps its words, not its numbers.
     numbers: tuple[str, ...] = ()
 
-    def to_row(self) -> tuple[bytes, bytes, bytes, int, str, str, int, str]:
-        return (self.shingles.astype("<u4").tobytes(), self.stems.astype("<u4").tobytes(),
-                self.words.astype("<u4").tobytes(), self.n_words,
-                "\x1f".join(self.names), "\x1f".join(self.persons), self.day,
-                "\x1f".join(self.numbers))
+    def pack(self) -> bytes:
+        """Everything but the signature, ``n_words`` and ``day`` (stored in
+        columns of their own) in one compact blob: the two hash arrays'
+        lengths, the arrays, then the names, persons and numbers as text."""
+        text = _SEP.join(_JOIN.join(part) for part in (self.names, self.persons, self.numbers))
+        return b"".join((np.array([len(self.shingles), len(self.stems)], "<u4").tobytes(),
+                         self.shingles.astype("<u4").tobytes(),
+                         self.stems.astype("<u4").tobytes(), text.encode()))
 
     @classmethod
-    def from_row(cls, row: tuple) -> Features:
-        shingles, stems, words, n_words, names, persons, day, numbers = row
-        return cls(np.frombuffer(shingles, dtype="<u4"), np.frombuffer(stems, dtype="<u4"),
-                   np.frombuffer(words, dtype="<u4"), n_words,
-                   tuple(n for n in names.split("\x1f") if n),
-                   tuple(n for n in persons.split("\x1f") if n), day,
-                   tuple(n for n in numbers.split("\x1f") if n))
+    def unpack(cls, signature: bytes, n_words: int, day: int, packed: bytes) -> Features:
+        n_shingles, n_stems = np.frombuffer(packed, "<u4", 2).tolist()
+        arrays = np.frombuffer(packed, "<u4", n_shingles + n_stems, offset=8)
+        names, persons, numbers = (tuple(part.split(_JOIN)) if part else () for part in
+                                   packed[8 + 4 * len(arrays):].decode().split(_SEP))
+        return cls(arrays[:n_shingles], arrays[n_shingles:], np.frombuffer(signature, "<u4"),
+                   n_words, names, persons, day, numbers)
+
+
+_JOIN, _SEP = "\x1f", "\x1e"  # no name holds them (``_norm``), no number
+_SEPARATORS = {ord(_JOIN): " ", ord(_SEP): " "}
 
 
 def _signature(tokens: set[bytes]) -> np.ndarray:
@@ -98,7 +105,7 @@ def _fold(text: str) -> str:
 
 
 def _norm(name: str) -> str:
-    return fold(name.casefold()).strip()
+    return fold(name.casefold()).translate(_SEPARATORS).strip()
 
 
 def features(text: str, persons: list[str], places: list[str], orgs: list[str],

@@ -165,6 +165,26 @@ def _similarities(signatures: np.ndarray, pairs: np.ndarray) -> np.ndarray:
     return out
 
 
+def _close(signatures: np.ndarray, n_words: np.ndarray,
+           pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The content-word similarity of each of ``pairs`` (rows of
+    ``signatures``), and whether its words are close enough to make it
+    maybe a copy, maybe the same event."""
+    i, j = pairs.T
+    words = _similarities(signatures, pairs)
+    maybe_copy = _contained(words, n_words[i], n_words[j]) >= COPY_WORDS
+    maybe_event = (np.minimum(n_words[i], n_words[j]) >= MIN_WORDS) & (words >= 0.2)
+    return words, maybe_copy, maybe_event
+
+
+def worth_judging(signatures: np.ndarray, n_words: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """Which of the candidate ``pairs`` (rows of ``signatures``) ``judge``
+    can find related: the others are left out before their features are
+    read."""
+    _, maybe_copy, maybe_event = _close(signatures, n_words, pairs)
+    return maybe_copy | maybe_event
+
+
 def judge(pairs: list[tuple[str, str]], feats: Mapping[str, Features],
           rare: Mapping[str, int], total: int) -> list[Pair]:
     """The candidate ``pairs`` (of keys of ``feats``) judged a copy or the
@@ -178,11 +198,8 @@ def judge(pairs: list[tuple[str, str]], feats: Mapping[str, Features],
     position = {k: n for n, k in enumerate(keys)}
     order = [feats[k] for k in keys]
     index = np.array([(position[x], position[y]) for x, y in pairs], dtype=np.int64)
-    i, j = index.T
-    n_words = np.array([f.n_words for f in order])
-    words = _similarities(np.stack([f.words for f in order]), index)
-    maybe_copy = _contained(words, n_words[i], n_words[j]) >= COPY_WORDS
-    maybe_event = (np.minimum(n_words[i], n_words[j]) >= MIN_WORDS) & (words >= 0.2)
+    words, maybe_copy, maybe_event = _close(np.stack([f.words for f in order]),
+                                            np.array([f.n_words for f in order]), index)
     found = []
     for k in np.flatnonzero(maybe_copy | maybe_event):
         (x, y), w = pairs[k], float(words[k])
