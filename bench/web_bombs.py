@@ -2,7 +2,8 @@
 
 Each case is indexed alone beside three control articles by a real
 ``cerca index`` process (entities on, ``--jobs`` default), the memory of
-its whole process tree sampled every 0.1 s; then all of them in one
+its whole process tree (resident, a page its processes share counted once:
+``hostile_web.tree_memory``) sampled every 0.1 s; then all of them in one
 folder. The baseline, in the same run, is the controls alone (three
 texts, a small page, a section front: see ``hostile_web.write_controls``):
 the run's own memory (Python, the model, the page reader's tables). The

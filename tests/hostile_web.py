@@ -126,8 +126,12 @@ def many_pages_warc(path: Path, n: int) -> None:
     path.write_bytes(warc_records(pages(n)))
 
 
-def tree_rss(pid: int) -> int:
-    """Resident memory, in bytes, of a process and all its descendants."""
+def tree_memory(pid: int) -> int:
+    """Resident memory, in bytes, of a process and all its descendants, a
+    page they share counted once: the private pages of each, plus the
+    shared pages of the one that shares most (the forked workers' shared
+    pages are their parent's: the model, the libraries). A sum of resident
+    sizes would count the model a forked pool shares once per process."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -136,17 +140,20 @@ def tree_rss(pid: int) -> int:
             except (OSError, IndexError, ValueError):
                 continue
             children.setdefault(ppid, []).append(int(entry.name))
-    total, stack = 0, [pid]
+    private, shared, stack = 0, 0, [pid]
     while stack:
         current = stack.pop()
         stack += children.get(current, [])
         try:
-            for line in (Path("/proc") / str(current) / "status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) * 1024
+            fields = dict(line.split(":", 1) for line in (Path("/proc") / str(current) /
+                          "smaps_rollup").read_text().splitlines()[1:])
         except OSError:
-            pass
-    return total
+            continue
+        kb = {name: int(value.split()[0]) * 1024 for name, value in fields.items()}
+        own = kb["Private_Clean"] + kb["Private_Dirty"]
+        private += own
+        shared = max(shared, kb["Rss"] - own)
+    return private + shared
 
 
 def run_measured(command: list[str], **kw) -> tuple[int, str, str, float, int]:
@@ -160,7 +167,7 @@ def run_measured(command: list[str], **kw) -> tuple[int, str, str, float, int]:
     peak = 0
     out, err = "", ""
     while True:
-        peak = max(peak, tree_rss(proc.pid))
+        peak = max(peak, tree_memory(proc.pid))
         try:
             out, err = proc.communicate(timeout=0.1)
             break

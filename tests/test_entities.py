@@ -15,7 +15,14 @@ from search.entities.canonical import Canonicalizer
 from search.entities.corrections import Corrections
 from search.entities.countries import country
 from search.entities.keys import name_key
-from search.entities.ner import MODEL_DIR, NER_PIECE_CHARS, EntityEnricher, recognise
+from search.entities.ner import (
+    MODEL_DIR,
+    NER_BATCH_CHARS,
+    NER_PIECE_CHARS,
+    EntityEnricher,
+    _batches,
+    recognise,
+)
 from search.entities.surface import resolve_aliases
 from search.models import SearchRequest
 from search.query.pipeline import search
@@ -56,6 +63,20 @@ def test_a_long_text_is_read_in_pieces_with_its_offsets():
     putin = [m.start for m in mentions if m.text == "Vladimir Putin"]
     assert len(putin) == text.count("Vladimir Putin")  # none lost at a cut
     assert max(putin) > 3 * NER_PIECE_CHARS
+
+
+def test_short_texts_are_read_in_batches_bounded_by_characters():
+    """The model's memory follows the characters of a batch: texts of many
+    lengths go in order, in batches of at most NER_BATCH_CHARS, and each
+    text's mentions are the ones it has alone."""
+    sentence = "Il sindaco Gian Carlo Muzzarelli ha incontrato a Modena i comitati. "
+    texts = [sentence * n for n in (1, 40, 3, 90, 140, 2, 60, 1)]
+    batches = _batches(list(range(len(texts))), texts)
+    assert [i for batch in batches for i in batch] == list(range(len(texts)))
+    assert len(batches) > 1
+    assert all(sum(len(texts[i]) for i in b) <= NER_BATCH_CHARS for b in batches)
+    together = recognise(texts)
+    assert together == [recognise([text])[0] for text in texts]
 
 
 def test_model_finds_the_persons_places_and_bodies_of_a_local_news_article():

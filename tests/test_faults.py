@@ -270,15 +270,28 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def test_a_killed_parallel_run_with_entities_leaves_no_orphans(tmp_path):
+@pytest.mark.parametrize("phase", ["ner", "write"])
+def test_a_killed_parallel_run_with_entities_leaves_no_orphans(tmp_path, phase):
+    """Killed while the NER workers run, or once they have stopped and the
+    writer processes run: never both at once (the pool closes first)."""
     big = corpus(tmp_path, 1200)
     index_dir = tmp_path / "ix"
     proc = subprocess.Popen([*CERCA, "index", str(big), "--index", str(index_dir), "--jobs", "2"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_for(lambda: len(_children(proc.pid)) >= 3 or proc.poll() is not None, timeout=180)
-    time.sleep(1.0)
+    pool: set[int] = set()  # the NER workers, which start first
+
+    def reached() -> bool:
+        live = set(_children(proc.pid))
+        assert len(live) <= 2, "NER and writer processes alive at once"
+        if not pool and len(live) == 2:
+            pool.update(live)
+        return proc.poll() is not None or bool(pool) and (
+            phase == "ner" or len(live - pool) == 2)
+
+    wait_for(reached, timeout=180)
+    time.sleep(0.5)
     workers = _children(proc.pid)
-    assert len(workers) >= 3, "expected NER and writer processes"
+    assert len(workers) == 2, f"expected two {phase} processes"
     proc.kill()
     proc.wait(timeout=30)
     wait_for(lambda: not any(Path(f"/proc/{w}").exists() and

@@ -1,4 +1,5 @@
-"""Worker processes that die with the indexer that started them.
+"""Worker processes that die with the indexer that started them, and share
+what it loaded.
 
 The entity pool and Whoosh's writer processes are forked children. If the
 indexer is killed (SIGKILL, an OOM kill) they would live on as orphans,
@@ -6,14 +7,23 @@ holding the index's write lock (they inherit its file descriptor) and
 stalling the next run. On Linux each child asks the kernel to kill it
 when its parent dies (``PR_SET_PDEATHSIG``); Ctrl-C is left to the parent,
 which stops its children itself, so they print no tracebacks of their own.
+
+A pool whose workers all read the same large thing (the NER model, about
+150 MB of weights) loads it here first and forks them after: the children
+share its pages with this process (copy-on-write) instead of each loading
+a copy, so the run holds one model whatever its number of processes.
 """
 
 from __future__ import annotations
 
 import ctypes
+import gc
+import multiprocessing
+import multiprocessing.pool
 import os
 import signal
 import sys
+from collections.abc import Callable
 
 _PR_SET_PDEATHSIG = 1
 _registered = False
@@ -44,3 +54,16 @@ def die_with_parent() -> None:
     if not _registered:
         os.register_at_fork(before=_before_fork, after_in_child=_child_after_fork)
         _registered = True
+
+
+def shared_pool(jobs: int, load: Callable[[], object]) -> multiprocessing.pool.Pool:
+    """A pool of ``jobs`` forked workers that find ``load``'s result already
+    in memory: it runs here, before they start. Objects that exist then are
+    frozen out of the garbage collector's passes in the children, whose
+    collections would otherwise write to (and so copy) every page of them."""
+    load()
+    gc.freeze()
+    try:
+        return multiprocessing.get_context("fork").Pool(jobs)
+    finally:
+        gc.unfreeze()  # this process collects as before; the children stay frozen

@@ -30,7 +30,7 @@ from search.index import (
     write_lock,
 )
 from search.indexing.executor import Executor
-from search.indexing.processes import die_with_parent
+from search.indexing.processes import die_with_parent, shared_pool
 from search.indexing.read import count_units
 from search.indexing.update import IndexReport, disk_message, existing_ids, update_index
 
@@ -98,20 +98,35 @@ def index_paths(
     if jobs > 1 or entities:
         die_with_parent()
 
+    if entities:
+        from search.entities.ner import EntityEnricher, nlp
+
     def run(index: Index) -> IndexReport:
-        # One pool of workers (or the cluster) for entities and web pages.
-        pool = multiprocessing.Pool(jobs) if jobs > 1 and farm is None else None
+        # One pool of workers (or the cluster) for entities and web pages,
+        # its workers sharing the model this process loads.
+        pool = None
+        if jobs > 1 and farm is None:
+            pool = multiprocessing.Pool(jobs) if loaded is None else shared_pool(jobs, nlp)
         executor: Executor | None = farm or pool
         enricher = None
+
+        def read_done() -> None:
+            # The pool's workers are done: they stop before the writer
+            # processes start, so the two never hold memory at once.
+            if pool is not None:
+                if enricher is not None:
+                    enricher.release_pool()
+                pool.close()
+                pool.join()
+
         try:
             if loaded is not None:
-                from search.entities.ner import EntityEnricher
-
                 enricher = EntityEnricher(path, loaded, jobs=farm.workers if farm else jobs,
                                           pool=executor)
             return update_index(index, roots, enrich=enricher, progress=progress, jobs=jobs,
                                 batch_size=PARALLEL_BATCH if jobs > 1 else SERIAL_BATCH,
-                                pool=executor, entities=enricher is not None)
+                                pool=executor, entities=enricher is not None,
+                                read_done=read_done)
         finally:
             if enricher is not None:
                 enricher.close()

@@ -127,6 +127,8 @@ class Update:
         self.spilled = 0  # articles waiting in the spill to be named and written
         # A progress callback with phases hears of the writing and the commit.
         self.progress: Progress | None = None
+        # Called once the run is read and observed, before any is written.
+        self.read_done: Callable[[], None] | None = None
 
     def read(self, article: Article) -> None:
         """Take an article from the read stage."""
@@ -175,6 +177,8 @@ class Update:
         if self.enrich is not None and self.spill is not None:
             self._observe()  # starts the last chunk, completes the one before
             self._observe()  # completes the last chunk: the run is observed
+            if self.read_done is not None:
+                self.read_done()
             self.spill.seek(0)
             written = self.progress if _phase(self.progress, "write", self.spilled) else None
             while batch := _next_batch(self.spill):
@@ -303,6 +307,7 @@ def update_index(
     pool: Executor | None = None,
     *,
     entities: bool = True,
+    read_done: Callable[[], None] | None = None,
 ) -> IndexReport:
     """Bring the index in line with the files under ``roots``.
 
@@ -315,6 +320,9 @@ def update_index(
         that many writer processes, each writing its own segment (Whoosh's
         multi-process writer); reading, hashing and naming stay here.
     :param pool: where web pages are extracted (a Pool or a ``Cluster``).
+    :param read_done: called, with an entity step, once every article is
+        read and observed and before the writer processes start: the
+        caller's pool has done its work by then.
     """
     folders = [Path(r).resolve() for r in roots]
     own = None
@@ -324,7 +332,7 @@ def update_index(
         enrich = own = EntityEnricher(index.path, jobs=jobs, pool=pool)
     try:
         run = Update(index, folders, enrich if entities else None, jobs, batch_size)
-        run.progress = progress
+        run.progress, run.read_done = progress, read_done
         try:
             for article in read_articles(folders, run.report.skipped, run.report.ignored,
                                          run.unreadable, progress, pool):
