@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 import unicodedata
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -80,21 +82,40 @@ _JOIN, _SEP = "\x1f", "\x1e"  # no name holds them (``_norm``), no number
 _SEPARATORS = {ord(_JOIN): " ", ord(_SEP): " "}
 
 
+_SKETCHES = threading.local()
+
+
 def _signature(tokens: set[bytes]) -> np.ndarray:
-    m = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_PERMUTATIONS, scheme=SCHEME,
-                hashfunc=_HASH)
+    """The MinHash values of ``tokens``: one sketch per thread, cleared for
+    each article (a new ``MinHash`` parsed its permutations every time, a
+    quarter of the signature's cost)."""
+    m = getattr(_SKETCHES, "sketch", None)
+    if m is None:
+        m = _SKETCHES.sketch = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_PERMUTATIONS,
+                                       scheme=SCHEME, hashfunc=_HASH)
+    m.clear()
     if tokens:
-        m.update_batch(list(tokens))
+        m.update_batch(tokens)
     return m.hashvalues.astype(np.uint32)
 
 
-def _hashes(tokens: list[bytes]) -> np.ndarray:
-    return np.fromiter(map(_HASH, tokens), dtype=np.uint32, count=len(tokens))
+def _hashes(tokens: Iterable[bytes], count: int) -> np.ndarray:
+    return np.fromiter(map(_HASH, tokens), dtype=np.uint32, count=count)
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The sorted distinct ``values``: ``np.unique`` without its overhead,
+    a fifth of its time on an article's shingles."""
+    values = np.sort(values)
+    keep = np.empty(len(values), dtype=bool)
+    keep[:1] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
 
 
 def stem_hashes(words: list[str]) -> np.ndarray:
     """The hashes ``Features.stems`` holds for these content words."""
-    return _hashes([w[:STEM].encode() for w in words])
+    return _hashes([w[:STEM].encode() for w in words], len(words))
 
 
 def _fold(text: str) -> str:
@@ -114,11 +135,15 @@ def features(text: str, persons: list[str], places: list[str], orgs: list[str],
     a new headline), its canonical entities and its date."""
     text = text[:FEATURE_CHARS]
     words = _WORD.findall(_fold(text.casefold()))
-    shingles = _hashes([" ".join(words[i:i + 3]).encode() for i in range(len(words) - 2)])
+    # Each shingle built and hashed in C (map), not by a Python loop.
+    triples = zip(words, words[1:], words[2:], strict=False)
+    shingles = _hashes(map(str.encode, map(" ".join, triples)), max(0, len(words) - 2))
     stems = [w[:STEM].encode() for w in words if len(w) >= MIN_WORD and not w.isdigit()]
     content = set(stems)
-    names = sorted({_norm(n) for n in [*persons, *places, *orgs] if _norm(n)})
-    full = sorted({_norm(p) for p in persons if len(_norm(p).split()) >= 2})
-    numbers = sorted({n.replace(".", "").replace(",", "") for n in _NUMBER.findall(text)})
-    return Features(np.unique(shingles), _hashes(stems), _signature(content), len(content),
-                    tuple(names), tuple(full), date.toordinal() if date else 0, tuple(numbers))
+    normed = {n: _norm(n) for n in {*persons, *places, *orgs}}
+    names = sorted({name for name in normed.values() if name})
+    full = sorted({normed[p] for p in persons if len(normed[p].split()) >= 2})
+    numbers = sorted({n.replace(".", "").replace(",", "") for n in set(_NUMBER.findall(text))})
+    return Features(_distinct(shingles), _hashes(stems, len(stems)), _signature(content),
+                    len(content), tuple(names), tuple(full), date.toordinal() if date else 0,
+                    tuple(numbers))
