@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 __all__ = ["StoryStep", "read_stories", "regroup"]
 
 BATCH = 1000  # features spilled and stored at a time, so a run never holds them all
-JUDGED = 500  # pending articles compared with the archive at a time
+JUDGED = 2000  # pending articles compared with the archive at a time
 
 
 def regroup(archive: StoryArchive, live: Mapping[str, str]) -> Grouping:
@@ -52,8 +52,7 @@ def regroup(archive: StoryArchive, live: Mapping[str, str]) -> Grouping:
         pairs = pairs[worth_judging(*archive.signatures(ids), index.reshape(-1, 2))]
         feats = archive.features(np.unique(pairs).tolist())
         hashes = archive.hashes(feats)
-        counts = archive.name_counts(n for f in feats.values() for n in f.names)
-        rare = {n: c for n, c in counts.items() if 2 <= c <= NAME_DF_MAX}
+        rare = archive.rare(n for f in feats.values() for n in f.names)
         by_hash = {hashes[i]: f for i, f in feats.items()}
         named = sorted((min(hashes[a], hashes[b]), max(hashes[a], hashes[b]))
                        for a, b in pairs.tolist())

@@ -42,7 +42,6 @@ ROWS = _LSH.r
 # with all.
 BUCKET_MAX = 100
 CHUNK = 500  # the number of hashes in one SQL statement
-ROWS_AT_ONCE = 100_000
 # Features of about 2.5 KB an article: pages of 4 KB held one each.
 PAGE = 16384
 
@@ -52,15 +51,29 @@ _BAND = np.arange(len(BANDS), dtype=np.uint64) * np.uint64(0x27D4EB2F165667C5)
 
 
 def band_keys(f: Features) -> list[int]:
-    """The LSH band keys of an article's content-word signature, each
-    band's hash values mixed into one 64-bit integer (a collision only adds
-    a candidate, judged like any other)."""
-    if not f.n_words:
-        return []
-    rows = f.words[:len(BANDS) * ROWS].astype(np.uint64).reshape(len(BANDS), ROWS)
+    """The LSH band keys of an article's content-word signature (``bands``)."""
+    return bands(f.words[None])[0].tolist() if f.n_words else []
+
+
+def bands(signatures: np.ndarray) -> np.ndarray:
+    """The LSH band keys of each of ``signatures`` (one a row), each band's
+    hash values mixed into one 64-bit integer (a collision only adds a
+    candidate, judged like any other)."""
+    rows = signatures[:, :len(BANDS) * ROWS].astype(np.uint64).reshape(-1, len(BANDS), ROWS)
     with np.errstate(over="ignore"):
-        keys = (rows * _MIX[:ROWS]).sum(axis=1, dtype=np.uint64) ^ _BAND
-    return keys.view(np.int64).tolist()
+        keys = (rows * _MIX[:ROWS]).sum(axis=2, dtype=np.uint64) ^ _BAND
+    return keys.view(np.int64)
+
+
+def _pairs(probe_keys: np.ndarray, probe_ids: np.ndarray, keys: np.ndarray,
+           ids: np.ndarray) -> np.ndarray:
+    """(probe id, id) for each probe and each row of ``keys`` and ``ids``
+    (sorted by key) holding the probe's key: the join, in numpy."""
+    start = np.searchsorted(keys, probe_keys, "left")
+    n = np.searchsorted(keys, probe_keys, "right") - start
+    # Each probe's rows, start to start + n, one after the other.
+    rows = np.arange(int(n.sum())) + np.repeat(start - (np.cumsum(n) - n), n)
+    return np.stack([np.repeat(probe_ids, n), ids[rows]], axis=1)
 
 
 def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
@@ -89,12 +102,11 @@ class StoryArchive:
                 PRIMARY KEY (a, b)) WITHOUT ROWID;
             CREATE INDEX IF NOT EXISTS edges_b ON edges (b);
             CREATE TABLE IF NOT EXISTS pending (id INTEGER PRIMARY KEY);
-            CREATE TEMP TABLE probe_bands (key INTEGER, id INTEGER);
-            CREATE TEMP TABLE probe_names (nid INTEGER, id INTEGER);
-            CREATE TEMP TABLE rare (nid INTEGER PRIMARY KEY);
-            CREATE TEMP TABLE crowded (key INTEGER PRIMARY KEY);
+            CREATE TEMP TABLE rare (nid INTEGER PRIMARY KEY, n INTEGER);
         """)
         self.db.execute(f"PRAGMA user_version = {VERSION}")
+        # What finds candidates (``count``): shared band keys, pending articles.
+        self._shared = self._pending = np.empty(0, dtype=np.int64)
 
     def known(self) -> set[str]:
         with closing(self.db.execute("SELECT hash FROM articles")) as rows:
@@ -168,63 +180,71 @@ class StoryArchive:
             self.db.execute("DELETE FROM pending")
 
     def count(self, name_df_max: int) -> None:
-        """Note the names in at most ``name_df_max`` articles and the band
-        keys in more than ``BUCKET_MAX``, for ``candidates``."""
+        """Note what can find candidates (``candidates``): the names in 2 to
+        ``name_df_max`` articles, with their counts, and the band keys of 2
+        to ``BUCKET_MAX`` articles (a key or name of one article finds
+        none), and which articles are pending."""
         with self.db:
             self.db.execute("DELETE FROM temp.rare")
-            self.db.execute("DELETE FROM temp.crowded")
-            self.db.execute("INSERT INTO temp.rare SELECT nid FROM mentions "
-                            "GROUP BY nid HAVING COUNT(*) <= ?", (name_df_max,))
-            self.db.execute("INSERT INTO temp.crowded SELECT key FROM bands "
-                            "GROUP BY key HAVING COUNT(*) > ?", (BUCKET_MAX,))
+            self.db.execute("INSERT INTO temp.rare SELECT nid, COUNT(*) FROM mentions "
+                            "GROUP BY nid HAVING COUNT(*) BETWEEN 2 AND ?", (name_df_max,))
+        self._shared = self._column("SELECT key FROM bands GROUP BY key "
+                                    "HAVING COUNT(*) BETWEEN 2 AND ?", (BUCKET_MAX,))
+        self._pending = self._column("SELECT id FROM pending", ())
+
+    def _column(self, query: str, args: tuple) -> np.ndarray:
+        """The one column of ``query``'s rows, sorted."""
+        with closing(self.db.execute(query, args)) as rows:
+            return np.sort(np.fromiter((value for (value,) in rows), dtype=np.int64))
 
     def candidates(self, ids: list[int]) -> np.ndarray:
-        """Pairs of articles (ids, the smaller first), one of them in ``ids``:
-        a shared LSH band key, not crowded, or a rare name in common
-        (``count``). A pair of two pending articles comes with the first of
-        them only."""
-        db = self.db
+        """Distinct pairs of articles (ids, the smaller first), one of them in
+        ``ids``: an LSH band key or a rare name in common (``count``). A pair
+        of two pending articles comes with the first of them only. The
+        stored postings of the keys and names of ``ids`` are read, and
+        joined here (a join in SQL cost a row lookup for each of the many
+        keys no other article has)."""
+        feats = self.features(ids)
+        signed = [i for i, f in feats.items() if f.n_words]
+        keys = bands(np.stack([feats[i].words for i in signed])).ravel() if signed else \
+            np.empty(0, dtype=np.int64)
+        probes = np.repeat(np.array(signed, dtype=np.int64), len(BANDS))
+        shared = np.isin(keys, self._shared)
+        found = [self._join("SELECT key, id FROM bands WHERE key IN ({})", keys[shared],
+                            probes[shared])]
+        nids = dict(self._rows("SELECT name, nid FROM names JOIN temp.rare USING (nid) "
+                               "WHERE name IN ({})", sorted({n for f in feats.values()
+                                                             for n in f.names})))
+        named = [(nids[n], i) for i, f in feats.items() for n in f.names if n in nids]
+        found.append(self._join("SELECT nid, id FROM mentions WHERE nid IN ({})",
+                                np.array([n for n, _ in named], dtype=np.int64),
+                                np.array([i for _, i in named], dtype=np.int64)))
+        pairs = np.concatenate(found)
+        probe, other = pairs.T
         # Two pending articles are paired once, from the first of them.
-        once = "(p.id < o.id OR o.id NOT IN (SELECT id FROM pending))"
-        found = []
-        for chunk in _chunks(ids):
-            feats = self.features(chunk)
-            with db:
-                db.execute("DELETE FROM temp.probe_bands")
-                db.execute("DELETE FROM temp.probe_names")
-                db.executemany("INSERT INTO temp.probe_bands VALUES (?,?)",
-                               [(k, i) for i, f in feats.items() for k in band_keys(f)])
-                db.executemany("INSERT INTO temp.probe_names SELECT nid, ? FROM names "
-                               "WHERE name = ?", [(i, n) for i, f in feats.items()
-                                                  for n in f.names])
-            query = f"""
-                SELECT min(p.id, o.id), max(p.id, o.id) FROM temp.probe_bands p JOIN bands o
-                    ON o.key = p.key AND o.id != p.id
-                    WHERE {once} AND p.key NOT IN (SELECT key FROM temp.crowded)
-                UNION
-                SELECT min(p.id, o.id), max(p.id, o.id) FROM temp.probe_names p
-                    JOIN temp.rare USING (nid)
-                    JOIN mentions o ON o.nid = p.nid AND o.id != p.id
-                    WHERE {once}"""
-            with closing(db.execute(query)) as rows:  # a block at a time: no list of millions
-                while block := rows.fetchmany(ROWS_AT_ONCE):
-                    found.append(np.array(block, dtype=np.int64))
-        return np.concatenate(found) if found else np.empty((0, 2), dtype=np.int64)
+        keep = (probe != other) & ((probe < other) | ~np.isin(other, self._pending))
+        pairs = np.sort(pairs[keep], axis=1)
+        pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
+        first = np.ones(len(pairs), dtype=bool)  # of each run of equal pairs
+        first[1:] = (pairs[1:] != pairs[:-1]).any(axis=1)
+        return pairs[first]
+
+    def _join(self, query: str, keys: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """(id, other id) for each of ``keys``, ``ids`` and each stored row
+        of ``query`` (key, other id) with that key."""
+        rows = np.array(list(self._rows(query, np.unique(keys).tolist())),
+                        dtype=np.int64).reshape(-1, 2)
+        rows = rows[np.argsort(rows[:, 0], kind="stable")]
+        return _pairs(keys, ids, rows[:, 0], rows[:, 1])
 
     def signatures(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The content-word signatures and sizes of the articles ``ids``
         (sorted, distinct), in their order."""
-        words = np.empty((len(ids), NUM_PERM), dtype=np.uint32)
-        n_words = np.empty(len(ids), dtype=np.int64)
-        row = 0
-        for chunk in _chunks(ids.tolist()):
-            with closing(self.db.execute(
-                    f"SELECT signature, n_words FROM articles WHERE id IN ({_marks(chunk)}) "
-                    "ORDER BY id", chunk)) as rows:
-                for signature, n in rows:
-                    words[row], n_words[row] = np.frombuffer(signature, "<u4"), n
-                    row += 1
-        return words, n_words
+        rows = list(self._rows("SELECT id, signature, n_words FROM articles WHERE id IN ({})",
+                               ids.tolist()))
+        rows.sort()
+        words = np.frombuffer(b"".join(s for _, s, _ in rows), "<u4").reshape(-1, NUM_PERM)
+        return words, np.array([n for _, _, n in rows], dtype=np.int64)
 
     def hashes(self, ids: Iterable[int]) -> dict[int, str]:
         return dict(self._rows("SELECT id, hash FROM articles WHERE id IN ({})", sorted(ids)))
@@ -234,10 +254,11 @@ class StoryArchive:
             "SELECT id, signature, n_words, day, packed FROM articles WHERE id IN ({})",
             sorted(ids))}
 
-    def name_counts(self, names: Iterable[str]) -> dict[str, int]:
-        """How many stored articles give each of ``names``."""
-        return dict(self._rows("SELECT name, COUNT(*) FROM names JOIN mentions USING (nid) "
-                               "WHERE name IN ({}) GROUP BY nid", sorted(set(names))))
+    def rare(self, names: Iterable[str]) -> dict[str, int]:
+        """The article count of each of ``names`` given by 2 to ``name_df_max``
+        articles (``count``)."""
+        return dict(self._rows("SELECT name, n FROM names JOIN temp.rare USING (nid) "
+                               "WHERE name IN ({})", sorted(set(names))))
 
     def size(self) -> int:
         with closing(self.db.execute("SELECT COUNT(*) FROM articles")) as rows:
