@@ -22,6 +22,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import closing
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 from datasketch import MinHashLSH
@@ -50,9 +51,14 @@ _MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9], dt
 _BAND = np.arange(len(BANDS), dtype=np.uint64) * np.uint64(0x27D4EB2F165667C5)
 
 
-def band_keys(f: Features) -> list[int]:
-    """The LSH band keys of an article's content-word signature (``bands``)."""
-    return bands(f.words[None])[0].tolist() if f.n_words else []
+def postings(feats: Mapping[int, Features]) -> tuple[np.ndarray, np.ndarray]:
+    """The LSH band keys of the articles ``feats`` (id -> features), each
+    beside its article's id; an article without content words has none."""
+    signed = [i for i, f in feats.items() if f.n_words]
+    if not signed:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    keys = bands(np.stack([feats[i].words for i in signed]))
+    return keys.ravel(), np.repeat(np.array(signed, dtype=np.int64), len(BANDS))
 
 
 def bands(signatures: np.ndarray) -> np.ndarray:
@@ -118,22 +124,24 @@ class StoryArchive:
         db = self.db
         with db:
             known = self._ids(items)
-            ids = []
+            ids: dict[int, Features] = {}
             for digest, f in items.items():
                 if digest in known:
                     continue
                 cursor = db.execute("INSERT INTO articles VALUES (NULL,?,?,?,?,?)",
                                     (digest, f.day, f.n_words,
                                      f.words.astype("<u4").tobytes(), f.pack()))
-                ids.append((cursor.lastrowid, f))
+                ids[cast(int, cursor.lastrowid)] = f  # an INSERT's rowid
             db.executemany("INSERT OR IGNORE INTO names (name) VALUES (?)",
-                           [(name,) for _, f in ids for name in f.names])
+                           [(name,) for f in ids.values() for name in f.names])
+            keys, owners = postings(ids)
             db.executemany("INSERT OR IGNORE INTO bands VALUES (?,?)",
-                           [(k, i) for i, f in ids for k in band_keys(f)])
+                           zip(keys.tolist(), owners.tolist(), strict=True))
             db.executemany("INSERT OR IGNORE INTO mentions SELECT nid, ? FROM names "
-                           "WHERE name = ?", [(i, name) for i, f in ids for name in f.names])
+                           "WHERE name = ?",
+                           [(i, name) for i, f in ids.items() for name in f.names])
             db.executemany("INSERT OR IGNORE INTO pending VALUES (?)",
-                           [(i,) for i in [*known.values(), *(i for i, _ in ids)]])
+                           [(i,) for i in [*known.values(), *ids]])
 
     def _ids(self, hashes: Iterable[str]) -> dict[str, int]:
         """The stored ones of ``hashes``, with their ids."""
@@ -147,12 +155,16 @@ class StoryArchive:
 
     def forget(self, gone: Iterable[str]) -> None:
         """Drop articles no longer in the index, and every edge they had."""
+        gone = list(gone)
+        if not gone:
+            return  # no names left unmentioned to look for
         db = self.db
         with db:
-            for chunk in _chunks(list(gone)):
+            for chunk in _chunks(gone):
                 found = self.features(self._ids(chunk).values())
+                keys, owners = postings(found)
                 db.executemany("DELETE FROM bands WHERE key = ? AND id = ?",
-                               [(k, i) for i, f in found.items() for k in band_keys(f)])
+                               zip(keys.tolist(), owners.tolist(), strict=True))
                 db.executemany("DELETE FROM mentions WHERE id = ? AND nid = "
                                "(SELECT nid FROM names WHERE name = ?)",
                                [(i, name) for i, f in found.items() for name in f.names])
@@ -205,10 +217,7 @@ class StoryArchive:
         joined here (a join in SQL cost a row lookup for each of the many
         keys no other article has)."""
         feats = self.features(ids)
-        signed = [i for i, f in feats.items() if f.n_words]
-        keys = bands(np.stack([feats[i].words for i in signed])).ravel() if signed else \
-            np.empty(0, dtype=np.int64)
-        probes = np.repeat(np.array(signed, dtype=np.int64), len(BANDS))
+        keys, probes = postings(feats)
         shared = np.isin(keys, self._shared)
         found = [self._join("SELECT key, id FROM bands WHERE key IN ({})", keys[shared],
                             probes[shared])]
