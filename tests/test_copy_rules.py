@@ -1,7 +1,8 @@
 """The copy decision on real DICE pairs (tests/data/copy_rules/dice.jsonl,
 see tests/data/SOURCE.txt), labelled in bench/stories_fresh2.jsonl: the two
-guards of the copy tests, an extended version they leave a copy, and the
-test of a shorter text with no passage of its own (``own_run``)."""
+guards of the copy tests (a text of its own, other ages, other figures), an
+extended version they leave a copy, and the test of a shorter text with no
+passage of its own (``own_run``)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from search.stories.grouping import (
     copy_score,
     in_order,
     other_ages,
+    other_figures,
     own_run,
 )
 
@@ -81,3 +83,18 @@ def test_the_passage_of_its_own_does_not_hang_on_the_pair_order(feats):
     for x, y in (("2399182", "2401828"), ("2072979", "2086433"), ("9407", "9409")):
         a, b = feats[f"dice-{x}"], feats[f"dice-{y}"]
         assert own_run(a, b) == own_run(b, a)
+
+
+def test_a_bulletin_filled_in_again_is_no_copy_however_much_it_shares(feats):
+    # Two Policlinico Covid bulletins a week apart: the same words, other counts.
+    a, b = feats["dice-4544409"], feats["dice-4571722"]
+    assert containment(a, b) >= COPY_CONTAINMENT
+    assert other_figures(a, b)
+    assert _copy(feats, "4544409", "4571722") is None
+
+
+def test_a_copy_with_a_few_figures_changed_stays_a_copy(feats):
+    a, b = feats["dice-1744627"], feats["dice-1758110"]
+    assert min(len(set(a.numbers)), len(set(b.numbers))) >= 6
+    assert not other_figures(a, b)
+    assert _copy(feats, "1744627", "1758110") is not None

@@ -59,6 +59,11 @@ MAX_STORY = 40
 # (unless a person ties them).
 FEW_NUMBERS = 3
 OTHER_NUMBERS = 0.15
+# A copy keeps the figures of the shorter text: two texts giving this many
+# numbers each, under this share of the fewer in common, are a bulletin or
+# notice filled in again (other days, other counts), whatever their words.
+MANY_NUMBERS = 6
+KEPT_NUMBERS = 0.5
 # The ages a text gives ("33enne"), as its content words' hashes: a copy
 # keeps the ages of the people it names, a template filled in for others
 # does not.
@@ -115,8 +120,10 @@ def own_run(a: Features, b: Features) -> int:
 def copy_score(a: Features, b: Features, words: float) -> float | None:
     """The shingle containment of two texts if one is a copy of the other
     (``copied``), None otherwise; ``words`` is their content-word
-    similarity. Texts giving other ages are never copies (``_AGES``)."""
-    if min(len(a.shingles), len(b.shingles)) < MIN_SHINGLES or other_numbers(a, b):
+    similarity. Texts giving other ages or other figures are never copies
+    (``_AGES``, ``MANY_NUMBERS``)."""
+    if (min(len(a.shingles), len(b.shingles)) < MIN_SHINGLES or other_numbers(a, b)
+            or other_figures(a, b)):
         return None
     contained = copied(a, b, words)
     return None if contained is None or other_ages(a, b) else contained
@@ -150,6 +157,14 @@ def other_numbers(a: Features, b: Features) -> bool:
         return False
     x, y = set(a.numbers), set(b.numbers)
     return len(x & y) / len(x | y) < OTHER_NUMBERS
+
+
+def other_figures(a: Features, b: Features) -> bool:
+    """Whether two texts rich in numbers share too few of them to be copies
+    (see ``MANY_NUMBERS``)."""
+    x, y = set(a.numbers), set(b.numbers)
+    fewer = min(len(x), len(y))
+    return fewer >= MANY_NUMBERS and len(x & y) < KEPT_NUMBERS * fewer
 
 
 def other_ages(a: Features, b: Features) -> bool:
