@@ -284,3 +284,13 @@ def test_an_archive_of_another_version_is_replaced_and_filled_again_from_the_ind
         assert db.execute("PRAGMA user_version").fetchone()[0] == VERSION
         tables = {n for (n,) in db.execute("SELECT name FROM sqlite_schema WHERE type='table'")}
     assert "features_v5" not in tables and "articles" in tables
+
+
+def test_the_written_out_bands_are_those_datasketch_chooses():
+    from datasketch import MinHashLSH
+
+    from search.stories.archive import BANDS, CANDIDATE_LSH, ROWS
+    from search.stories.features import NUM_PERM
+
+    lsh = MinHashLSH(threshold=CANDIDATE_LSH, num_perm=NUM_PERM)
+    assert (BANDS, ROWS) == (list(lsh.hashranges), lsh.r)

@@ -25,18 +25,18 @@ from pathlib import Path
 from typing import cast
 
 import numpy as np
-from datasketch import MinHashLSH
 
 from search.stories.features import NUM_PERM, Features
 
 CACHE = "stories.sqlite"
 VERSION = 7  # a new number whenever features, bands or rules change: a new file
-# Candidates: content-word similarity (estimated) worth a look; datasketch
-# chooses the bands (37 of 3 hash values at 128 permutations).
+# Candidates: content-word similarity (estimated) worth a look. The bands,
+# 37 of 3 hash values at 128 permutations, are the ones datasketch's
+# MinHashLSH chooses for this threshold (a test checks it); written out,
+# as building one costs a numeric integration in every process.
 CANDIDATE_LSH = 0.3
-_LSH = MinHashLSH(threshold=CANDIDATE_LSH, num_perm=NUM_PERM)
-BANDS: list[tuple[int, int]] = list(_LSH.hashranges)
-ROWS = _LSH.r
+ROWS = 3
+BANDS: list[tuple[int, int]] = [(start, start + ROWS) for start in range(0, 37 * ROWS, ROWS)]
 # A band key shared by more articles than this is boilerplate (a footer, a
 # template, a text of a few common words), like a common name: it finds no
 # candidates, so an archive of near-identical texts is not compared all

@@ -14,6 +14,7 @@ article, so a text of tens of MB costs no more than that.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import threading
 import unicodedata
@@ -22,7 +23,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import MinHash
 
 from search.analysis import fold
 
@@ -38,7 +38,6 @@ FEATURE_CHARS = 400_000
 _WORD = re.compile(r"\w+")
 _MARKS = re.compile("[\u0300-\u036f]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
 # A 32-bit hash of each token before the permutations: CRC-32, in C and
 # stable across processes, four times faster here than datasketch's SHA-1.
 _HASH = zlib.crc32
@@ -85,14 +84,31 @@ _SEPARATORS = {ord(_JOIN): " ", ord(_SEP): " "}
 _SKETCHES = threading.local()
 
 
+@functools.cache
+def _permutations() -> tuple:
+    return _minhash()(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+
+
+def _sketch():
+    return _minhash()(num_perm=NUM_PERM, seed=SEED, permutations=_permutations(), scheme=SCHEME,
+                      hashfunc=_HASH)
+
+
+def _minhash():
+    """datasketch, imported when an article is first sketched: it loads
+    scipy, about half a second that a search never needs."""
+    from datasketch import MinHash
+
+    return MinHash
+
+
 def _signature(tokens: set[bytes]) -> np.ndarray:
     """The MinHash values of ``tokens``: one sketch per thread, cleared for
     each article (a new ``MinHash`` parsed its permutations every time, a
     quarter of the signature's cost)."""
     m = getattr(_SKETCHES, "sketch", None)
     if m is None:
-        m = _SKETCHES.sketch = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_PERMUTATIONS,
-                                       scheme=SCHEME, hashfunc=_HASH)
+        m = _SKETCHES.sketch = _sketch()
     m.clear()
     if tokens:
         m.update_batch(tokens)
