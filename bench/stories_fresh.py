@@ -4,6 +4,7 @@ id, no article twice.
 
     .venv/bin/python bench/stories_fresh.py > /tmp/stories/fresh_todo.jsonl            # round 1
     .venv/bin/python bench/stories_fresh.py --round 2 > /tmp/copies/fresh2_todo.jsonl   # round 2
+    .venv/bin/python bench/stories_fresh.py --round 3 > /tmp/copies2/fresh3_todo.jsonl  # round 3
     .venv/bin/python bench/stories_fresh.py --show /tmp/copies/fresh2_todo.jsonl        # blind view
 
 Round 1 (bench/stories_fresh.jsonl, seed 2424) draws 15 pairs from each
@@ -12,7 +13,10 @@ seed 2425) draws 120 pairs where copy decisions are hard, whatever the
 rules: exact shingle containment 0.3-0.95 in three bands, lengths far
 apart, low containment with one order of content words (rewrites), and
 the same dateline town with the same kind of crime. It leaves out every
-article of the earlier labelled files.
+article of the earlier labelled files. Round 3 (bench/stories_fresh3.jsonl,
+seed 2426) does the same with the articles of all three files left out:
+80 pairs at containment 0.3-0.95, most with lengths far apart, and
+rewrites, plus 10 easy pairs (containment 0.95 or more, or little shared).
 
 Candidates are the story step's own (LSH over content words, rare names),
 so the strata say how the step sees each pair; the labels were then
@@ -29,6 +33,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 from stories_eval import HERE, entities, load_archive, stored
 from stories_sample import kinds, town
 
@@ -43,9 +48,12 @@ ROUNDS = {
     2: (2425, ("stories_pairs.jsonl", "stories_fresh.jsonl"),
         {"lopsided": 25, "shared_high": 20, "shared_mid": 25, "shared_low": 20,
          "rewritten": 10, "town_kind": 20}),
+    3: (2426, ("stories_pairs.jsonl", "stories_fresh.jsonl", "stories_fresh2.jsonl"),
+        {"far_high": 20, "far_low": 30, "near": 39, "rewritten": 10,
+         "easy_copy": 5, "easy_apart": 5}),
 }
 LOPSIDED = 0.6  # the shorter text has fewer content words than this share of the longer
-SHOW_CHARS = 2500
+SHOW_CHARS = 3000
 
 
 def stratum_1(a: Features, b: Features, sh: float, words: float, _docs) -> str | None:
@@ -78,7 +86,25 @@ def stratum_2(a: Features, b: Features, sh: float, words: float,
     return None
 
 
-STRATA: dict[int, Callable] = {1: stratum_1, 2: stratum_2}
+def stratum_3(a: Features, b: Features, sh: float, words: float, _docs) -> str | None:
+    """Round 3: mostly where the copy decision is hard, lengths far apart
+    (a shortened or extended version, a digest, a follow-up), plus a few
+    easy pairs either side, so the figure is not only of the boundary."""
+    short, long = sorted((len(a.stems), len(b.stems)))
+    if sh >= 0.95:
+        return "easy_copy"
+    if sh >= 0.3:
+        if short < LOPSIDED * long:
+            return "far_high" if sh >= 0.6 else "far_low"
+        return "near"  # lengths closer: a light edit, a template filled in again
+    if words >= 0.3 and in_order(a, b) >= 0.3 * long:
+        return "rewritten"
+    if 0.15 <= words < 0.3:
+        return "easy_apart"  # some vocabulary shared, little text
+    return None
+
+
+STRATA: dict[int, Callable] = {1: stratum_1, 2: stratum_2, 3: stratum_3}
 
 
 def draw(round_no: int) -> None:
@@ -95,8 +121,10 @@ def draw(round_no: int) -> None:
     with tempfile.TemporaryDirectory() as work:
         store = stored(feats.items(), Path(work) / "stories.sqlite")
         store.count(NAME_DF_MAX)
-        pairs = sorted(store.candidates(store.pending()))
+        found = store.candidates(store.pending())
+        key = store.hashes(np.unique(found).tolist())  # row id -> article id
         store.close()
+    pairs = sorted({tuple(sorted((key[i], key[j]), key=int)) for i, j in found.tolist()})
     bands: dict[str, list[tuple[str, str, float]]] = {}
     for x, y in pairs:
         a, b = feats[x], feats[y]

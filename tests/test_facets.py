@@ -252,7 +252,7 @@ def test_a_name_whose_surname_the_paper_cut_is_still_a_person():
     # the rule that dropped them cost F1 on DICE dev and on the proxy.
     values = archive().article([("PER", "Mohamed B."), ("LOC", "San Pio X"),
                                 ("PER", "Mario Rossi"), ("ORG", "Ape Car")])
-    assert values == {"persons": ["Mohamed B", "Mario Rossi"], "places": ["San Pio X"],
+    assert values == {"persons": ["Mohamed B.", "Mario Rossi"], "places": ["San Pio X"],
                       "orgs": []}
 
 

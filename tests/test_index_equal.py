@@ -9,7 +9,9 @@ organisation): their facets changed, nothing else did. They were remade
 again for the v1.2 NER model (trained on KIND and DICE labels): facets and
 the content hash (it covers the model version) changed, nothing else did;
 with it the countries family came back (a country is a place). Remade
-again for CANON_VERSION 9: only the content hash changed."""
+again for CANON_VERSION 9: only the content hash changed. Remade for
+CANON_VERSION 10: a name ending in an initial keeps the initial's dot
+("M. P.", not "M. P"), as the text writes it."""
 
 from __future__ import annotations
 

@@ -39,7 +39,7 @@ MODEL_DIR = Path(__file__).resolve().parent / "ner_model"
 CACHE_NAME = "entities.sqlite"
 BATCH_SIZE = 64
 # Bump when canonicalisation rules change, so the next index run re-derives.
-CANON_VERSION = "9"
+CANON_VERSION = "10"
 # Mentions are cached as [label, text, start]; a new format never reads an old one.
 CACHE_FORMAT = "2"
 

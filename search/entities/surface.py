@@ -40,8 +40,14 @@ _RUN_ON = re.compile(
     rf"|[A-ZÀ-Ý][\w’']*(?P<c>)\s(?:il|lo|la|i|gli|le|un|uno|una)\s[a-zà-ÿ]")
 
 
+# "A. B." and "Nicola S.": an initial keeps its dot when the edges go.
+_FINAL_INITIAL = re.compile(r"(?:^|[\s.])[A-ZÀ-Ý]\.[\W_]*$")
+
+
 def clean(surface: str) -> str:
     text = " ".join(_EDGE.sub("", surface).split())
+    if text and _FINAL_INITIAL.search(surface.rstrip()):
+        text += "."
     text = _TERRITORY.sub("", LEADING_ARTICLE.sub("", text)) if text else text
     if run_on := _RUN_ON.search(text):
         cut = next(run_on.start(g) for g in "abc" if run_on.group(g) is not None)

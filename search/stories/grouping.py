@@ -27,6 +27,13 @@ COPY_CONTAINMENT = 0.55
 # words, in its order, are in the other, with many of its shingles kept;
 SHORTER_IN_ORDER = 0.65
 SHORTER_SHINGLES = 0.4
+# or a version with no passage of its own: the shorter text, with this much
+# of its shingles in the other, has no run of OWN_RUN content words (about
+# a sentence) outside the words the two tell in one order. A text that
+# adds a fact (a later hearing, another victim) adds a sentence for it; a
+# shortened or reworded version only drops or swaps words within each.
+SHORTER_SHINGLES_NOTHING_OWN = 0.35
+OWN_RUN = 12
 # or a note rewritten sentence by sentence, nothing added: two texts of
 # about the same length telling their content words largely in one order.
 RETOLD_IN_ORDER = 0.4
@@ -52,6 +59,11 @@ MAX_STORY = 40
 # (unless a person ties them).
 FEW_NUMBERS = 3
 OTHER_NUMBERS = 0.15
+# A copy keeps the figures of the shorter text: two texts giving this many
+# numbers each, under this share of the fewer in common, are a bulletin or
+# notice filled in again (other days, other counts), whatever their words.
+MANY_NUMBERS = 6
+KEPT_NUMBERS = 0.5
 # The ages a text gives ("33enne"), as its content words' hashes: a copy
 # keeps the ages of the people it names, a template filled in for others
 # does not.
@@ -94,11 +106,24 @@ def in_order(a: Features, b: Features) -> int:
     return sum(block.size for block in matcher.get_matching_blocks())
 
 
+def own_run(a: Features, b: Features) -> int:
+    """The longest run of the shorter text's content words outside those the
+    two tell in one order: its longest passage of its own. The shorter text
+    goes first to difflib, so the answer does not hang on the pair's order."""
+    short, long = sorted((a.stems, b.stems), key=len)
+    matcher = difflib.SequenceMatcher(None, short.tolist(), long.tolist(), autojunk=False)
+    blocks = matcher.get_matching_blocks()  # ascending; the last is (len(short), len(long), 0)
+    ends = [0] + [block.a + block.size for block in blocks]
+    return max(block.a - end for block, end in zip(blocks, ends, strict=False))
+
+
 def copy_score(a: Features, b: Features, words: float) -> float | None:
     """The shingle containment of two texts if one is a copy of the other
     (``copied``), None otherwise; ``words`` is their content-word
-    similarity. Texts giving other ages are never copies (``_AGES``)."""
-    if min(len(a.shingles), len(b.shingles)) < MIN_SHINGLES or other_numbers(a, b):
+    similarity. Texts giving other ages or other figures are never copies
+    (``_AGES``, ``MANY_NUMBERS``)."""
+    if (min(len(a.shingles), len(b.shingles)) < MIN_SHINGLES or other_numbers(a, b)
+            or other_figures(a, b)):
         return None
     contained = copied(a, b, words)
     return None if contained is None or other_ages(a, b) else contained
@@ -113,14 +138,15 @@ def copied(a: Features, b: Features, words: float) -> float | None:
     if contained >= OWN_CONTAINED or (contained >= COPY_CONTAINMENT and short < OWN_WORDS):
         return contained  # no text of its own
     retold = short >= RETOLD_LENGTH * long and words >= RETOLD_WORDS
-    if contained < SHORTER_SHINGLES and not retold:
+    if contained < SHORTER_SHINGLES_NOTHING_OWN and not retold:
         return None
     common = in_order(a, b)
     if short - common >= max(OWN_WORDS, OWN_SHARE * short):
         return None
     if (contained >= COPY_CONTAINMENT
             or (contained >= SHORTER_SHINGLES and common >= SHORTER_IN_ORDER * short)
-            or (retold and common >= RETOLD_IN_ORDER * long)):
+            or (retold and common >= RETOLD_IN_ORDER * long)
+            or (contained >= SHORTER_SHINGLES_NOTHING_OWN and own_run(a, b) < OWN_RUN)):
         return contained
     return None
 
@@ -131,6 +157,14 @@ def other_numbers(a: Features, b: Features) -> bool:
         return False
     x, y = set(a.numbers), set(b.numbers)
     return len(x & y) / len(x | y) < OTHER_NUMBERS
+
+
+def other_figures(a: Features, b: Features) -> bool:
+    """Whether two texts rich in numbers share too few of them to be copies
+    (see ``MANY_NUMBERS``)."""
+    x, y = set(a.numbers), set(b.numbers)
+    fewer = min(len(x), len(y))
+    return fewer >= MANY_NUMBERS and len(x & y) < KEPT_NUMBERS * fewer
 
 
 def other_ages(a: Features, b: Features) -> bool:
