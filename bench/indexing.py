@@ -1,7 +1,7 @@
 """Indexing speed against an older commit and plain Whoosh, in the same run.
 
     .venv/bin/python bench/indexing.py [--size 10372] [--repeat 3] [--before fcd839b]
-                                       [--after HEAD]
+                                       [--after HEAD] [--no-entities]
 
 Indexes the first ``--size`` DICE articles (bench/corpus.py) with ``cerca
 index`` of ``--after`` and of ``--before`` (each checked out in a temporary
@@ -63,6 +63,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--before", default="fcd839b")
     ap.add_argument("--after", default="HEAD")
+    ap.add_argument("--no-entities", action="store_true",
+                    help="only the runs without entities (and plain Whoosh)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -81,6 +83,9 @@ def main() -> None:
                 "before, entities": [*cerca(old), "index", str(source), "--index"],
                 "now, entities": [*cerca(new), "index", str(source), "--index"],
             }
+            if args.no_entities:
+                runs = {name: cmd for name, cmd in runs.items() if "no entities" in name
+                        or name == "whoosh"}
             seconds: dict[str, list[float]] = {name: [] for name in runs}
             cpu: dict[str, list[float]] = {name: [] for name in runs}
             sizes: dict[str, float] = {}

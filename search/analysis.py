@@ -275,28 +275,29 @@ def positions(text: str) -> tuple[Positions, Positions]:
     first survivor's original position and count on from there; a name's
     whole reading shares the position of its last word. Positions are
     4-byte arrays: a body of millions of words stays small."""
-    stemmed: Positions = {}
-    exact: Positions = {}
+    stemmed: Positions = _Found()
+    exact: Positions = _Found()
     pos = at = None
-    for i, match in enumerate(_TOKEN.finditer(text)):
-        kept, whole = token_forms(match.group())
+    for i, (kept, whole) in enumerate(map(token_forms, _TOKEN.findall(text))):
         for exact_, stem_ in kept:
             pos = i if pos is None else pos + 1
-            _add(exact, exact_, pos)
+            exact[exact_].append(pos)
             if stem_ is not None:
                 at = pos if at is None else at + 1
-                _add(stemmed, stem_, at)
+                stemmed[stem_].append(at)
         if whole and pos is not None:
-            _add(exact, whole, pos)
+            exact[whole].append(pos)
     return stemmed, exact
 
 
-def _add(found: Positions, term: str, position: int) -> None:
-    held = found.get(term)
-    if held is None:
-        found[term] = array("I", (position,))
-    else:
-        held.append(position)
+class _Found(dict):
+    """Positions by term, a new term's array made on first use (no call per word)."""
+
+    __slots__ = ()
+
+    def __missing__(self, term: str) -> array[int]:
+        held = self[term] = array("I")
+        return held
 
 
 def tokenizer() -> RegexTokenizer:

@@ -6,7 +6,11 @@ they write.
   with a column lookup and a seek. ``BulkFieldWriter`` adds a term's
   postings a block at a time and ``LengthListReader`` decodes a field's
   length column once (with Whoosh's inline limit, tests compare what the
-  files read back with Whoosh's own).
+  files read back with Whoosh's own). Given the postings already grouped
+  by term (``SortedTerms``, from ``indexing.pool.TermPool``), it takes
+  each term's whole. The terms and postings files count what they are
+  written: W3 asks their position several times a term, which a buffered
+  file answers with a system call.
 * Inlining: W3 writes a block of its own for every term, even one found
   once (most terms), because its inlining calls a method its term info
   lacks. ``BulkPostingsWriter`` inlines lists shorter than
@@ -36,6 +40,8 @@ import itertools
 import operator
 import pickle
 import zlib
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 from whoosh.codec.whoosh3 import (
     LENGTHS_COLUMN,
@@ -89,33 +95,104 @@ class CercaCodec(W3Codec):
         )
 
 
+class SortedTerms:
+    """A posting pool's postings grouped by term, for ``BulkFieldWriter``:
+    ``terms`` gives each (field, term bytes, postings) in order, a term's
+    postings as (docnum, weight, value), sorted too. Iterated, it gives
+    Whoosh's (field, term, docnum, weight, value) one by one, in the order
+    Whoosh's pool does."""
+
+    def __init__(self, terms: dict[tuple[str, bytes], list[tuple]]) -> None:
+        self._terms = terms
+
+    def terms(self) -> Iterator[tuple[str, bytes, list[tuple]]]:
+        for key in sorted(self._terms):
+            postings = self._terms[key]
+            postings.sort()  # in document order already: one pass
+            yield key[0], key[1], postings
+
+    def __iter__(self) -> Iterator[tuple]:
+        for fieldname, btext, postings in self.terms():
+            for posting in postings:
+                yield (fieldname, btext, *posting)
+
+
 class BulkFieldWriter(W3FieldWriter):
     def add_postings(self, schema, lengths, items):
         """Whoosh's FieldWriter.add_postings, a term at a time. ``items`` are
-        the posting pool's sorted (field, term, docnum, weight, value)."""
-        length_of = lengths.doc_field_length if lengths else (lambda docnum, field: 0)
+        the posting pool's sorted (field, term, docnum, weight, value), or
+        the same already grouped (``SortedTerms``)."""
+        terms = items.terms() if isinstance(items, SortedTerms) else (
+            (fieldname, btext, [p[2:] for p in group])
+            for (fieldname, btext), group in itertools.groupby(items, _FIELD_TERM))
         field = None
-        for (fieldname, btext), group in itertools.groupby(items, _FIELD_TERM):
+        for fieldname, btext, postings in terms:
             if fieldname != field:
                 if field is not None:
                     self.finish_field()
                 self.start_field(fieldname, schema[fieldname])
                 field = fieldname
-            # docnum -1 marks spelling words, which Whoosh does not write.
-            postings = [p for p in group if p[2] != -1]
-            if not postings:
-                continue
+                length_of = _lengths_of(lengths, fieldname)
+            # docnum -1 marks spelling words, which Whoosh does not write
+            # (sorted, they come first).
+            if postings[0][0] == -1:
+                postings = [p for p in postings if p[0] != -1]
+                if not postings:
+                    continue
             self.start_term(btext)
-            docnums = [p[2] for p in postings]
-            self._postwriter.add_all(
-                docnums, [p[3] for p in postings], [p[4] or b"" for p in postings],
-                [length_of(d, fieldname) for d in docnums])
+            docnums, weights, values = zip(*postings, strict=True)
+            # A value of None is no value, as b"" is (``add_all`` keeps neither).
+            self._postwriter.add_all(docnums, weights, values, length_of(docnums))
             self.finish_term()
         if field is not None:
             self.finish_field()
 
+    def _create_file(self, ext):
+        """The terms and postings files, which W3 asks its position per term."""
+        created = super()._create_file(ext)
+        created.file = _Counted(created.file)
+        return created
+
 
 _FIELD_TERM = operator.itemgetter(0, 1)
+
+
+def _lengths_of(lengths, fieldname: str) -> Callable[[Sequence[int]], Sequence[int | None]]:
+    """The field lengths of some documents, as Whoosh's
+    ``doc_field_length`` gives them one at a time (0 without a reader)."""
+    if not lengths:
+        return lambda docnums: [0] * len(docnums)
+    if isinstance(lengths, LengthListReader):
+        column = lengths.field_lengths(fieldname)
+        if column is None:
+            return lambda docnums: [0] * len(docnums)
+        return lambda docnums: [column[d] for d in docnums]
+    return lambda docnums: [lengths.doc_field_length(d, fieldname) for d in docnums]
+
+
+class _Counted:
+    """A file written from start to end that counts what it is given, so
+    ``tell`` is a number instead of a system call (a buffered file asks
+    the system on every ``tell``, and W3 asks several times per term)."""
+
+    def __init__(self, raw: Any) -> None:
+        self._raw = raw
+        self._pos = raw.tell()
+
+    def write(self, data) -> int:
+        written = self._raw.write(data)
+        self._pos += written
+        return written
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, where: int, whence: int = 0) -> int:
+        self._pos = self._raw.seek(where, whence)
+        return self._pos
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._raw, name)
 
 
 class BulkPostingsWriter(W3PostingsWriter):
@@ -256,17 +333,21 @@ class _View:
 class LengthListReader(W3PerDocReader):
     def __init__(self, storage, segment) -> None:
         super().__init__(storage, segment)
-        self._length_lists: dict[str, list[int] | None] = {}
+        self._length_lists: dict[str, list[int | None] | None] = {}
 
     def doc_field_length(self, docnum, fieldname, default=0):
-        lengths = self._length_lists.get(fieldname, ())
-        if lengths == ():
-            column = self._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-            lengths = None if column is None else [
-                byte_to_length(b) if b else None for b in column
-            ]
-            self._length_lists[fieldname] = lengths
+        lengths = self.field_lengths(fieldname)
         if lengths is None:
             return default
         return lengths[docnum]
+
+    def field_lengths(self, fieldname: str) -> list[int | None] | None:
+        """Every document's length in the field (None where it has none),
+        or None for a field without lengths."""
+        if fieldname not in self._length_lists:
+            column = self._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            self._length_lists[fieldname] = None if column is None else [
+                byte_to_length(b) if b else None for b in column
+            ]
+        return self._length_lists[fieldname]
 

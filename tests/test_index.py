@@ -185,21 +185,55 @@ def _postings(index, blocks: bool = False) -> dict:
             for field, text in reader.all_terms()}
 
 
-def _write_copies(path, articles, codec, copies: int = 30, first: int = 0):
+def _write_copies(path, articles, codec, copies: int = 30, first: int = 0,
+                  prepare=None, **writer_args):
     """An index of ``copies`` of each article (several blocks per common
     term) and ``first`` more of the first, written in one uncompounded
-    segment with ``codec``."""
+    segment with ``codec``; ``prepare`` is given the writer first."""
     from search.indexing.fields import document
     from search.ingest.sources import find_files, read_path
 
     docs = [document(a, "digest") for p in find_files(articles)
             for a in read_path(p, articles) if not hasattr(a, "reason")]
     index = create_index(path)
-    writer = index.ix.writer(compound=False, codec=codec)
+    writer = index.ix.writer(compound=False, codec=codec, **writer_args)
+    if prepare is not None:
+        prepare(writer)
     for number, doc in enumerate(docs * copies + docs[:1] * first):
         writer.add_document(**{**doc, "id": f"{doc['id']}-{number}"})
     writer.commit()
     return index
+
+
+@pytest.mark.parametrize("limitmb", [64, 0.2], ids=["in-memory", "spilled-runs"])
+def test_the_term_pool_writes_the_segment_whoosh_pool_writes(tmp_path, articles_copy, limitmb):
+    """Filing postings by term changes when they are sorted, not what is
+    written: every segment file is the same bytes as with Whoosh's pool,
+    whether the postings stay in memory or spill to sorted runs merged at
+    commit."""
+    from search.codec import CercaCodec
+    from search.indexing.pool import TermPool, use_term_pool
+
+    runs = []
+
+    def count_runs(writer):
+        save = writer.pool.save
+        writer.pool.save = lambda: (save(), runs.append(len(writer.pool.runs)))
+
+    written = {}
+    for name, pool in (("whoosh", None), ("terms", use_term_pool)):
+        def prepare(writer, pool=pool):
+            if pool is not None:
+                pool(writer)
+                assert isinstance(writer.pool, TermPool)
+                count_runs(writer)
+        _write_copies(tmp_path / name, articles_copy, CercaCodec(), prepare=prepare,
+                      limitmb=limitmb)
+        written[name] = {p.name.split(".", 1)[1]: p.read_bytes()
+                         for p in (tmp_path / name).glob("MAIN_*.*")}
+    assert written["terms"].keys() == written["whoosh"].keys()
+    assert written["terms"] == written["whoosh"]
+    assert (max(runs, default=0) > 2) == (limitmb < 1)
 
 
 def _each(matcher):

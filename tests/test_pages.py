@@ -47,6 +47,25 @@ def test_query_and_article_text_are_escaped(tmp_path):
         assert '<script>"x"' not in text
 
 
+
+def test_facet_rows_escape_every_place_a_value_shows(tmp_path):
+    names = [f'Rossi & "{i}" <x>' for i in range(12)]
+    make_index(tmp_path, [{"id": f"a{i}", "text": "Il missile cade.", "persons": names[:i + 1]}
+                          for i in range(12)])
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "ix")}).test_client()
+    text = client.get("/?q=missile&person=" + names[0].replace("&", "%26")).get_data(as_text=True)
+    assert "<x>" not in text and '"0"' not in text
+    shown = "Rossi &amp; &#34;0&#34; &lt;x&gt;"
+    assert f'<li class="scelto">\n    <input type="checkbox" id="f-person-1" name="person" ' \
+           f'value="{shown}" checked data-opposto="x-person-1">' in text
+    for place in (f'<span class="valore">{shown}</span>', f'title="Scheda di {shown}"',
+                  f'name="not_person" value="{shown}"', f'title="Escludi {shown}"'):
+        assert place in text
+    # The page's query string is escaped in each link to the entity's page.
+    assert 'href="/persona/Rossi%20%26%20%220%22%20%3Cx%3E?q=missile&amp;person=' in text
+    # Past the first ten, the rows sit under "mostra altri" and are numbered on.
+    assert "mostra altri (2)" in text and 'id="f-person-12"' in text
+
 def test_why_this_result_opens_on_request_and_is_escaped(tmp_path):
     make_index(tmp_path, [{"id": "n", "title": "Il nucleare <i>iraniano</i>",
                            "text": "Il programma nucleare torna al centro."}])

@@ -320,3 +320,41 @@ def test_words_in_one_sentence_rank_first_and_pages_agree(tmp_path):
 
     assert [h.id for h in export_hits(index, SearchRequest(q="crisi petrolio"))] == [
         "together", "spread"]
+
+
+def test_rerank_of_a_page_reads_only_what_can_reach_it(tmp_path):
+    """Asked for its first few, the rerank gives what the whole rerank gives
+    first, without reading the matches too weak to get there."""
+    from search.query import pipeline, rerank
+
+    # Words apart but twice (the best first pass), words in one sentence
+    # (the best after the rerank), then one word only (left unread by a short page).
+    filler = "Il giorno passa. "
+    index = make_index(tmp_path, [
+        *({"id": f"apart{i}", "text": "La crisi, la crisi. " + filler * 3 + "Il petrolio sale. "
+           + filler * i} for i in range(4)),
+        *({"id": f"together{i}", "text": "La crisi del petrolio. " + filler * (4 + i)}
+          for i in range(4)),
+        *({"id": f"one{i}", "text": "Il petrolio sale. " + filler * (i % 9)} for i in range(60)),
+    ])
+    with index.searcher(weighting=pipeline.WEIGHTING) as searcher:
+        found = pipeline.find(index, searcher, pipeline.plan(SearchRequest(q="crisi petrolio"),
+                                                             searcher.reader()))
+        top = found.ranker.top(found.parsed.query, found.matched | found.some, rerank.DEPTH)
+        reads: list[int] = []
+
+        def read(docnum):
+            reads.append(docnum)
+            return found.read(docnum)
+
+        whole = rerank.rerank(searcher, top, found.keys, read)
+        assert len(reads) == rerank.DEPTH
+        kind = [searcher.stored_fields(d)["id"].rstrip("0123456789") for d, _ in top]
+        assert kind[0] == "apart" and set(kind[8:]) == {"one"}
+        assert searcher.stored_fields(whole[0][0])["id"].startswith("together")
+        for wanted in range(1, len(top) + 1):
+            reads.clear()
+            assert rerank.rerank(searcher, top, found.keys, read, wanted)[:wanted] == \
+                whole[:wanted]
+            if wanted <= 8:
+                assert len(reads) < rerank.DEPTH

@@ -69,6 +69,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         requestlog,
     )
     from webapp.chart import bar_chart
+    from webapp.facet_rows import facet_rows
     from webapp.urls import ENTITY_PATHS, ArticleIdConverter, article_url, public_url
 
     app.url_map.converters["article_id"] = ArticleIdConverter
@@ -83,6 +84,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.add_template_global(public_url)
     app.add_template_global(article_url)
     app.add_template_global(bar_chart)
+    app.add_template_global(facet_rows)
     app.jinja_env.globals["entity_paths"] = ENTITY_PATHS
     app.jinja_env.globals["name_facets"] = NAME_FACETS
 

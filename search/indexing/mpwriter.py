@@ -8,6 +8,9 @@ quietly with the error's ``errno`` as its exit code, and the parent
 raises that error before it writes the table of contents, so the index
 stays as it was and the run says why in one line.
 
+Every writer, the processes' included, keeps its postings in a
+``TermPool``.
+
 ``commit`` also lets the run do its own last work (the stories) while the
 writer processes write their segments, instead of before.
 """
@@ -22,8 +25,14 @@ from typing import Any
 
 from whoosh.multiproc import MpWriter, SubWriterTask
 
+from search.indexing.pool import use_term_pool
+
 
 class _QuietTask(SubWriterTask):
+    def _process_file(self, filename, doc_count) -> None:
+        use_term_pool(self.writer)  # made in ``run``, before its first document
+        super()._process_file(filename, doc_count)
+
     def run(self) -> None:
         try:
             super().run()
@@ -35,6 +44,10 @@ class QuietMpWriter(MpWriter):
     """``MpWriter`` whose failed processes fail the commit (see module doc)."""
 
     meanwhile: Callable[[], None] | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        use_term_pool(self)
 
     def _new_task(self) -> SubWriterTask:
         task = _QuietTask(self.storage, self.indexname, self.jobqueue, self.resultqueue,

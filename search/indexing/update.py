@@ -34,6 +34,7 @@ from search.index import (
 from search.indexing.executor import Executor
 from search.indexing.fields import content_hash, document
 from search.indexing.mpwriter import QuietMpWriter, commit
+from search.indexing.pool import use_term_pool
 from search.indexing.read import Progress, read_articles
 from search.models import Article, Ignored, Skipped
 from search.schema import build_schema
@@ -276,6 +277,7 @@ class Update:
                                             codec=CercaCodec())
             else:
                 self.writer = index.ix.writer(limitmb=WRITER_LIMIT_MB, codec=CercaCodec())
+                use_term_pool(self.writer)
         except LockError:
             raise IndexBusy(busy_message(index.path)) from None
 

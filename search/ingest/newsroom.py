@@ -38,6 +38,10 @@ _END_FURNITURE = re.compile(
     r"(?:\s*(?:©\s*)?RIPRODUZIONE RISERVATA|\s*BY NC ND ALCUNI DIRITTI RISERVATI"
     r"|\s*DIRITTI RISERVATI|\s*\[/?\s*\w+\]|\s*SEGUONO AGGIORNAMENTI|\s*[—+©]"
     r"|\s*\(?notizia in aggiornamento\)?|\s*@\s*\w+)+\s*$", re.IGNORECASE)
+# The last character no furniture holds (every character of it is a word
+# character, a space or one of these): the furniture starts after it, so
+# the search for it starts there instead of at every character of the text.
+_NOT_FURNITURE = re.compile(r"(?s:.*)[^\w\s©—+\[\]/()@]")
 _INITIALS = r"(?:[A-ZÀ-Ýa-zà-ÿ]{1,4}\.\s*){1,4}[A-ZÀ-Ýa-zà-ÿ]{0,6}"
 _END_BYLINE = re.compile(
     rf"(?:(?<=[.!?»”\"…)])|—)\s*(?:"
@@ -132,7 +136,8 @@ def _lead(text: str) -> tuple[list[str], str, int]:
 def _tail(text: str, start: int) -> tuple[list[str], int]:
     """Bylines at the end, after any copyright line: "— S. A.", "(fd)", "STEFANO TOTARO"."""
     end = len(text.rstrip())
-    furniture = _END_FURNITURE.search(text, start, end)
+    last = _NOT_FURNITURE.match(text, start, end)
+    furniture = _END_FURNITURE.search(text, last.end() if last else start, end)
     if furniture:
         end = furniture.start()
     match = _END_BYLINE.search(text, max(start, end - 80), end)

@@ -120,10 +120,9 @@ def _decode_legacy(data: bytes) -> str:
 def strip_markdown(text: str) -> str:
     """Emphasis and heading marks carry no words; "**tensione**" is "tensione"."""
     text = _HEADING.sub("", text)
-    previous = None
-    while previous != text:
-        previous = text
-        text = _EMPHASIS.sub(lambda m: m.group(2) or m.group(4), text)
+    replaced = 1
+    while replaced:  # a replacement drops marks, so the text changed: look again
+        text, replaced = _EMPHASIS.subn(lambda m: m.group(2) or m.group(4), text)
     return text
 
 

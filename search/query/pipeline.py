@@ -193,7 +193,7 @@ class Matches:
         top = self.ranker.top(ranking, mask, depth)
         if top is None:
             top = [(d, s) for d, s in self._every_match(ranking) if mask[d]][:depth]
-        return list(rerank.rerank(self.searcher, top, self.keys, self.read)[:wanted])
+        return list(rerank.rerank(self.searcher, top, self.keys, self.read, wanted)[:wanted])
 
     def _every_match(self, ranking: wq.Query) -> list[tuple[int, float]]:
         # Every match, not a top-N collector: Whoosh 2.7.5's collectors swap

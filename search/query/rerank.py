@@ -12,8 +12,10 @@ form a word matches counts ("nucleari" in "nucleare").
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Callable
+from itertools import accumulate
 
 from whoosh.searching import Searcher
 
@@ -56,20 +58,39 @@ def best_sentence(text: str, found: Found, keys: dict[str, str],
 
 
 def rerank(searcher: Searcher, ranked: list[tuple[int, float]],
-           keys: dict[str, str], read: Read) -> list[tuple[int, float]]:
+           keys: dict[str, str], read: Read,
+           wanted: int | None = None) -> list[tuple[int, float]]:
     """``ranked`` (docnum, score), best first, with its first ``DEPTH``
     rescored by their best sentence; unchanged for a one-word query.
-    ``read`` gives each document's text and matches (kept for the page)."""
+    ``read`` gives each document's text and matches (kept for the page).
+
+    With ``wanted``, only the first ``wanted`` are returned, and a match
+    is not read once the ``wanted``-th best rescored so far is above its
+    score plus the largest bonus any sentence could give: the page of a
+    two-word query reads fewer of the articles with only one word."""
     weights = word_weights(searcher, keys)
     total = sum(weights.values())
     if len(weights) < MIN_WORDS or not ranked or total <= 0:
         return ranked
     head, tail = ranked[:DEPTH], ranked[DEPTH:]
     bonus = WEIGHT * head[0][1] / total
+    # The most a sentence can add (it holds at most every word), with a
+    # margin for the rounding of a sum of weights taken in another order.
+    most = max(bonus * total, 0.0) * (1 + 1e-9) + 1e-12
+    # The best first-pass score from each position on (not assuming the
+    # order of ``head``).
+    rest = list(accumulate(reversed([score for _, score in head]), max))[::-1]
+    best: list[float] = []  # a min-heap of the ``wanted`` best rescored
     rescored = []
-    for docnum, score in head:
+    for at, (docnum, score) in enumerate(head):
+        if best and len(best) == wanted and best[0] > rest[at] + most:
+            break
         fields, found = read(docnum)
         held = best_sentence(fields.get("body", ""), found, keys, weights)
         rescored.append((docnum, score + bonus * held))
+        if wanted:
+            (heapq.heappush if len(best) < wanted else heapq.heappushpop)(best, rescored[-1][1])
     rescored.sort(key=lambda pair: (-pair[1], pair[0]))
+    if len(rescored) < len(head):
+        return rescored[:wanted]
     return rescored + tail

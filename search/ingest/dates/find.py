@@ -23,11 +23,19 @@ DATES_VERSION = "dates-2"
 def find_dates(text: str, published: dt.date | None = None) -> list[MentionedDate]:
     """Every date in ``text``, in order; overlapping matches keep the longest."""
     where = _word_positions(text)
+    if not where:
+        return []
     candidates: list[g.Found] = []
+    # Many rules need the same words (the months, any digit): their regions
+    # are worked out once.
+    regions: dict[frozenset[str], list[tuple[int, int]]] = {}
     for needed, pattern, reader in COMPILED:
         # A rule runs only near its words: most of a text names no date.
-        for start, end in _regions(sorted(p for w in needed & where.keys() for p in where[w]),
-                                   len(text)):
+        spans = regions.get(needed)
+        if spans is None:
+            spans = regions[needed] = _regions(
+                sorted(p for w in where if w in needed for p in where[w]), len(text))
+        for start, end in spans:
             for m in pattern.finditer(text, start, end):
                 candidates += reader(m, text)
     chosen = _longest_first(candidates)
