@@ -11,6 +11,7 @@ mentions, and corrections re-derive facets from the cache.
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -53,6 +54,19 @@ def nlp():
         return _load()
 
 
+def loaded() -> bool:
+    """Whether this process holds the model."""
+    return _load.cache_info().currsize > 0
+
+
+def unload() -> None:
+    """Free the model (about 150 MB) once a run has read every text: its
+    writing, which holds the most memory of a run, then runs without it."""
+    with _loading:
+        _load.cache_clear()
+    gc.collect()
+
+
 # An article's first 200,000 characters (a long news story has 20,000).
 MAX_NER_CHARS = 200_000
 
@@ -76,6 +90,9 @@ def _load():
         if hasattr(pipe, "model"):
             for layer in pipe.model.walk():
                 layer.ops = ops
+    # The first text read allocates what the model keeps between texts
+    # (about 25 MB): read here, before a pool forks, its workers share it.
+    model("Mario Rossi è arrivato a Modena.")
     return model
 
 
@@ -88,10 +105,12 @@ def model_version() -> str:
 # a character: 700 MB for 200,000; 500 MB for a batch of 64 DICE articles):
 # a longer text is read a piece at a time, cut at paragraph breaks, and
 # shorter ones in batches of at most NER_BATCH_CHARS, so what the model
-# holds beside its weights stays about 60 MB whatever it reads. Batches of
-# eight DICE articles take no more CPU time than batches of 64.
+# holds beside its weights stays about 35 MB whatever it reads (65 MB at
+# 16,000 characters a batch). A batch is no longer than a piece; batches of
+# five DICE articles take no more CPU time than batches of 64
+# (bench/ner_batch.py).
 NER_PIECE_CHARS = 10_000
-NER_BATCH_CHARS = 16_000
+NER_BATCH_CHARS = NER_PIECE_CHARS
 
 
 def recognise(texts: list[str], model=None) -> list[list[Mention]]:

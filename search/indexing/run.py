@@ -8,7 +8,6 @@ only once complete.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
 from collections.abc import Callable, Iterable
@@ -99,14 +98,22 @@ def index_paths(
         die_with_parent()
 
     if entities:
-        from search.entities.ner import EntityEnricher, nlp
+        from search.entities.ner import EntityEnricher, nlp, unload
+        from search.entities.ner import loaded as model_loaded
+    # A model this run loads is freed once the run is read (one loaded
+    # before, by a caller that runs more, is kept).
+    own_model = entities and cluster is None and not model_loaded()
+
+    def warm() -> None:
+        nlp()
+        ingest.warm_page_reader()
 
     def run(index: Index) -> IndexReport:
         # One pool of workers (or the cluster) for entities and web pages,
         # its workers sharing the model this process loads.
         pool = None
         if jobs > 1 and farm is None:
-            pool = multiprocessing.Pool(jobs) if loaded is None else shared_pool(jobs, nlp)
+            pool = shared_pool(jobs, ingest.warm_page_reader if loaded is None else warm)
         executor: Executor | None = farm or pool
         enricher = None
 
@@ -118,6 +125,8 @@ def index_paths(
                     enricher.release_pool()
                 pool.close()
                 pool.join()
+            if own_model:
+                unload()
 
         try:
             if loaded is not None:

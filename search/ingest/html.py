@@ -148,6 +148,19 @@ def _extract(html: str, url: str | None, guess_date: bool
     return "\n\n".join(lines), {k: v for k, v in meta.items() if v}, guessed
 
 
+def warm() -> None:
+    """Load what reading a page loads lazily (trafilatura, htmldate, the
+    stop lists of every language justext falls back to and their lower-cased
+    set, about 45 MB): done before a pool forks, its workers share one copy
+    instead of each making its own."""
+    import htmldate  # noqa: F401
+    import trafilatura  # noqa: F401
+    from justext.core import define_stoplist
+    from trafilatura import external
+
+    define_stoplist(external.JT_STOPLIST or external.jt_stoplist_init())  # cached lower-cased
+
+
 def _prose(lines: list[str]) -> bool:
     """Whether ``lines`` hold an article's prose, not a page's menus."""
     return sum(n for line in lines if (n := len(line.split())) >= PROSE_LINE_WORDS) \
