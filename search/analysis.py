@@ -278,7 +278,8 @@ def positions(text: str) -> tuple[Positions, Positions]:
     stemmed: Positions = _Found()
     exact: Positions = _Found()
     pos = at = None
-    for i, (kept, whole) in enumerate(map(token_forms, _TOKEN.findall(text))):
+    # finditer, not findall: a page of millions of words is never a list of them.
+    for i, (kept, whole) in enumerate(map(token_forms, map(re.Match.group, _TOKEN.finditer(text)))):
         for exact_, stem_ in kept:
             pos = i if pos is None else pos + 1
             exact[exact_].append(pos)
