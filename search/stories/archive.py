@@ -61,6 +61,14 @@ def postings(feats: Mapping[int, Features]) -> tuple[np.ndarray, np.ndarray]:
     return keys.ravel(), np.repeat(np.array(signed, dtype=np.int64), len(BANDS))
 
 
+def _rows_of(feats: Mapping[int, Features]) -> tuple[list[tuple[int, int]], list[tuple[int, str]]]:
+    """What the articles ``feats`` hold in the bands and mentions tables:
+    (band key, id) and (id, name) rows, stored and deleted alike."""
+    keys, owners = postings(feats)
+    return (list(zip(keys.tolist(), owners.tolist(), strict=True)),
+            [(i, name) for i, f in feats.items() for name in f.names])
+
+
 def bands(signatures: np.ndarray) -> np.ndarray:
     """The LSH band keys of each of ``signatures`` (one a row), each band's
     hash values mixed into one 64-bit integer (a collision only adds a
@@ -134,12 +142,10 @@ class StoryArchive:
                 ids[cast(int, cursor.lastrowid)] = f  # an INSERT's rowid
             db.executemany("INSERT OR IGNORE INTO names (name) VALUES (?)",
                            [(name,) for f in ids.values() for name in f.names])
-            keys, owners = postings(ids)
-            db.executemany("INSERT OR IGNORE INTO bands VALUES (?,?)",
-                           zip(keys.tolist(), owners.tolist(), strict=True))
+            band_rows, mention_rows = _rows_of(ids)
+            db.executemany("INSERT OR IGNORE INTO bands VALUES (?,?)", band_rows)
             db.executemany("INSERT OR IGNORE INTO mentions SELECT nid, ? FROM names "
-                           "WHERE name = ?",
-                           [(i, name) for i, f in ids.items() for name in f.names])
+                           "WHERE name = ?", mention_rows)
             db.executemany("INSERT OR IGNORE INTO pending VALUES (?)",
                            [(i,) for i in [*known.values(), *ids]])
 
@@ -162,12 +168,10 @@ class StoryArchive:
         with db:
             for chunk in _chunks(gone):
                 found = self.features(self._ids(chunk).values())
-                keys, owners = postings(found)
-                db.executemany("DELETE FROM bands WHERE key = ? AND id = ?",
-                               zip(keys.tolist(), owners.tolist(), strict=True))
+                band_rows, mention_rows = _rows_of(found)
+                db.executemany("DELETE FROM bands WHERE key = ? AND id = ?", band_rows)
                 db.executemany("DELETE FROM mentions WHERE id = ? AND nid = "
-                               "(SELECT nid FROM names WHERE name = ?)",
-                               [(i, name) for i, f in found.items() for name in f.names])
+                               "(SELECT nid FROM names WHERE name = ?)", mention_rows)
                 ids = list(found)
                 for table, column in (("articles", "id"), ("pending", "id"), ("edges", "a"),
                                       ("edges", "b")):
